@@ -1,0 +1,1 @@
+package dev.vserve.bench;

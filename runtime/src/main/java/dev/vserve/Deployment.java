@@ -1,0 +1,31 @@
+package dev.vserve;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a class as a deployment: Ray Serve's {@code @serve.deployment}. Defaults are Ray Serve's.
+ * Every value can be overridden per binding with {@link DeploymentSpec#options}.
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface Deployment {
+  /** Deployment name; empty means the simple class name. */
+  String name() default "";
+
+  int numReplicas() default DeploymentConfig.DEFAULT_NUM_REPLICAS;
+
+  /** Requests one replica runs at once; the router queues the rest at the caller. */
+  int maxOngoingRequests() default DeploymentConfig.DEFAULT_MAX_ONGOING_REQUESTS;
+
+  /** Requests queued at a caller before it answers 503 / fails with back pressure; -1 is no limit. */
+  int maxQueuedRequests() default DeploymentConfig.DEFAULT_MAX_QUEUED_REQUESTS;
+
+  double numCpus() default 1.0;
+
+  double numGpus() default 0.0;
+
+  double gracefulShutdownTimeoutS() default DeploymentConfig.DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT_S;
+}

@@ -1,0 +1,97 @@
+package dev.vserve;
+
+import java.util.Objects;
+
+/**
+ * The per-deployment settings of Ray Serve, with its defaults. Mutable options object in the Vert.x
+ * style; {@link #copy()} before changing a shared one.
+ */
+public final class DeploymentConfig {
+  public static final int DEFAULT_NUM_REPLICAS = 1;
+  public static final int DEFAULT_MAX_ONGOING_REQUESTS = 5;
+  public static final int DEFAULT_MAX_QUEUED_REQUESTS = -1;
+  public static final double DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT_S = 20.0;
+
+  private int numReplicas = DEFAULT_NUM_REPLICAS;
+  private int maxOngoingRequests = DEFAULT_MAX_ONGOING_REQUESTS;
+  private int maxQueuedRequests = DEFAULT_MAX_QUEUED_REQUESTS;
+  private double numCpus = 1.0;
+  private double numGpus = 0.0;
+  private double gracefulShutdownTimeoutS = DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT_S;
+
+  public DeploymentConfig() {}
+
+  /** The configuration a class declares with {@link Deployment}, or the defaults if it has none. */
+  public static DeploymentConfig of(Class<?> type) {
+    DeploymentConfig c = new DeploymentConfig();
+    Deployment d = type.getAnnotation(Deployment.class);
+    if (d != null) {
+      c.numReplicas = d.numReplicas();
+      c.maxOngoingRequests = d.maxOngoingRequests();
+      c.maxQueuedRequests = d.maxQueuedRequests();
+      c.numCpus = d.numCpus();
+      c.numGpus = d.numGpus();
+      c.gracefulShutdownTimeoutS = d.gracefulShutdownTimeoutS();
+    }
+    return c;
+  }
+
+  public DeploymentConfig copy() {
+    DeploymentConfig c = new DeploymentConfig();
+    c.numReplicas = numReplicas;
+    c.maxOngoingRequests = maxOngoingRequests;
+    c.maxQueuedRequests = maxQueuedRequests;
+    c.numCpus = numCpus;
+    c.numGpus = numGpus;
+    c.gracefulShutdownTimeoutS = gracefulShutdownTimeoutS;
+    return c;
+  }
+
+  /** Fails with a message naming the bad field; called before anything is deployed. */
+  public DeploymentConfig validate(String deploymentName) {
+    if (numReplicas < 1) throw invalid(deploymentName, "numReplicas must be >= 1, got " + numReplicas);
+    if (maxOngoingRequests < 1)
+      throw invalid(deploymentName, "maxOngoingRequests must be >= 1, got " + maxOngoingRequests);
+    if (maxQueuedRequests < -1)
+      throw invalid(deploymentName, "maxQueuedRequests must be -1 (no limit) or >= 0, got " + maxQueuedRequests);
+    if (numCpus < 0 || numGpus < 0) throw invalid(deploymentName, "numCpus and numGpus must be >= 0");
+    if (gracefulShutdownTimeoutS < 0) throw invalid(deploymentName, "gracefulShutdownTimeoutS must be >= 0");
+    return this;
+  }
+
+  private static IllegalArgumentException invalid(String name, String why) {
+    return new IllegalArgumentException("deployment '" + name + "': " + why);
+  }
+
+  public int getNumReplicas() { return numReplicas; }
+  public DeploymentConfig setNumReplicas(int v) { numReplicas = v; return this; }
+  public int getMaxOngoingRequests() { return maxOngoingRequests; }
+  public DeploymentConfig setMaxOngoingRequests(int v) { maxOngoingRequests = v; return this; }
+  public int getMaxQueuedRequests() { return maxQueuedRequests; }
+  public DeploymentConfig setMaxQueuedRequests(int v) { maxQueuedRequests = v; return this; }
+  public double getNumCpus() { return numCpus; }
+  public DeploymentConfig setNumCpus(double v) { numCpus = v; return this; }
+  public double getNumGpus() { return numGpus; }
+  public DeploymentConfig setNumGpus(double v) { numGpus = v; return this; }
+  public double getGracefulShutdownTimeoutS() { return gracefulShutdownTimeoutS; }
+  public DeploymentConfig setGracefulShutdownTimeoutS(double v) { gracefulShutdownTimeoutS = v; return this; }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DeploymentConfig c && numReplicas == c.numReplicas
+        && maxOngoingRequests == c.maxOngoingRequests && maxQueuedRequests == c.maxQueuedRequests
+        && numCpus == c.numCpus && numGpus == c.numGpus
+        && gracefulShutdownTimeoutS == c.gracefulShutdownTimeoutS;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(numReplicas, maxOngoingRequests, maxQueuedRequests, numCpus, numGpus, gracefulShutdownTimeoutS);
+  }
+
+  @Override
+  public String toString() {
+    return "DeploymentConfig{numReplicas=" + numReplicas + ", maxOngoingRequests=" + maxOngoingRequests
+        + ", maxQueuedRequests=" + maxQueuedRequests + ", numCpus=" + numCpus + ", numGpus=" + numGpus + "}";
+  }
+}

@@ -1,0 +1,35 @@
+package dev.vserve;
+
+/**
+ * The caller's view of a deployment: Ray Serve's {@code DeploymentHandle}. Calls are routed to a
+ * replica and return at once with a {@link DeploymentResponse}, a Vert.x {@code Future}.
+ *
+ * <pre>{@code
+ * DeploymentResponse<Object> sum = adder.method("add").remote(1);
+ * combiner.method("average").remote(sum, other);   // responses as arguments are resolved first
+ * }</pre>
+ */
+public interface DeploymentHandle {
+  /** The method called by {@link #remote} when none is named, as Ray Serve's {@code __call__}. */
+  String DEFAULT_METHOD = "call";
+
+  String appName();
+
+  String deploymentName();
+
+  /** A handle whose calls go to {@code methodName}. */
+  DeploymentHandle method(String methodName);
+
+  /**
+   * Calls the method on a replica. Arguments that are futures (such as other responses) are
+   * awaited first and their results passed in their place.
+   */
+  DeploymentResponse<Object> remote(Object... args);
+
+  /**
+   * A typed view: every method of {@code api} calls the deployment's method of the same name. Methods
+   * returning {@code Future<T>} (or {@link DeploymentResponse}) are asynchronous; other return types
+   * block the calling thread, which must not be an event loop.
+   */
+  <T> T as(Class<T> api);
+}

@@ -1,0 +1,16 @@
+package dev.vserve;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Routes HTTP PATCH requests whose path, below the application's route prefix, matches the template
+ * (segments like {@code {id}} bind to parameters of that name), as FastAPI's {@code @app.patch}.
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Patch {
+  String value() default "/";
+}

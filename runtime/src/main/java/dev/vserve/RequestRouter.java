@@ -1,0 +1,25 @@
+package dev.vserve;
+
+import java.util.List;
+
+/**
+ * Picks the replica for each call, in proxies and handles alike. The default is power of two
+ * choices on queue length; supply another through {@code ServeNode}'s node context.
+ */
+public interface RequestRouter {
+  /**
+   * @param replicas the live replicas of a deployment (never empty)
+   * @return one with {@code queueLength() < maxOngoingRequests}, or null when every one is full
+   */
+  Replica choose(List<? extends Replica> replicas, int maxOngoingRequests);
+
+  /** What a router knows of one replica. */
+  interface Replica {
+    String id();
+
+    String nodeId();
+
+    /** Calls this caller has sent to it and not yet seen answered. */
+    int queueLength();
+  }
+}

@@ -1,0 +1,68 @@
+package dev.vserve.impl;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vserve.BadRequestException;
+
+import java.lang.reflect.Type;
+
+/** The one Jackson mapper of vserve and the conversions built on it. */
+public final class Json {
+  public static final ObjectMapper MAPPER = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+      .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+      .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
+
+  private Json() {}
+
+  public static byte[] encode(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot encode " + value.getClass().getName() + " as JSON: "
+          + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Converts a value to {@code type}: identity when it already is one, else a JSON-compatible mapping. */
+  @SuppressWarnings("unchecked")
+  public static <T> T convert(Object value, Type type) {
+    if (type instanceof Class<?> c && (value == null ? !c.isPrimitive() : wrap(c).isInstance(value))) {
+      return (T) value;
+    }
+    JavaType jt = MAPPER.getTypeFactory().constructType(type);
+    return MAPPER.convertValue(value, jt);
+  }
+
+  /** Binds a JSON tree to {@code type}; a mismatch is a 400 that names {@code what} and the problem. */
+  public static <T> T bind(JsonNode node, Type type, String what) {
+    try {
+      return convert(node, type);
+    } catch (IllegalArgumentException e) {
+      Throwable c = e.getCause() instanceof JsonProcessingException jpe ? jpe : e;
+      String detail = c instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : c.getMessage();
+      throw new BadRequestException(what + " does not match " + typeName(type) + ": " + detail);
+    }
+  }
+
+  public static String typeName(Type t) {
+    return t instanceof Class<?> c ? c.getSimpleName() : t.getTypeName();
+  }
+
+  private static Class<?> wrap(Class<?> c) {
+    if (!c.isPrimitive()) return c;
+    if (c == int.class) return Integer.class;
+    if (c == long.class) return Long.class;
+    if (c == double.class) return Double.class;
+    if (c == boolean.class) return Boolean.class;
+    if (c == float.class) return Float.class;
+    if (c == short.class) return Short.class;
+    if (c == byte.class) return Byte.class;
+    if (c == char.class) return Character.class;
+    return Void.class;
+  }
+}

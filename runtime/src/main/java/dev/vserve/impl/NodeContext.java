@@ -1,0 +1,145 @@
+package dev.vserve.impl;
+
+import dev.vserve.DeploymentHandle;
+import dev.vserve.RequestRouter;
+import dev.vserve.impl.app.RouteTable;
+import dev.vserve.impl.call.ServeCodec;
+import dev.vserve.impl.handle.HandleImpl;
+import dev.vserve.impl.router.DeploymentRouter;
+import dev.vserve.impl.router.PowerOfTwoChoices;
+import dev.vserve.impl.router.ReplicaSetUpdate;
+import dev.vserve.impl.Json;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every vserve component on one Vert.x instance shares: the node id, the routers (one per
+ * deployment, so the proxy and all handles see the same in-flight counts) and the latest route
+ * table. It listens to the controller's announcements on the (possibly clustered) event bus.
+ */
+public final class NodeContext {
+  /** The controller answers a {@code {app, deployment}} request here with the current replica set. */
+  public static final String CONTROLLER_REPLICAS = "vserve.controller.replicas";
+  public static final String CONTROLLER_ROUTES = "vserve.controller.routes";
+
+  private static final Map<Vertx, NodeContext> BY_VERTX = new ConcurrentHashMap<>();
+
+  private final Vertx vertx;
+  private final String nodeId;
+  private final long requestTimeoutMs;
+  private final RequestRouter policy;
+  private final Map<String, DeploymentRouter> routers = new ConcurrentHashMap<>();
+  private volatile RouteTable routes = new RouteTable(-1, java.util.List.of());
+  private final MessageConsumer<Object> replicaConsumer;
+  private final MessageConsumer<Object> routeConsumer;
+
+  private NodeContext(Vertx vertx, String nodeId, long requestTimeoutMs) {
+    this.vertx = vertx;
+    this.nodeId = nodeId;
+    this.requestTimeoutMs = requestTimeoutMs;
+    this.policy = new PowerOfTwoChoices();
+    try {
+      vertx.eventBus().registerCodec(new ServeCodec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // a previous node on this Vert.x registered it
+    }
+    replicaConsumer = vertx.eventBus().consumer(ReplicaSetUpdate.ADDRESS, m -> onReplicas(Json.convert(m.body(), ReplicaSetUpdate.class)));
+    routeConsumer = vertx.eventBus().consumer(RouteTable.ADDRESS, m -> onRoutes(Json.convert(m.body(), RouteTable.class)));
+  }
+
+  /** Creates the context of {@code vertx}; one per Vert.x instance. */
+  public static NodeContext create(Vertx vertx, String nodeId, long requestTimeoutMs) {
+    NodeContext ctx = new NodeContext(vertx, nodeId, requestTimeoutMs);
+    if (BY_VERTX.putIfAbsent(vertx, ctx) != null) {
+      ctx.unregister();
+      throw new IllegalStateException("a vserve node already runs on this Vert.x instance");
+    }
+    return ctx;
+  }
+
+  /** The context of the node running on {@code vertx}, or null. */
+  public static NodeContext of(Vertx vertx) {
+    return BY_VERTX.get(vertx);
+  }
+
+  public Vertx vertx() { return vertx; }
+  public String nodeId() { return nodeId; }
+  public long requestTimeoutMs() { return requestTimeoutMs; }
+  public RouteTable routes() { return routes; }
+
+  public DeploymentHandle handle(String app, String deployment) {
+    return new HandleImpl(this, app, deployment, DeploymentHandle.DEFAULT_METHOD);
+  }
+
+  /** The router of a deployment, created on first use with the controller's current replica set. */
+  public DeploymentRouter router(String app, String deployment) {
+    String key = app + '/' + deployment;
+    DeploymentRouter r = routers.get(key);
+    if (r != null) return r;
+    DeploymentRouter created = new DeploymentRouter(vertx, app, deployment, policy);
+    r = routers.putIfAbsent(key, created);
+    if (r != null) return r;
+    fetchReplicas(created, app, deployment);
+    return created;
+  }
+
+  private void fetchReplicas(DeploymentRouter router, String app, String deployment) {
+    DeliveryOptions opts = new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(10_000);
+    vertx.eventBus().<Object>request(CONTROLLER_REPLICAS, Map.of("app", app, "deployment", deployment), opts)
+        .onSuccess(m -> router.update(Json.convert(m.body(), ReplicaSetUpdate.class)))
+        .onFailure(err -> {
+          if (err instanceof io.vertx.core.eventbus.ReplyException re && re.failureCode() == 404) {
+            routers.remove(app + '/' + deployment, router);
+            router.close("no deployment '" + deployment + "' in application '" + app + "'");
+          }
+          // otherwise the controller is not up yet: announcements will fill the router
+        });
+  }
+
+  /** Loads the controller's current route table (for a proxy or node that starts after it). */
+  public Future<RouteTable> fetchRoutes() {
+    DeliveryOptions opts = new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(10_000);
+    return vertx.eventBus().<Object>request(CONTROLLER_ROUTES, "", opts)
+        .map(m -> Json.<RouteTable>convert(m.body(), RouteTable.class))
+        .onSuccess(this::onRoutes);
+  }
+
+  public void onReplicas(ReplicaSetUpdate u) {
+    router(u.app(), u.deployment()).update(u);
+  }
+
+  /** Applies a route table; applications that left it have their routers closed on this node. */
+  public void onRoutes(RouteTable t) {
+    RouteTable old;
+    synchronized (this) {
+      old = routes;
+      if (t.version() <= old.version()) return;
+      routes = t;
+    }
+    for (RouteTable.Route r : old.routes()) if (t.byApp(r.app()) == null) forgetApplication(r.app());
+  }
+
+  private void forgetApplication(String app) {
+    routers.entrySet().removeIf(e -> {
+      if (!e.getKey().startsWith(app + '/')) return false;
+      e.getValue().close("application '" + app + "' was deleted");
+      return true;
+    });
+  }
+
+  public Future<Void> close() {
+    BY_VERTX.remove(vertx, this);
+    for (DeploymentRouter r : routers.values()) r.close("the vserve node is shutting down");
+    routers.clear();
+    return unregister();
+  }
+
+  private Future<Void> unregister() {
+    return Future.all(replicaConsumer.unregister(), routeConsumer.unregister()).mapEmpty();
+  }
+}

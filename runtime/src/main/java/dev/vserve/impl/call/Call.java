@@ -1,0 +1,19 @@
+package dev.vserve.impl.call;
+
+/**
+ * The envelope of one call to a replica. In one JVM it travels by reference; across nodes the codec
+ * writes it as JSON and the replica converts {@code args} to the parameter types of the method.
+ *
+ * @param deadlineMs wall-clock millis after which the caller has given up (0: none)
+ */
+public record Call(
+    String requestId,
+    String method,
+    Object[] args,
+    String multiplexedModelId,
+    long deadlineMs,
+    String callerNode) {
+
+  /** The method name the proxy calls: the replica routes the {@code Request} to a handler method. */
+  public static final String HTTP = "__http__";
+}

@@ -1,0 +1,118 @@
+package dev.vserve.impl.handle;
+
+import dev.vserve.DeploymentHandle;
+import dev.vserve.DeploymentResponse;
+import dev.vserve.ServeException;
+import dev.vserve.impl.Json;
+import dev.vserve.impl.NodeContext;
+import dev.vserve.impl.RequestIds;
+import dev.vserve.impl.app.RouteTable;
+import dev.vserve.impl.call.Call;
+import io.vertx.core.Future;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Proxy;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A handle bound to one method. A null deployment means "the application's ingress", looked up in
+ * the route table at call time so that an app handle survives a redeploy.
+ */
+public final class HandleImpl implements DeploymentHandle {
+  private final NodeContext ctx;
+  private final String app;
+  private final String deployment;
+  private final String method;
+
+  public HandleImpl(NodeContext ctx, String app, String deployment, String method) {
+    this.ctx = ctx;
+    this.app = app;
+    this.deployment = deployment;
+    this.method = method;
+  }
+
+  @Override public String appName() { return app; }
+
+  @Override
+  public String deploymentName() {
+    return deployment != null ? deployment : ingress();
+  }
+
+  @Override
+  public DeploymentHandle method(String methodName) {
+    return new HandleImpl(ctx, app, deployment, methodName);
+  }
+
+  @Override
+  public DeploymentResponse<Object> remote(Object... args) {
+    Object[] a = args == null ? new Object[0] : args;
+    List<Future<?>> pending = null;
+    for (Object o : a) {
+      if (o instanceof Future<?> f) {
+        if (pending == null) pending = new ArrayList<>();
+        pending.add(f);
+      }
+    }
+    if (pending == null) return new DeploymentResponse<>(send(a));
+    // composition: upstream responses are resolved here, without blocking, then passed by value
+    return new DeploymentResponse<>(Future.all(pending).compose(done -> {
+      Object[] resolved = a.clone();
+      for (int i = 0; i < resolved.length; i++) if (resolved[i] instanceof Future<?> f) resolved[i] = f.result();
+      return send(resolved);
+    }));
+  }
+
+  private Future<Object> send(Object[] args) {
+    String target;
+    try {
+      target = deploymentName();
+    } catch (ServeException e) {
+      return Future.failedFuture(e);
+    }
+    long deadline = System.currentTimeMillis() + ctx.requestTimeoutMs();
+    Call call = new Call(RequestIds.next(), method, args, null, deadline, ctx.nodeId());
+    return ctx.router(app, target).call(call);
+  }
+
+  private String ingress() {
+    RouteTable.Route r = ctx.routes().byApp(app);
+    if (r == null) throw new ServeException(404, "NotFound", "no running application named '" + app + "'");
+    return r.ingress();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> T as(Class<T> api) {
+    if (!api.isInterface()) throw new IllegalArgumentException(api.getName() + " is not an interface");
+    InvocationHandler h = (proxy, m, args) -> {
+      if (m.getDeclaringClass() == Object.class) return objectMethod(proxy, m, args);
+      DeploymentResponse<Object> r = method(m.getName()).remote(args == null ? new Object[0] : args);
+      Class<?> rt = m.getReturnType();
+      if (Future.class.isAssignableFrom(rt)) return new DeploymentResponse<>(r.map(v -> Json.convert(v, futureValueType(m))));
+      Object v = r.await();
+      return rt == void.class ? null : Json.convert(v, m.getGenericReturnType());
+    };
+    return (T) Proxy.newProxyInstance(api.getClassLoader(), new Class<?>[] {api}, h);
+  }
+
+  private static Type futureValueType(Method m) {
+    return m.getGenericReturnType() instanceof ParameterizedType pt ? pt.getActualTypeArguments()[0] : Object.class;
+  }
+
+  private Object objectMethod(Object proxy, Method m, Object[] args) {
+    return switch (m.getName()) {
+      case "equals" -> proxy == args[0];
+      case "hashCode" -> System.identityHashCode(proxy);
+      default -> "DeploymentHandle(" + app + "/" + (deployment == null ? "<ingress>" : deployment) + ")";
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "DeploymentHandle(" + app + "/" + (deployment == null ? "<ingress>" : deployment) + "." + method + ")";
+  }
+}

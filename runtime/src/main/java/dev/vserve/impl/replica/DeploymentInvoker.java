@@ -1,0 +1,101 @@
+package dev.vserve.impl.replica;
+
+import dev.vserve.HttpException;
+import dev.vserve.Request;
+import dev.vserve.impl.Json;
+import dev.vserve.impl.call.Call;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * One instance of a deployment class and the way calls reach it: by method name with arguments
+ * coerced to the parameter types, or as HTTP through {@link HttpIngress}. Runs on worker or virtual
+ * threads only; nothing here touches the network.
+ */
+public final class DeploymentInvoker {
+  private final Object instance;
+  private final Map<String, List<Method>> methods;
+  private final HttpIngress http;
+
+  private DeploymentInvoker(Object instance) {
+    this.instance = instance;
+    this.methods = publicMethods(instance.getClass());
+    this.http = HttpIngress.of(instance.getClass());
+  }
+
+  /**
+   * Constructs the user object. {@code resolveArg} turns placeholders (bound deployments) into the
+   * values the constructor receives (handles).
+   */
+  public static DeploymentInvoker create(Class<?> type, Object[] initArgs, Function<Object, Object> resolveArg)
+      throws Throwable {
+    Object[] args = new Object[initArgs.length];
+    for (int i = 0; i < args.length; i++) args[i] = resolveArg.apply(initArgs[i]);
+    Constructor<?> ctor = null;
+    for (Constructor<?> c : type.getDeclaredConstructors()) {
+      if (Invocation.accepts(c, args.length) && (ctor == null || !c.isVarArgs())) ctor = c;
+    }
+    if (ctor == null) {
+      throw new IllegalArgumentException("deployment class " + type.getName() + " has no constructor taking "
+          + args.length + " argument(s)");
+    }
+    ctor.setAccessible(true);
+    try {
+      return new DeploymentInvoker(ctor.newInstance(Invocation.coerce(ctor, args)));
+    } catch (Throwable t) {
+      throw Invocation.unwrap(t);
+    }
+  }
+
+  public Object instance() {
+    return instance;
+  }
+
+  /** Runs one call to completion (awaiting a returned future) and returns its value. */
+  public Object invoke(Call call) throws Throwable {
+    if (Call.HTTP.equals(call.method())) {
+      Request req = Json.convert(call.args()[0], Request.class);
+      return http.handle(instance, req);
+    }
+    Object[] args = call.args() == null ? new Object[0] : call.args();
+    Method m = resolve(call.method(), args.length);
+    try {
+      return Invocation.settle(m.invoke(instance, Invocation.coerce(m, args)));
+    } catch (Throwable t) {
+      throw Invocation.unwrap(t);
+    }
+  }
+
+  private Method resolve(String name, int argCount) {
+    List<Method> candidates = methods.get(name);
+    if (candidates == null) {
+      throw new HttpException(404, "deployment class " + instance.getClass().getSimpleName() + " has no public method '"
+          + name + "'");
+    }
+    Method varargs = null;
+    for (Method m : candidates) {
+      if (!m.isVarArgs() && m.getParameterCount() == argCount) return m;
+      if (m.isVarArgs() && Invocation.accepts(m, argCount)) varargs = m;
+    }
+    if (varargs != null) return varargs;
+    throw new HttpException(400, "method '" + name + "' of " + instance.getClass().getSimpleName()
+        + " does not take " + argCount + " argument(s)");
+  }
+
+  private static Map<String, List<Method>> publicMethods(Class<?> type) {
+    Map<String, List<Method>> byName = new HashMap<>();
+    for (Method m : type.getMethods()) {
+      if (m.getDeclaringClass() == Object.class || Modifier.isStatic(m.getModifiers())) continue;
+      m.setAccessible(true);
+      byName.computeIfAbsent(m.getName(), k -> new ArrayList<>()).add(m);
+    }
+    return byName;
+  }
+}

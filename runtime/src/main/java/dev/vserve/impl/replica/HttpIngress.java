@@ -1,0 +1,183 @@
+package dev.vserve.impl.replica;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vserve.BadRequestException;
+import dev.vserve.Body;
+import dev.vserve.Delete;
+import dev.vserve.Get;
+import dev.vserve.HttpException;
+import dev.vserve.Param;
+import dev.vserve.Patch;
+import dev.vserve.Post;
+import dev.vserve.Put;
+import dev.vserve.Request;
+import dev.vserve.Response;
+import dev.vserve.impl.Json;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The HTTP face of an ingress class, FastAPI-style: methods annotated {@code @Get("/hello")} etc.
+ * are matched by method and path, their parameters bound from path segments, query parameters and
+ * the JSON body; without annotations a method {@code call(Request)} (Ray Serve's {@code __call__})
+ * takes every request.
+ */
+final class HttpIngress {
+  private static final Map<String, String> JSON = Map.of("content-type", "application/json");
+  private static final Set<Class<?>> SIMPLE = Set.of(String.class, Integer.class, int.class, Long.class, long.class,
+      Double.class, double.class, Float.class, float.class, Boolean.class, boolean.class, Short.class, short.class,
+      BigDecimal.class, BigInteger.class);
+
+  private final List<RouteMethod> routes;
+  private final Method fallback;
+
+  private HttpIngress(List<RouteMethod> routes, Method fallback) {
+    this.routes = routes;
+    this.fallback = fallback;
+  }
+
+  static HttpIngress of(Class<?> type) {
+    List<RouteMethod> routes = new ArrayList<>();
+    Method fallback = null;
+    for (Method m : type.getMethods()) {
+      String[] route = routeOf(m);
+      if (route != null) {
+        m.setAccessible(true);
+        routes.add(new RouteMethod(route[0], route[1].split("/"), m));
+      } else if (m.getName().equals("call") && (m.getParameterCount() == 0
+          || (m.getParameterCount() == 1 && m.getParameterTypes()[0] == Request.class))) {
+        m.setAccessible(true);
+        fallback = m;
+      }
+    }
+    return new HttpIngress(List.copyOf(routes), fallback);
+  }
+
+  private static String[] routeOf(Method m) {
+    if (m.getAnnotation(Get.class) instanceof Get a) return new String[] {"GET", a.value()};
+    if (m.getAnnotation(Post.class) instanceof Post a) return new String[] {"POST", a.value()};
+    if (m.getAnnotation(Put.class) instanceof Put a) return new String[] {"PUT", a.value()};
+    if (m.getAnnotation(Delete.class) instanceof Delete a) return new String[] {"DELETE", a.value()};
+    if (m.getAnnotation(Patch.class) instanceof Patch a) return new String[] {"PATCH", a.value()};
+    return null;
+  }
+
+  Response handle(Object instance, Request req) throws Throwable {
+    String[] path = req.routePath().split("/");
+    boolean pathMatched = false;
+    for (RouteMethod r : routes) {
+      Map<String, String> vars = r.match(path);
+      if (vars == null) continue;
+      pathMatched = true;
+      if (!r.httpMethod.equals(req.method())) continue;
+      Object out = call(r.method, instance, bind(r.method, req, vars));
+      return encode(out, true);
+    }
+    if (pathMatched) throw new HttpException(405, "method " + req.method() + " not allowed on " + req.routePath());
+    if (fallback != null) {
+      Object out = call(fallback, instance, fallback.getParameterCount() == 0 ? new Object[0] : new Object[] {req});
+      return encode(out, false);
+    }
+    throw new HttpException(404, "no route for " + req.method() + " " + req.path());
+  }
+
+  private static Object call(Method m, Object instance, Object[] args) throws Throwable {
+    try {
+      return Invocation.settle(m.invoke(instance, args));
+    } catch (Throwable t) {
+      throw Invocation.unwrap(t);
+    }
+  }
+
+  /**
+   * Route methods answer JSON for every value, as FastAPI does; {@code call(Request)} answers text
+   * for a String and bytes for a byte[], as Ray Serve does without FastAPI.
+   */
+  static Response encode(Object out, boolean route) {
+    if (out instanceof Response r) return r;
+    if (out instanceof byte[] b) return Response.bytes(b, "application/octet-stream");
+    if (!route && out instanceof String s) return Response.text(s);
+    return new Response(200, JSON, Json.encode(out));
+  }
+
+  private static Object[] bind(Method m, Request req, Map<String, String> vars) {
+    Parameter[] params = m.getParameters();
+    Object[] args = new Object[params.length];
+    JsonNode[] body = new JsonNode[1];
+    for (int i = 0; i < params.length; i++) {
+      Parameter p = params[i];
+      Type type = p.getParameterizedType();
+      Param named = p.getAnnotation(Param.class);
+      if (p.getType() == Request.class) {
+        args[i] = req;
+      } else if (p.isAnnotationPresent(Body.class) || (named == null && !isSimple(p.getType()))) {
+        args[i] = Json.bind(req.json(), type, "request body");
+      } else {
+        String name = named != null ? named.value() : p.getName();
+        args[i] = bindSimple(name, p.getType(), named, req, vars, body);
+      }
+    }
+    return args;
+  }
+
+  private static Object bindSimple(String name, Class<?> type, Param named, Request req, Map<String, String> vars,
+                                   JsonNode[] body) {
+    String raw = vars.get(name);
+    if (raw == null) raw = req.queryParam(name);
+    if (raw == null && req.body().length > 0 && isJson(req)) {
+      if (body[0] == null) body[0] = req.json();
+      JsonNode field = body[0].get(name);
+      if (field != null) return Json.bind(field, type, "field '" + name + "'");
+    }
+    if (raw == null && named != null && !Param.REQUIRED.equals(named.defaultValue())) raw = named.defaultValue();
+    if (raw == null) throw new BadRequestException("missing required parameter '" + name + "'");
+    if (type == String.class) return raw;
+    try {
+      return Json.MAPPER.convertValue(raw, type);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException("parameter '" + name + "' must be " + type.getSimpleName() + ", got '" + raw + "'");
+    }
+  }
+
+  private static boolean isJson(Request req) {
+    String ct = req.header("content-type");
+    return ct == null || ct.startsWith("application/json");
+  }
+
+  private static boolean isSimple(Class<?> c) {
+    return SIMPLE.contains(c) || c.isEnum();
+  }
+
+  private record RouteMethod(String httpMethod, String[] template, Method method) {
+    /** Path variables when {@code path} matches the template, else null. Empty segments are ignored. */
+    Map<String, String> match(String[] path) {
+      Map<String, String> vars = null;
+      int i = 0;
+      int j = 0;
+      while (true) {
+        while (i < template.length && template[i].isEmpty()) i++;
+        while (j < path.length && path[j].isEmpty()) j++;
+        if (i == template.length || j == path.length) return i == template.length && j == path.length ? vars == null ? Map.of() : vars : null;
+        String t = template[i];
+        if (t.length() > 2 && t.charAt(0) == '{' && t.charAt(t.length() - 1) == '}') {
+          if (vars == null) vars = new HashMap<>();
+          vars.put(t.substring(1, t.length() - 1), java.net.URLDecoder.decode(path[j], StandardCharsets.UTF_8));
+        } else if (!t.equals(path[j])) {
+          return null;
+        }
+        i++;
+        j++;
+      }
+    }
+  }
+}

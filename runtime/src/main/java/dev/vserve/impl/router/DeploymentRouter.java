@@ -1,0 +1,251 @@
+package dev.vserve.impl.router;
+
+import dev.vserve.BackPressureException;
+import dev.vserve.RequestRouter;
+import dev.vserve.ServeException;
+import dev.vserve.impl.call.Call;
+import dev.vserve.impl.call.Failures;
+import dev.vserve.impl.call.ServeCodec;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The caller's side of one deployment on one node: which replicas exist, how many calls this node
+ * has in flight to each, and the calls waiting for room. A call goes to the replica the
+ * {@link RequestRouter} picks; when all are at {@code maxOngoingRequests} it waits here, and past
+ * {@code maxQueuedRequests} waiting calls it fails with back pressure. A replica that refuses (its
+ * other callers filled it) sends the call back to wait. Shared by the proxy and every handle of the
+ * node, from any thread.
+ */
+public final class DeploymentRouter {
+  /** Back-off before a refused call is offered again, when no completion frees a slot sooner. */
+  private static final long RETRY_DELAY_MS = 2;
+
+  private final Vertx vertx;
+  private final String app;
+  private final String deployment;
+  private final RequestRouter policy;
+
+  private final Object lock = new Object();
+  private List<Slot> slots = List.of();
+  private long version = -1;
+  private int maxOngoing = 1;
+  private int maxQueued = -1;
+  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  private boolean retryScheduled;
+  private String closedReason;
+
+  public DeploymentRouter(Vertx vertx, String app, String deployment, RequestRouter policy) {
+    this.vertx = vertx;
+    this.app = app;
+    this.deployment = deployment;
+    this.policy = policy;
+  }
+
+  public Future<Object> call(Call call) {
+    Pending p = new Pending(call);
+    Slot slot;
+    synchronized (lock) {
+      if (closedReason != null) return Future.failedFuture(new ServeException(404, "NotFound", closedReason));
+      slot = waiting.isEmpty() ? pick() : null;
+      if (slot == null) {
+        if (maxQueued >= 0 && waiting.size() >= maxQueued) {
+          return Future.failedFuture(new BackPressureException("deployment '" + deployment + "' of app '" + app
+              + "': all replicas at maxOngoingRequests=" + maxOngoing + " and " + waiting.size()
+              + " request(s) queued (maxQueuedRequests=" + maxQueued + ")"));
+        }
+        enqueue(p, false);
+        return p.promise.future();
+      }
+      slot.inFlight++;
+    }
+    send(slot, p);
+    return p.promise.future();
+  }
+
+  /** Applies an announcement; older versions than the one applied are ignored. */
+  public void update(ReplicaSetUpdate u) {
+    List<Pending> ready;
+    synchronized (lock) {
+      if (u.version() <= version) return;
+      version = u.version();
+      maxOngoing = u.maxOngoingRequests();
+      maxQueued = u.maxQueuedRequests();
+      Map<String, Slot> old = new HashMap<>();
+      for (Slot s : slots) old.put(s.id, s);
+      List<Slot> next = new ArrayList<>(u.replicas().size());
+      for (ReplicaInfo r : u.replicas()) {
+        Slot s = old.get(r.id());
+        next.add(s != null ? s : new Slot(r.id(), r.address(), r.nodeId()));
+      }
+      slots = List.copyOf(next);
+      ready = drainLocked();
+    }
+    sendAll(ready);
+  }
+
+  /** Fails waiting calls and refuses new ones, e.g. when the application is deleted. */
+  public void close(String reason) {
+    List<Pending> failed;
+    synchronized (lock) {
+      closedReason = reason;
+      failed = new ArrayList<>(waiting);
+      waiting.clear();
+    }
+    for (Pending p : failed) p.fail(new ServeException(503, "Unavailable", reason));
+  }
+
+  public int queued() {
+    synchronized (lock) { return waiting.size(); }
+  }
+
+  public int ongoing() {
+    synchronized (lock) {
+      int n = 0;
+      for (Slot s : slots) n += s.inFlight;
+      return n;
+    }
+  }
+
+  public int replicaCount() {
+    synchronized (lock) { return slots.size(); }
+  }
+
+  private Slot pick() {
+    return slots.isEmpty() ? null : (Slot) policy.choose(slots, maxOngoing);
+  }
+
+  /** Queues a call with a timer for its deadline; refused calls go to the front to keep FIFO order. */
+  private void enqueue(Pending p, boolean front) {
+    if (front) waiting.addFirst(p); else waiting.addLast(p);
+    if (p.timer < 0 && p.call.deadlineMs() > 0) {
+      long delay = Math.max(1, p.call.deadlineMs() - System.currentTimeMillis());
+      p.timer = vertx.setTimer(delay, t -> expire(p));
+    }
+  }
+
+  private void expire(Pending p) {
+    boolean removed;
+    synchronized (lock) { removed = waiting.remove(p); }
+    if (removed) {
+      p.fail(new ServeException(504, "Timeout", "no replica of deployment '" + deployment + "' could take the request in time"
+          + (slots.isEmpty() ? " (it has no running replica)" : "")));
+    }
+  }
+
+  private List<Pending> drainLocked() {
+    List<Pending> ready = null;
+    while (!waiting.isEmpty()) {
+      Slot s = pick();
+      if (s == null) break;
+      Pending p = waiting.pollFirst();
+      s.inFlight++;
+      p.slot = s;
+      if (ready == null) ready = new ArrayList<>(2);
+      ready.add(p);
+    }
+    return ready == null ? List.of() : ready;
+  }
+
+  private void sendAll(List<Pending> ready) {
+    for (Pending p : ready) send(p.slot, p);
+  }
+
+  private void send(Slot slot, Pending p) {
+    if (p.timer >= 0) {
+      vertx.cancelTimer(p.timer);
+      p.timer = -1;
+    }
+    long timeout = p.call.deadlineMs() > 0 ? Math.max(1, p.call.deadlineMs() - System.currentTimeMillis()) : Long.MAX_VALUE / 4;
+    DeliveryOptions opts = new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(timeout);
+    vertx.eventBus().<Object>request(slot.address, p.call, opts).onComplete(ar -> {
+      if (ar.succeeded()) {
+        release(slot, null);
+        p.promise.tryComplete(ar.result().body());
+      } else if (isRetryable(ar.cause())) {
+        release(slot, p);
+      } else {
+        release(slot, null);
+        p.fail(Failures.toServeException(ar.cause()));
+      }
+    });
+  }
+
+  private static boolean isRetryable(Throwable t) {
+    return t instanceof ReplyException re
+        && (re.failureCode() == Failures.REJECTED || re.failureType() == ReplyFailure.NO_HANDLERS);
+  }
+
+  private void release(Slot slot, Pending refused) {
+    List<Pending> ready;
+    boolean scheduleRetry = false;
+    synchronized (lock) {
+      slot.inFlight--;
+      if (refused != null) {
+        // the replica is full with other callers' work: wait for a completion we see, or a short back-off
+        enqueue(refused, true);
+        if (!retryScheduled) {
+          retryScheduled = true;
+          scheduleRetry = true;
+        }
+        ready = List.of();
+      } else {
+        ready = drainLocked();
+      }
+    }
+    if (scheduleRetry) {
+      vertx.setTimer(RETRY_DELAY_MS, t -> {
+        List<Pending> r;
+        synchronized (lock) {
+          retryScheduled = false;
+          r = drainLocked();
+        }
+        sendAll(r);
+      });
+    }
+    sendAll(ready);
+  }
+
+  private static final class Slot implements RequestRouter.Replica {
+    final String id;
+    final String address;
+    final String nodeId;
+    int inFlight;
+
+    Slot(String id, String address, String nodeId) {
+      this.id = id;
+      this.address = address;
+      this.nodeId = nodeId;
+    }
+
+    @Override public String id() { return id; }
+    @Override public String nodeId() { return nodeId; }
+    @Override public int queueLength() { return inFlight; }
+  }
+
+  private static final class Pending {
+    final Call call;
+    final Promise<Object> promise = Promise.promise();
+    long timer = -1;
+    Slot slot;
+
+    Pending(Call call) {
+      this.call = call;
+    }
+
+    void fail(Throwable t) {
+      promise.tryFail(t);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package dev.vserve.impl.router;
+
+import java.util.List;
+
+/**
+ * The controller's announcement of a deployment's live replicas and limits, published to every
+ * router in the cluster on each change. {@code version} orders announcements of one deployment.
+ */
+public record ReplicaSetUpdate(
+    String app,
+    String deployment,
+    long version,
+    int maxOngoingRequests,
+    int maxQueuedRequests,
+    List<ReplicaInfo> replicas) {
+
+  public static final String ADDRESS = "vserve.replicas";
+}

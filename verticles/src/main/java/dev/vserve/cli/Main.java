@@ -1,0 +1,143 @@
+package dev.vserve.cli;
+
+import dev.vserve.Application;
+import dev.vserve.DeploymentResponse;
+import dev.vserve.ServeNode;
+import dev.vserve.ServeOptions;
+import dev.vserve.node.NodeImpl;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code vserve} command line.
+ *
+ * <pre>
+ * vserve run TARGET [--port N] [--host H] [--name APP] [--route-prefix P] [--request-timeout-ms N]
+ * </pre>
+ * A Java TARGET is a class name whose static {@code app} field or {@code app()} method gives the
+ * {@link Application}.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    try {
+      System.exit(run(args));
+    } catch (UsageException e) {
+      System.err.println("vserve: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+    }
+  }
+
+  static final String USAGE = """
+      usage: vserve run TARGET [options]
+        TARGET                 a class name with a static `app` field or `app()` method returning an Application
+        --port N               HTTP port of the proxy (default 8000; 0 picks a free one)
+        --host H               address to listen on (default 127.0.0.1)
+        --name APP             application name (default "default")
+        --route-prefix P       route prefix (default "/")
+        --request-timeout-ms N fail calls not answered in N ms with 504 (default 120000)
+        --max-body-bytes N     answer 413 to larger request bodies (default 16 MiB)""";
+
+  static int run(String[] args) {
+    if (args.length < 2 || !args[0].equals("run")) throw new UsageException(args.length == 0 ? "no command given" : "unknown command '" + args[0] + "'");
+    String target = args[1];
+    ServeOptions options = new ServeOptions();
+    String name = "default";
+    String prefix = "/";
+    for (int i = 2; i < args.length; i++) {
+      String flag = args[i];
+      if (i + 1 >= args.length) throw new UsageException("option " + flag + " needs a value");
+      String value = args[++i];
+      switch (flag) {
+        case "--port" -> options.setHttpPort(intValue(flag, value));
+        case "--host" -> options.setHttpHost(value);
+        case "--name" -> name = value;
+        case "--route-prefix" -> prefix = value;
+        case "--request-timeout-ms" -> options.setRequestTimeoutMs(intValue(flag, value));
+        case "--max-body-bytes" -> options.setMaxRequestBodyBytes(intValue(flag, value));
+        default -> throw new UsageException("unknown option " + flag);
+      }
+    }
+    Application app;
+    try {
+      app = loadApplication(target);
+    } catch (IllegalArgumentException e) {
+      System.err.println("vserve: " + e.getMessage());
+      return 1;
+    }
+    ServeNode node;
+    try {
+      node = new DeploymentResponse<>(NodeImpl.start(options)).await();
+      new DeploymentResponse<>(node.deploy(app, name, prefix)).await();
+    } catch (RuntimeException e) {
+      System.err.println("vserve: " + e.getMessage());
+      return 1;
+    }
+    String url = "http://" + options.getHttpHost() + ":" + node.httpPort() + (prefix.startsWith("/") ? prefix : "/" + prefix);
+    System.out.println("vserve: application '" + name + "' (" + target + ") ready at " + url);
+    System.out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("vserve: shutting down, draining requests");
+      try {
+        new DeploymentResponse<>(node.close()).await();
+      } catch (RuntimeException e) {
+        System.err.println("vserve: shutdown: " + e.getMessage());
+      }
+      stopped.countDown();
+      System.out.println("vserve: stopped");
+    }, "vserve-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** The application a class exposes as a static {@code app} field or {@code app()} method. */
+  public static Application loadApplication(String className) {
+    Class<?> type;
+    try {
+      type = Class.forName(className);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalArgumentException("no class named " + className + " on the class path");
+    }
+    try {
+      Method m = type.getMethod("app");
+      if (Modifier.isStatic(m.getModifiers()) && Application.class.isAssignableFrom(m.getReturnType())) {
+        return (Application) m.invoke(null);
+      }
+    } catch (NoSuchMethodException ignored) {
+      // try the field
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException(className + ".app() failed: " + e.getCause(), e);
+    }
+    try {
+      Field f = type.getField("app");
+      if (Modifier.isStatic(f.getModifiers()) && f.get(null) instanceof Application a) return a;
+    } catch (ReflectiveOperationException ignored) {
+      // reported below
+    }
+    throw new IllegalArgumentException(className + " has no static `app` field or `app()` method returning an Application");
+  }
+
+  private static int intValue(String flag, String v) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException(flag + " expects a number, got '" + v + "'");
+    }
+  }
+
+  static final class UsageException extends RuntimeException {
+    UsageException(String m) {
+      super(m);
+    }
+  }
+}

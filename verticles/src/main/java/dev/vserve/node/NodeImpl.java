@@ -1,0 +1,120 @@
+package dev.vserve.node;
+
+import dev.vserve.Application;
+import dev.vserve.DeploymentHandle;
+import dev.vserve.ServeNode;
+import dev.vserve.ServeOptions;
+import dev.vserve.controller.ControllerVerticle;
+import dev.vserve.impl.NodeContext;
+import dev.vserve.impl.RequestIds;
+import dev.vserve.impl.app.ApplicationPlan;
+import dev.vserve.impl.app.RouteTable;
+import dev.vserve.impl.call.Failures;
+import dev.vserve.impl.call.ServeCodec;
+import dev.vserve.proxy.ProxyVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+
+import java.util.List;
+
+/**
+ * An embedded single node: controller, proxy and replicas on one Vert.x instance. The proxy runs as
+ * several verticle instances sharing one port, one per event loop it is given.
+ */
+public final class NodeImpl implements ServeNode {
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final ServeOptions options;
+  private final NodeContext context;
+  private String controllerId;
+  private final java.util.List<String> proxyIds = new java.util.ArrayList<>();
+  private int httpPort;
+
+  private NodeImpl(Vertx vertx, boolean ownsVertx, ServeOptions options) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.options = options;
+    this.context = NodeContext.create(vertx, "node-" + RequestIds.next().substring(0, 8), options.getRequestTimeoutMs());
+  }
+
+  /** Starts a node on a Vert.x instance of its own. */
+  public static Future<ServeNode> start(ServeOptions options) {
+    return start(Vertx.vertx(), true, options);
+  }
+
+  public static Future<ServeNode> start(Vertx vertx, boolean ownsVertx, ServeOptions options) {
+    NodeImpl node;
+    try {
+      node = new NodeImpl(vertx, ownsVertx, options);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return node.startComponents().map(v -> (ServeNode) node).recover(err ->
+        node.close().transform(x -> Future.failedFuture(err)));
+  }
+
+  private Future<Void> startComponents() {
+    return vertx.deployVerticle(new ControllerVerticle(context))
+        .compose(id -> {
+          controllerId = id;
+          // the first proxy picks the port (0 means any free one); the others share it
+          ProxyVerticle first = new ProxyVerticle(context, options, options.getHttpPort());
+          return vertx.deployVerticle(first).map(pid -> {
+            proxyIds.add(pid);
+            httpPort = first.actualPort();
+            return pid;
+          });
+        })
+        .compose(v -> {
+          int more = options.getProxyInstances() - 1;
+          if (more <= 0) return Future.succeededFuture();
+          return vertx.deployVerticle(() -> new ProxyVerticle(context, options, httpPort), new DeploymentOptions().setInstances(more))
+              .onSuccess(proxyIds::add).mapEmpty();
+        });
+  }
+
+  @Override public Vertx vertx() { return vertx; }
+  @Override public int httpPort() { return httpPort; }
+
+  @Override
+  public Future<DeploymentHandle> deploy(Application app, String name, String routePrefix) {
+    ApplicationPlan plan;
+    try {
+      plan = ApplicationPlan.of(app, name, routePrefix);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    DeliveryOptions opts = new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(Long.MAX_VALUE / 4);
+    return vertx.eventBus().request(ControllerVerticle.DEPLOY, plan, opts)
+        .<DeploymentHandle>map(m -> context.handle(plan.name(), plan.ingress()))
+        .recover(err -> Future.failedFuture(Failures.toServeException(err)));
+  }
+
+  @Override
+  public Future<Void> delete(String appName) {
+    DeliveryOptions opts = new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(Long.MAX_VALUE / 4);
+    return vertx.eventBus().request(ControllerVerticle.DELETE, appName, opts).<Void>mapEmpty()
+        .recover(err -> Future.failedFuture(Failures.toServeException(err)));
+  }
+
+  @Override
+  public DeploymentHandle handle(String appName, String deploymentName) {
+    return context.handle(appName, deploymentName);
+  }
+
+  @Override
+  public List<String> applications() {
+    return context.routes().routes().stream().map(RouteTable.Route::app).toList();
+  }
+
+  /** Stops taking HTTP, drains and stops every application, then the node itself. */
+  @Override
+  public Future<Void> close() {
+    Future<Void> proxies = Future.join(proxyIds.stream().map(vertx::undeploy).toList()).mapEmpty();
+    return proxies.transform(x -> controllerId == null ? Future.<Void>succeededFuture() : vertx.undeploy(controllerId))
+        .transform(x -> context.close())
+        .transform(x -> ownsVertx ? vertx.close() : Future.succeededFuture());
+  }
+}

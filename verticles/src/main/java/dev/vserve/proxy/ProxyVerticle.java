@@ -1,0 +1,148 @@
+package dev.vserve.proxy;
+
+import dev.vserve.Request;
+import dev.vserve.Response;
+import dev.vserve.ServeException;
+import dev.vserve.ServeOptions;
+import dev.vserve.impl.Json;
+import dev.vserve.impl.NodeContext;
+import dev.vserve.impl.RequestIds;
+import dev.vserve.impl.app.RouteTable;
+import dev.vserve.impl.call.Call;
+import dev.vserve.impl.call.Failures;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP ingress of a node: longest route prefix to the application's ingress deployment, through
+ * the node's router for it. Everything here runs on the event loop and never waits: the request
+ * becomes a {@link Call}, and the reply is written when the replica's answer arrives.
+ */
+public final class ProxyVerticle extends VerticleBase {
+  private final NodeContext node;
+  private final ServeOptions options;
+  private final int port;
+  private HttpServer server;
+
+  public ProxyVerticle(NodeContext node, ServeOptions options, int port) {
+    this.node = node;
+    this.options = options;
+    this.port = port;
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  /** The router of the proxy; an embedding application may mount it under a path of its own. */
+  public static Router router(io.vertx.core.Vertx vertx, NodeContext node, ServeOptions options) {
+    Router router = Router.router(vertx);
+    router.get("/-/healthz").handler(rc -> rc.response().putHeader("content-type", "text/plain").end("success"));
+    router.get("/-/routes").handler(rc -> {
+      Map<String, String> routes = new LinkedHashMap<>();
+      for (RouteTable.Route r : node.routes().routes()) routes.put(r.prefix(), r.app());
+      rc.response().putHeader("content-type", "application/json").end(Buffer.buffer(Json.encode(routes)));
+    });
+    router.route().handler(BodyHandler.create(false).setBodyLimit(options.getMaxRequestBodyBytes()));
+    router.route().handler(rc -> forward(node, rc));
+    router.route().failureHandler(rc -> {
+      int status = rc.statusCode() > 0 ? rc.statusCode() : 500;
+      String why = status == 413 ? "request body larger than " + options.getMaxRequestBodyBytes() + " bytes"
+          : rc.failure() != null ? String.valueOf(rc.failure().getMessage()) : "request failed";
+      writeError(rc.response(), requestId(rc.request()), status, status == 413 ? "PayloadTooLarge" : "ProxyError", why);
+    });
+    return router;
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHttpHost()).setPort(port)
+        .setCompressionSupported(false).setTcpNoDelay(true));
+    return server.requestHandler(router(vertx, node, options)).listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private static void forward(NodeContext node, RoutingContext rc) {
+    HttpServerRequest http = rc.request();
+    String id = requestId(http);
+    String path = http.path();
+    RouteTable.Route route = node.routes().match(path);
+    if (route == null) {
+      writeError(rc.response(), id, 404, "NotFound", "no application is routed at " + path
+          + " (see GET /-/routes)");
+      return;
+    }
+    Map<String, List<String>> query;
+    try {
+      query = queryParams(rc);
+    } catch (IllegalArgumentException e) {
+      writeError(rc.response(), id, 400, "BadRequest", "malformed query string: " + e.getMessage());
+      return;
+    }
+    Buffer body = rc.body().buffer();
+    Request req = new Request(id, http.method().name(), path, route.below(path), query,
+        headers(http.headers()), body == null ? null : body.getBytes());
+    long deadline = System.currentTimeMillis() + node.requestTimeoutMs();
+    Call call = new Call(id, Call.HTTP, new Object[] {req}, http.getHeader("serve_multiplexed_model_id"), deadline, node.nodeId());
+    node.router(route.app(), route.ingress()).call(call).onComplete(ar -> {
+      HttpServerResponse out = rc.response();
+      if (out.closed() || out.ended()) return;
+      if (ar.succeeded()) {
+        Response r = Json.convert(ar.result(), Response.class);
+        out.setStatusCode(r.status());
+        for (Map.Entry<String, String> h : r.headers().entrySet()) out.putHeader(h.getKey(), h.getValue());
+        out.putHeader("x-request-id", id).end(Buffer.buffer(r.body()));
+      } else {
+        ServeException e = Failures.toServeException(ar.cause());
+        writeError(out, id, e.status(), e.errorType(), e.getMessage());
+      }
+    });
+  }
+
+  private static String requestId(HttpServerRequest http) {
+    String given = http.getHeader("x-request-id");
+    return given != null && !given.isEmpty() && given.length() <= 128 ? given : RequestIds.next();
+  }
+
+  static void writeError(HttpServerResponse out, String requestId, int status, String type, String message) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", type);
+    body.put("message", message);
+    body.put("request_id", requestId);
+    out.setStatusCode(status).putHeader("content-type", "application/json").putHeader("x-request-id", requestId)
+        .end(Buffer.buffer(Json.encode(body)));
+  }
+
+  private static Map<String, List<String>> queryParams(RoutingContext rc) {
+    MultiMap q = rc.queryParams();
+    if (q.isEmpty()) return Map.of();
+    Map<String, List<String>> out = new HashMap<>();
+    for (String name : q.names()) out.put(name, new ArrayList<>(q.getAll(name)));
+    return out;
+  }
+
+  private static Map<String, String> headers(MultiMap h) {
+    Map<String, String> out = new HashMap<>(h.size() * 2);
+    for (Map.Entry<String, String> e : h) out.merge(e.getKey(), e.getValue(), (a, b) -> a + ", " + b);
+    return out;
+  }
+}

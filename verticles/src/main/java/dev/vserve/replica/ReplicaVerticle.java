@@ -1,0 +1,139 @@
+package dev.vserve.replica;
+
+import dev.vserve.impl.NodeContext;
+import dev.vserve.impl.app.DeploymentPlan;
+import dev.vserve.impl.app.HandleRef;
+import dev.vserve.impl.call.Call;
+import dev.vserve.impl.call.Failures;
+import dev.vserve.impl.call.ServeCodec;
+import dev.vserve.impl.Json;
+import dev.vserve.impl.replica.DeploymentInvoker;
+import dev.vserve.ServeException;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One replica of a deployment: the user object, an event-bus address of its own, and admission at
+ * {@code maxOngoingRequests}. User code runs on virtual threads, never on the event loop, so
+ * blocking handlers and {@code response.await()} are fine; a call that would exceed the limit is
+ * refused at once so the caller's router can place it elsewhere.
+ */
+public final class ReplicaVerticle extends VerticleBase {
+  private static final System.Logger LOG = System.getLogger(ReplicaVerticle.class.getName());
+  private static final DeliveryOptions REPLY = new DeliveryOptions().setCodecName(ServeCodec.NAME);
+
+  private final NodeContext node;
+  private final String app;
+  private final DeploymentPlan plan;
+  private final String replicaId;
+  private final AtomicInteger ongoing = new AtomicInteger();
+  private ExecutorService workers;
+  private DeploymentInvoker invoker;
+  private MessageConsumer<Object> consumer;
+
+  public ReplicaVerticle(NodeContext node, String app, DeploymentPlan plan, String replicaId) {
+    this.node = node;
+    this.app = app;
+    this.plan = plan;
+    this.replicaId = replicaId;
+  }
+
+  public static String address(String replicaId) {
+    return "vserve.replica." + replicaId;
+  }
+
+  public int ongoing() {
+    return ongoing.get();
+  }
+
+  @Override
+  public Future<?> start() {
+    workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vserve-" + replicaId + "-", 0).factory());
+    Promise<DeploymentInvoker> constructed = Promise.promise();
+    workers.execute(() -> {
+      try {
+        Class<?> type = Class.forName(plan.className(), true, Thread.currentThread().getContextClassLoader() != null
+            ? Thread.currentThread().getContextClassLoader() : ReplicaVerticle.class.getClassLoader());
+        DeploymentInvoker inv = DeploymentInvoker.create(type, plan.initArgs(),
+            a -> a instanceof HandleRef ref ? node.handle(ref.app(), ref.deployment()) : a);
+        // back on the verticle's context, so the consumer below belongs to it
+        context.runOnContext(v -> constructed.complete(inv));
+      } catch (Throwable t) {
+        Exception e = new IllegalStateException("replica " + replicaId + " of deployment '" + plan.name()
+            + "' failed to start: " + t, t);
+        context.runOnContext(v -> constructed.fail(e));
+      }
+    });
+    return constructed.future().compose(inv -> {
+      invoker = inv;
+      consumer = vertx.eventBus().consumer(address(replicaId), this::onCall);
+      return consumer.completion();
+    });
+  }
+
+  private void onCall(Message<Object> msg) {
+    if (ongoing.incrementAndGet() > plan.config().getMaxOngoingRequests()) {
+      ongoing.decrementAndGet();
+      ReplyException r = Failures.rejected(replicaId);
+      msg.fail(r.failureCode(), r.getMessage());
+      return;
+    }
+    Call call = Json.convert(msg.body(), Call.class);
+    workers.execute(() -> {
+      try {
+        Object result = invoker.invoke(call);
+        ongoing.decrementAndGet();
+        msg.reply(result, REPLY);
+      } catch (Throwable t) {
+        ongoing.decrementAndGet();
+        if (!(t instanceof ServeException)) {
+          LOG.log(Level.WARNING, "request " + call.requestId() + " to " + plan.name() + "." + call.method() + " failed", t);
+        }
+        ReplyException r = Failures.toReply(t);
+        msg.fail(r.failureCode(), r.getMessage());
+      }
+    });
+  }
+
+  /**
+   * Graceful stop: stop taking calls (callers' routers retry elsewhere), let running ones finish for
+   * up to {@code gracefulShutdownTimeoutS}, then stop the worker threads.
+   */
+  @Override
+  public Future<?> stop() {
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return unregistered.compose(v -> {
+      Promise<Void> drained = Promise.promise();
+      long deadline = System.nanoTime() + (long) (plan.config().getGracefulShutdownTimeoutS() * 1e9);
+      awaitDrain(drained, deadline);
+      return drained.future();
+    }).onComplete(ar -> {
+      if (workers != null) workers.shutdownNow();
+      if (invoker != null && invoker.instance() instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          LOG.log(Level.WARNING, "closing replica " + replicaId + " failed", e);
+        }
+      }
+    });
+  }
+
+  private void awaitDrain(Promise<Void> drained, long deadlineNanos) {
+    if (ongoing.get() == 0 || System.nanoTime() >= deadlineNanos) {
+      drained.complete();
+    } else {
+      vertx.setTimer(10, t -> awaitDrain(drained, deadlineNanos));
+    }
+  }
+}
