@@ -3,26 +3,34 @@ package dev.vserve;
 import dev.vserve.impl.Json;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
-import io.vertx.core.Expectation;
+import io.vertx.core.Completable;
+import io.vertx.core.impl.future.FutureBase;
+import io.vertx.core.Promise;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The result of a handle call: a Vert.x {@link Future}. Compose it, pass it as an argument to another
  * call (it is resolved first), or, off the event loop, {@link #await()} it. Note that {@code result()}
  * keeps Vert.x's meaning (null until complete); {@code await()} is Ray Serve's {@code .result()}.
+ *
+ * <p>It extends Vert.x's future base class rather than wrapping {@code Future}: Vert.x's own
+ * composition ({@code compose}, {@code Future.all}) accepts only its own future implementations.
  */
-public final class DeploymentResponse<T> implements Future<T> {
-  private final Future<T> delegate;
+public final class DeploymentResponse<T> extends FutureBase<T> {
+  private final FutureBase<T> delegate;
 
-  public DeploymentResponse(Future<T> delegate) {
-    this.delegate = delegate;
+  public DeploymentResponse(Future<T> future) {
+    if (future instanceof FutureBase<T> base) {
+      this.delegate = base;
+    } else {
+      Promise<T> p = Promise.promise();
+      future.onComplete(p);
+      this.delegate = (FutureBase<T>) p.future();
+    }
   }
 
   /** The same response, its value converted to {@code type} (JSON-compatible conversion). */
@@ -59,13 +67,6 @@ public final class DeploymentResponse<T> implements Future<T> {
   @Override public Throwable cause() { return delegate.cause(); }
   @Override public boolean succeeded() { return delegate.succeeded(); }
   @Override public boolean failed() { return delegate.failed(); }
-  @Override public <U> Future<U> compose(Function<? super T, Future<U>> s, Function<Throwable, Future<U>> f) { return delegate.compose(s, f); }
-  @Override public <U> Future<U> transform(Function<AsyncResult<T>, Future<U>> mapper) { return delegate.transform(mapper); }
-  @Override public <U> Future<T> eventually(Supplier<Future<U>> supplier) { return delegate.eventually(supplier); }
-  @Override public <U> Future<U> map(Function<? super T, U> mapper) { return delegate.map(mapper); }
-  @Override public <V> Future<V> map(V value) { return delegate.map(value); }
-  @Override public Future<T> otherwise(Function<Throwable, T> mapper) { return delegate.otherwise(mapper); }
-  @Override public Future<T> otherwise(T value) { return delegate.otherwise(value); }
-  @Override public Future<T> expecting(Expectation<? super T> expectation) { return delegate.expecting(expectation); }
-  @Override public Future<T> timeout(long delay, TimeUnit unit) { return delegate.timeout(delay, unit); }
+  @Override public void addListener(Completable<? super T> listener) { delegate.addListener(listener); }
+  @Override public void removeListener(Completable<? super T> listener) { delegate.removeListener(listener); }
 }

@@ -14,6 +14,7 @@ import dev.vserve.impl.call.ServeCodec;
 import dev.vserve.proxy.ProxyVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 
@@ -51,27 +52,32 @@ public final class NodeImpl implements ServeNode {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return node.startComponents().map(v -> (ServeNode) node).recover(err ->
-        node.close().transform(x -> Future.failedFuture(err)));
+    // a context-free promise: once Vert.x is closed, its contexts can no longer deliver results
+    Promise<ServeNode> started = Promise.promise();
+    node.startComponents().onComplete(ar -> {
+      if (ar.succeeded()) started.complete(node);
+      else node.close().onComplete(x -> started.fail(ar.cause()));
+    });
+    return started.future();
   }
 
   private Future<Void> startComponents() {
+    // port 0 becomes -1: Vert.x then shares one random port among all proxy instances
+    int port = options.getHttpPort() == 0 ? -1 : options.getHttpPort();
+    ProxyVerticle[] first = new ProxyVerticle[1];
     return vertx.deployVerticle(new ControllerVerticle(context))
         .compose(id -> {
           controllerId = id;
-          // the first proxy picks the port (0 means any free one); the others share it
-          ProxyVerticle first = new ProxyVerticle(context, options, options.getHttpPort());
-          return vertx.deployVerticle(first).map(pid -> {
-            proxyIds.add(pid);
-            httpPort = first.actualPort();
-            return pid;
-          });
+          return vertx.deployVerticle(() -> {
+            ProxyVerticle p = new ProxyVerticle(context, options, port);
+            if (first[0] == null) first[0] = p;
+            return p;
+          }, new DeploymentOptions().setInstances(Math.max(1, options.getProxyInstances())));
         })
-        .compose(v -> {
-          int more = options.getProxyInstances() - 1;
-          if (more <= 0) return Future.succeededFuture();
-          return vertx.deployVerticle(() -> new ProxyVerticle(context, options, httpPort), new DeploymentOptions().setInstances(more))
-              .onSuccess(proxyIds::add).mapEmpty();
+        .map(pid -> {
+          proxyIds.add(pid);
+          httpPort = first[0].actualPort();
+          return null;
         });
   }
 
@@ -113,8 +119,19 @@ public final class NodeImpl implements ServeNode {
   @Override
   public Future<Void> close() {
     Future<Void> proxies = Future.join(proxyIds.stream().map(vertx::undeploy).toList()).mapEmpty();
-    return proxies.transform(x -> controllerId == null ? Future.<Void>succeededFuture() : vertx.undeploy(controllerId))
-        .transform(x -> context.close())
-        .transform(x -> ownsVertx ? vertx.close() : Future.succeededFuture());
+    Future<Void> stopped = proxies
+        .transform(x -> controllerId == null ? Future.<Void>succeededFuture() : vertx.undeploy(controllerId))
+        .transform(x -> context.close());
+    if (!ownsVertx) return stopped;
+    Promise<Void> closed = Promise.promise();
+    // closing from outside Vert.x: a result delivered to one of its own event loops would be lost
+    stopped.onComplete(x -> Thread.ofPlatform().name("vserve-close").daemon().start(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+      } finally {
+        closed.complete();
+      }
+    }));
+    return closed.future();
   }
 }
