@@ -1,0 +1,180 @@
+package dev.vserve.bench;
+
+import dev.vserve.Application;
+import dev.vserve.Deployment;
+import dev.vserve.DeploymentHandle;
+import dev.vserve.DeploymentResponse;
+import dev.vserve.Request;
+import dev.vserve.Serve;
+import dev.vserve.ServeNode;
+import dev.vserve.ServeOptions;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The foundation benchmark, in one process tree and one run: (a) a raw Vert.x HTTP server answering
+ * a constant and (b) the same constant from a vserve deployment (proxy, router, event bus, replica on
+ * a virtual thread), both under the same wrk load; then handle round trips in-process.
+ * Run it with {@code ./bench/run}; it is not part of the tests.
+ */
+public final class Bench {
+  private static final byte[] CONSTANT = "{\"result\":\"ok\"}".getBytes();
+
+  @Deployment(numReplicas = 2, maxOngoingRequests = 64)
+  public static class Constant {
+    public Map<String, String> call(Request request) {
+      return Map.of("result", "ok");
+    }
+
+    public int ping() {
+      return 1;
+    }
+  }
+
+  /** The baseline: plain Vert.x, same number of event loops as the vserve proxy. */
+  public static class RawServer extends VerticleBase {
+    @Override
+    public Future<?> start() {
+      Buffer body = Buffer.buffer(CONSTANT);
+      return vertx.createHttpServer().requestHandler(req -> req.response()
+          .putHeader("content-type", "application/json").end(body)).listen(config().getInteger("port"));
+    }
+  }
+
+  record Load(double rps, double p50ms, double p99ms) {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = Integer.parseInt(System.getProperty("bench.seconds", "10"));
+    int connections = Integer.parseInt(System.getProperty("bench.connections", "64"));
+    ServeOptions options = new ServeOptions().setHttpPort(freePort());
+    int rawPort = freePort();
+
+    Vertx rawVertx = Vertx.vertx();
+    rawVertx.deployVerticle(RawServer.class, new DeploymentOptions().setInstances(options.getProxyInstances())
+        .setConfig(new io.vertx.core.json.JsonObject().put("port", rawPort))).await();
+    ServeNode node = new DeploymentResponse<>(Serve.start(options)).await();
+    DeploymentHandle handle = new DeploymentResponse<>(node.deploy(Application.bind(Constant.class), "bench", "/")).await();
+
+    System.out.printf("vserve benchmark: %d cores, wrk -t2 -c%d -d%ds, %d event loops per server%n",
+        Runtime.getRuntime().availableProcessors(), connections, seconds, options.getProxyInstances());
+    // warm both up (JIT), then measure them back to back under the same load
+    wrk(rawPort, connections, 3);
+    wrk(node.httpPort(), connections, 3);
+    Load raw = wrk(rawPort, connections, seconds);
+    Load serve = wrk(node.httpPort(), connections, seconds);
+    rawVertx.close().await();
+
+    long[] roundTrips = roundTrips(handle.method("ping"), 20_000, 50_000);
+    double handleRps = throughput(handle.method("ping"), 64, seconds);
+
+    System.out.println();
+    System.out.printf("%-40s %12s %10s %10s%n", "HTTP, constant JSON answer", "requests/s", "p50 ms", "p99 ms");
+    System.out.printf("%-40s %12.0f %10.3f %10.3f%n", "(a) raw Vert.x HTTP server", raw.rps, raw.p50ms, raw.p99ms);
+    System.out.printf("%-40s %12.0f %10.3f %10.3f%n", "(b) vserve proxy -> replica", serve.rps, serve.p50ms, serve.p99ms);
+    System.out.printf("%-40s %12.2f   (goal >= 0.50)%n", "ratio (b)/(a)", serve.rps / raw.rps);
+    System.out.println();
+    System.out.printf("%-40s p50 %.1f us, p99 %.1f us   (goal p50 <= 100 us)%n", "handle no-op round trip (sequential)",
+        percentile(roundTrips, 50) / 1e3, percentile(roundTrips, 99) / 1e3);
+    System.out.printf("%-40s %.0f calls/s%n", "handle throughput, 64 in flight", handleRps);
+
+    new DeploymentResponse<>(node.close()).await();
+    System.exit(0);
+  }
+
+  /** Runs wrk against a port and reads requests/s and the latency distribution from its report. */
+  static Load wrk(int port, int connections, int seconds) throws Exception {
+    Process p = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
+        "http://127.0.0.1:" + port + "/").redirectErrorStream(true).start();
+    StringBuilder out = new StringBuilder();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+      for (String line; (line = r.readLine()) != null; ) out.append(line).append('\n');
+    }
+    if (!p.waitFor(seconds + 30L, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("wrk failed:\n" + out);
+    }
+    String text = out.toString();
+    if (text.contains("Non-2xx") || text.contains("Socket errors")) {
+      throw new IllegalStateException("wrk saw errors, the figures would be meaningless:\n" + text);
+    }
+    return new Load(number(text, "Requests/sec:\\s+([\\d.]+)"), latencyMs(text, "50%"), latencyMs(text, "99%"));
+  }
+
+  private static double latencyMs(String text, String pct) {
+    Matcher m = Pattern.compile("\\s" + pct + "\\s+([\\d.]+)(us|ms|s)").matcher(text);
+    if (!m.find()) throw new IllegalStateException("no " + pct + " latency in wrk output:\n" + text);
+    double v = Double.parseDouble(m.group(1));
+    return switch (m.group(2)) {
+      case "us" -> v / 1000;
+      case "s" -> v * 1000;
+      default -> v;
+    };
+  }
+
+  private static double number(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    if (!m.find()) throw new IllegalStateException("no match for " + regex + " in:\n" + text);
+    return Double.parseDouble(m.group(1));
+  }
+
+  /** Sequential calls from an ordinary thread: the latency of one handle call. */
+  static long[] roundTrips(DeploymentHandle h, int warmup, int n) {
+    for (int i = 0; i < warmup; i++) h.remote().await();
+    long[] nanos = new long[n];
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      h.remote().await();
+      nanos[i] = System.nanoTime() - t0;
+    }
+    Arrays.sort(nanos);
+    return nanos;
+  }
+
+  /** Keeps {@code inFlight} calls outstanding, each completion issuing the next, for a fixed time. */
+  static double throughput(DeploymentHandle h, int inFlight, int seconds) throws InterruptedException {
+    AtomicLong done = new AtomicLong();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    CountDownLatch finished = new CountDownLatch(inFlight);
+    List<Runnable> loops = new ArrayList<>();
+    for (int i = 0; i < inFlight; i++) {
+      loops.add(new Runnable() {
+        @Override
+        public void run() {
+          h.remote().onComplete(ar -> {
+            if (ar.failed()) throw new IllegalStateException(ar.cause());
+            done.incrementAndGet();
+            if (System.nanoTime() < end) run(); else finished.countDown();
+          });
+        }
+      });
+    }
+    long t0 = System.nanoTime();
+    loops.forEach(Runnable::run);
+    finished.await();
+    return done.get() / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private static double percentile(long[] sorted, int pct) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(pct / 100.0 * sorted.length) - 1)];
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
