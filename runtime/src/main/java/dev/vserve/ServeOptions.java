@@ -8,6 +8,8 @@ public final class ServeOptions {
   private int httpPort = DEFAULT_HTTP_PORT;
   private long maxRequestBodyBytes = 16L * 1024 * 1024;
   private long requestTimeoutMs = 120_000;
+  private long gracefulShutdownTimeoutMs = 20_000;
+  private RequestRouter requestRouter = new dev.vserve.impl.router.PowerOfTwoChoices();
   private int proxyInstances = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 4));
 
   public String getHttpHost() { return httpHost; }
@@ -21,6 +23,12 @@ public final class ServeOptions {
   /** A call not answered in this time fails (HTTP 504). */
   public long getRequestTimeoutMs() { return requestTimeoutMs; }
   public ServeOptions setRequestTimeoutMs(long v) { requestTimeoutMs = v; return this; }
+  /** How long the proxy waits for in-flight HTTP requests when the node stops. */
+  public long getGracefulShutdownTimeoutMs() { return gracefulShutdownTimeoutMs; }
+  public ServeOptions setGracefulShutdownTimeoutMs(long v) { gracefulShutdownTimeoutMs = v; return this; }
+  /** How this node's proxy and handles pick replicas; power of two choices by default. */
+  public RequestRouter getRequestRouter() { return requestRouter; }
+  public ServeOptions setRequestRouter(RequestRouter v) { requestRouter = java.util.Objects.requireNonNull(v); return this; }
   /** Event loops serving HTTP (verticle instances sharing the port). */
   public int getProxyInstances() { return proxyInstances; }
   public ServeOptions setProxyInstances(int v) { proxyInstances = v; return this; }

@@ -1,6 +1,8 @@
 package dev.vserve.impl;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +14,12 @@ import java.lang.reflect.Type;
 
 /** The one Jackson mapper of vserve and the conversions built on it. */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper()
+  /**
+   * Jackson's default buffer pool is thread-local; user code runs on virtual threads, each one new,
+   * so every encode would allocate fresh buffers. A shared pool reuses them.
+   */
+  public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build())
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
       .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
       .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);

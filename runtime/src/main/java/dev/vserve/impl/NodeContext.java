@@ -2,11 +2,12 @@ package dev.vserve.impl;
 
 import dev.vserve.DeploymentHandle;
 import dev.vserve.RequestRouter;
+import dev.vserve.ServeOptions;
 import dev.vserve.impl.app.RouteTable;
 import dev.vserve.impl.call.ServeCodec;
 import dev.vserve.impl.handle.HandleImpl;
 import dev.vserve.impl.router.DeploymentRouter;
-import dev.vserve.impl.router.PowerOfTwoChoices;
+import dev.vserve.impl.router.LocalReplica;
 import dev.vserve.impl.router.ReplicaSetUpdate;
 import dev.vserve.impl.Json;
 import io.vertx.core.Future;
@@ -34,15 +35,16 @@ public final class NodeContext {
   private final long requestTimeoutMs;
   private final RequestRouter policy;
   private final Map<String, DeploymentRouter> routers = new ConcurrentHashMap<>();
+  private final Map<String, LocalReplica> localReplicas = new ConcurrentHashMap<>();
   private volatile RouteTable routes = new RouteTable(-1, java.util.List.of());
   private final MessageConsumer<Object> replicaConsumer;
   private final MessageConsumer<Object> routeConsumer;
 
-  private NodeContext(Vertx vertx, String nodeId, long requestTimeoutMs) {
+  private NodeContext(Vertx vertx, String nodeId, ServeOptions options) {
     this.vertx = vertx;
     this.nodeId = nodeId;
-    this.requestTimeoutMs = requestTimeoutMs;
-    this.policy = new PowerOfTwoChoices();
+    this.requestTimeoutMs = options.getRequestTimeoutMs();
+    this.policy = options.getRequestRouter();
     try {
       vertx.eventBus().registerCodec(new ServeCodec());
     } catch (IllegalStateException alreadyRegistered) {
@@ -53,8 +55,8 @@ public final class NodeContext {
   }
 
   /** Creates the context of {@code vertx}; one per Vert.x instance. */
-  public static NodeContext create(Vertx vertx, String nodeId, long requestTimeoutMs) {
-    NodeContext ctx = new NodeContext(vertx, nodeId, requestTimeoutMs);
+  public static NodeContext create(Vertx vertx, String nodeId, ServeOptions options) {
+    NodeContext ctx = new NodeContext(vertx, nodeId, options);
     if (BY_VERTX.putIfAbsent(vertx, ctx) != null) {
       ctx.unregister();
       throw new IllegalStateException("a vserve node already runs on this Vert.x instance");
@@ -81,11 +83,20 @@ public final class NodeContext {
     String key = app + '/' + deployment;
     DeploymentRouter r = routers.get(key);
     if (r != null) return r;
-    DeploymentRouter created = new DeploymentRouter(vertx, app, deployment, policy);
+    DeploymentRouter created = new DeploymentRouter(vertx, app, deployment, policy, localReplicas::get);
     r = routers.putIfAbsent(key, created);
     if (r != null) return r;
     fetchReplicas(created, app, deployment);
     return created;
+  }
+
+  /** Makes a replica of this node callable directly by its address (see {@link LocalReplica}). */
+  public void registerLocal(String address, LocalReplica replica) {
+    localReplicas.put(address, replica);
+  }
+
+  public void unregisterLocal(String address) {
+    localReplicas.remove(address);
   }
 
   private void fetchReplicas(DeploymentRouter router, String app, String deployment) {

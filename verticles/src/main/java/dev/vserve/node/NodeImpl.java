@@ -37,7 +37,7 @@ public final class NodeImpl implements ServeNode {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.options = options;
-    this.context = NodeContext.create(vertx, "node-" + RequestIds.next().substring(0, 8), options.getRequestTimeoutMs());
+    this.context = NodeContext.create(vertx, "node-" + RequestIds.next().substring(0, 8), options);
   }
 
   /** Starts a node on a Vert.x instance of its own. */

@@ -78,7 +78,9 @@ public final class ProxyVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    // graceful: no new requests, in-flight ones are answered (their replicas still run) before closing
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(options.getGracefulShutdownTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   private static void forward(NodeContext node, RoutingContext rc) {

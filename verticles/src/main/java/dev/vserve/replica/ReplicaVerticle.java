@@ -8,6 +8,7 @@ import dev.vserve.impl.call.Failures;
 import dev.vserve.impl.call.ServeCodec;
 import dev.vserve.impl.Json;
 import dev.vserve.impl.replica.DeploymentInvoker;
+import dev.vserve.impl.router.LocalReplica;
 import dev.vserve.ServeException;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -21,14 +22,16 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * One replica of a deployment: the user object, an event-bus address of its own, and admission at
  * {@code maxOngoingRequests}. User code runs on virtual threads, never on the event loop, so
  * blocking handlers and {@code response.await()} are fine; a call that would exceed the limit is
- * refused at once so the caller's router can place it elsewhere.
+ * refused at once so the caller's router can place it elsewhere. Callers on this node skip the
+ * event bus ({@link LocalReplica}); the address serves other nodes and plain verticles.
  */
-public final class ReplicaVerticle extends VerticleBase {
+public final class ReplicaVerticle extends VerticleBase implements LocalReplica {
   private static final System.Logger LOG = System.getLogger(ReplicaVerticle.class.getName());
   private static final DeliveryOptions REPLY = new DeliveryOptions().setCodecName(ServeCodec.NAME);
 
@@ -77,31 +80,60 @@ public final class ReplicaVerticle extends VerticleBase {
     return constructed.future().compose(inv -> {
       invoker = inv;
       consumer = vertx.eventBus().consumer(address(replicaId), this::onCall);
-      return consumer.completion();
+      return consumer.completion().onSuccess(v -> node.registerLocal(address(replicaId), this));
     });
   }
 
   private void onCall(Message<Object> msg) {
-    if (ongoing.incrementAndGet() > plan.config().getMaxOngoingRequests()) {
-      ongoing.decrementAndGet();
+    if (!admit()) {
       ReplyException r = Failures.rejected(replicaId);
       msg.fail(r.failureCode(), r.getMessage());
       return;
     }
-    Call call = Json.convert(msg.body(), Call.class);
-    workers.execute(() -> {
-      try {
-        Object result = invoker.invoke(call);
-        ongoing.decrementAndGet();
+    run(Json.convert(msg.body(), Call.class), (result, failure) -> {
+      if (failure == null) {
         msg.reply(result, REPLY);
+      } else {
+        ReplyException r = Failures.toReply(failure);
+        msg.fail(r.failureCode(), r.getMessage());
+      }
+    });
+  }
+
+  @Override
+  public Future<Object> tryCall(Call call) {
+    if (!admit()) return null;
+    Promise<Object> done = Promise.promise();
+    run(call, (result, failure) -> {
+      if (failure == null) done.complete(result);
+      else done.fail(Failures.toServeException(failure));
+    });
+    return done.future();
+  }
+
+  private boolean admit() {
+    if (ongoing.incrementAndGet() > plan.config().getMaxOngoingRequests()) {
+      ongoing.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** Runs an admitted call on a virtual thread; the slot is free again before the answer goes out. */
+  private void run(Call call, BiConsumer<Object, Throwable> answer) {
+    workers.execute(() -> {
+      Object result = null;
+      Throwable failure = null;
+      try {
+        result = invoker.invoke(call);
       } catch (Throwable t) {
-        ongoing.decrementAndGet();
+        failure = t;
         if (!(t instanceof ServeException)) {
           LOG.log(Level.WARNING, "request " + call.requestId() + " to " + plan.name() + "." + call.method() + " failed", t);
         }
-        ReplyException r = Failures.toReply(t);
-        msg.fail(r.failureCode(), r.getMessage());
       }
+      ongoing.decrementAndGet();
+      answer.accept(result, failure);
     });
   }
 
@@ -111,6 +143,7 @@ public final class ReplicaVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    node.unregisterLocal(address(replicaId));
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     return unregistered.compose(v -> {
       Promise<Void> drained = Promise.promise();

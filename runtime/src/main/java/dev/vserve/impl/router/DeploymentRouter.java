@@ -10,7 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The caller's side of one deployment on one node: which replicas exist, how many calls this node
@@ -36,6 +37,7 @@ public final class DeploymentRouter {
   private final String app;
   private final String deployment;
   private final RequestRouter policy;
+  private final Function<String, LocalReplica> locals;
 
   private final Object lock = new Object();
   private List<Slot> slots = List.of();
@@ -46,8 +48,10 @@ public final class DeploymentRouter {
   private boolean retryScheduled;
   private String closedReason;
 
-  public DeploymentRouter(Vertx vertx, String app, String deployment, RequestRouter policy) {
+  public DeploymentRouter(Vertx vertx, String app, String deployment, RequestRouter policy,
+                          Function<String, LocalReplica> locals) {
     this.vertx = vertx;
+    this.locals = locals;
     this.app = app;
     this.deployment = deployment;
     this.policy = policy;
@@ -167,19 +171,32 @@ public final class DeploymentRouter {
       vertx.cancelTimer(p.timer);
       p.timer = -1;
     }
-    long timeout = p.call.deadlineMs() > 0 ? Math.max(1, p.call.deadlineMs() - System.currentTimeMillis()) : Long.MAX_VALUE / 4;
-    DeliveryOptions opts = new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(timeout);
-    vertx.eventBus().<Object>request(slot.address, p.call, opts).onComplete(ar -> {
-      if (ar.succeeded()) {
-        release(slot, null);
-        p.promise.tryComplete(ar.result().body());
-      } else if (isRetryable(ar.cause())) {
+    LocalReplica local = locals.apply(slot.address);
+    if (local != null) {
+      Future<Object> direct = local.tryCall(p.call);
+      if (direct == null) {
         release(slot, p);
       } else {
-        release(slot, null);
-        p.fail(Failures.toServeException(ar.cause()));
+        direct.onComplete(ar -> complete(slot, p, ar.result(), ar.cause()));
       }
-    });
+      return;
+    }
+    long timeout = p.call.deadlineMs() > 0 ? Math.max(1, p.call.deadlineMs() - System.currentTimeMillis()) : Long.MAX_VALUE / 4;
+    DeliveryOptions opts = new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(timeout);
+    vertx.eventBus().<Object>request(slot.address, p.call, opts)
+        .onComplete(ar -> complete(slot, p, ar.succeeded() ? ar.result().body() : null, ar.cause()));
+  }
+
+  private void complete(Slot slot, Pending p, Object result, Throwable failure) {
+    if (failure == null) {
+      release(slot, null);
+      p.promise.tryComplete(result);
+    } else if (isRetryable(failure)) {
+      release(slot, p);
+    } else {
+      release(slot, null);
+      p.fail(Failures.toServeException(failure));
+    }
   }
 
   private static boolean isRetryable(Throwable t) {
@@ -236,7 +253,8 @@ public final class DeploymentRouter {
 
   private static final class Pending {
     final Call call;
-    final Promise<Object> promise = Promise.promise();
+    // answered on the caller's context (the proxy's event loop) when it has one, as an event-bus reply would be
+    final Promise<Object> promise = ContextInternal.current() instanceof ContextInternal ctx ? ctx.promise() : Promise.promise();
     long timer = -1;
     Slot slot;
 
