@@ -26,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class NodeContext {
   /** The controller answers a {@code {app, deployment}} request here with the current replica set. */
   public static final String CONTROLLER_REPLICAS = "vserve.controller.replicas";
-  public static final String CONTROLLER_ROUTES = "vserve.controller.routes";
 
   private static final Map<Vertx, NodeContext> BY_VERTX = new ConcurrentHashMap<>();
 
@@ -110,14 +109,6 @@ public final class NodeContext {
           }
           // otherwise the controller is not up yet: announcements will fill the router
         });
-  }
-
-  /** Loads the controller's current route table (for a proxy or node that starts after it). */
-  public Future<RouteTable> fetchRoutes() {
-    DeliveryOptions opts = new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(10_000);
-    return vertx.eventBus().<Object>request(CONTROLLER_ROUTES, "", opts)
-        .map(m -> Json.<RouteTable>convert(m.body(), RouteTable.class))
-        .onSuccess(this::onRoutes);
   }
 
   public void onReplicas(ReplicaSetUpdate u) {

@@ -26,13 +26,12 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The control loop: holds the desired applications, starts their replicas, and announces replica
  * sets and routes to every router and proxy. All state is confined to this verticle's event loop;
- * the outside talks to it over the event bus ({@link #DEPLOY}, {@link #DELETE} and the queries in
- * {@link NodeContext}).
+ * the outside talks to it over the event bus ({@link #DEPLOY}, {@link #DELETE} and the replica-set
+ * query of {@link NodeContext#CONTROLLER_REPLICAS}).
  */
 public final class ControllerVerticle extends VerticleBase {
   public static final String DEPLOY = "vserve.controller.deploy";
   public static final String DELETE = "vserve.controller.delete";
-  public static final String STATUS = "vserve.controller.status";
 
   private static final DeliveryOptions CODEC = new DeliveryOptions().setCodecName(ServeCodec.NAME);
 
@@ -64,8 +63,6 @@ public final class ControllerVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     consumers.add(bus.<Object>consumer(DEPLOY, m -> reply(m, deploy((ApplicationPlan) m.body()))));
     consumers.add(bus.<Object>consumer(DELETE, m -> reply(m, delete((String) m.body()).map(v -> "deleted"))));
-    consumers.add(bus.<Object>consumer(STATUS, m -> m.reply(status(), CODEC)));
-    consumers.add(bus.<Object>consumer(NodeContext.CONTROLLER_ROUTES, m -> m.reply(routeTable(), CODEC)));
     consumers.add(bus.<Object>consumer(NodeContext.CONTROLLER_REPLICAS, this::onReplicaQuery));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
@@ -180,21 +177,6 @@ public final class ControllerVerticle extends VerticleBase {
     RouteTable t = routeTable();
     node.onRoutes(t);
     vertx.eventBus().publish(RouteTable.ADDRESS, t, CODEC);
-  }
-
-  /** Applications, their status and replicas, as {@code vserve status} prints them. */
-  private Map<String, Object> status() {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (AppState s : apps.values()) {
-      Map<String, Object> deps = new LinkedHashMap<>();
-      for (DeploymentPlan d : s.plan.deployments()) {
-        List<String> ids = s.replicas.getOrDefault(d.name(), List.of()).stream().map(r -> r.info().id()).toList();
-        deps.put(d.name(), Map.of("replicas", ids, "target", d.config().getNumReplicas()));
-      }
-      out.put(s.plan.name(), Map.of("status", s.status, "message", s.message, "route_prefix", s.plan.routePrefix(),
-          "ingress", s.plan.ingress(), "deployments", deps));
-    }
-    return Map.of("node", node.nodeId(), "applications", out);
   }
 
   private static String randomSuffix() {

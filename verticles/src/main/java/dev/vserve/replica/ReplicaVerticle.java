@@ -55,10 +55,6 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     return "vserve.replica." + replicaId;
   }
 
-  public int ongoing() {
-    return ongoing.get();
-  }
-
   @Override
   public Future<?> start() {
     workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vserve-" + replicaId + "-", 0).factory());

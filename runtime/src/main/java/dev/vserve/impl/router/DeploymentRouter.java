@@ -114,18 +114,6 @@ public final class DeploymentRouter {
     synchronized (lock) { return waiting.size(); }
   }
 
-  public int ongoing() {
-    synchronized (lock) {
-      int n = 0;
-      for (Slot s : slots) n += s.inFlight;
-      return n;
-    }
-  }
-
-  public int replicaCount() {
-    synchronized (lock) { return slots.size(); }
-  }
-
   private Slot pick() {
     return slots.isEmpty() ? null : (Slot) policy.choose(slots, maxOngoing);
   }
