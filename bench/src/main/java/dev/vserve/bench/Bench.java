@@ -70,11 +70,12 @@ public final class Bench {
     ServeNode node = new DeploymentResponse<>(Serve.start(options)).await();
     DeploymentHandle handle = new DeploymentResponse<>(node.deploy(Application.bind(Constant.class), "bench", "/")).await();
 
-    System.out.printf("vserve benchmark: %d cores, wrk -t2 -c%d -d%ds, %d event loops per server%n",
+    System.out.printf("vserve benchmark: %d cores, wrk -t2 -c%d -d%ds after a warm-up, %d event loops per server%n",
         Runtime.getRuntime().availableProcessors(), connections, seconds, options.getProxyInstances());
     // warm both up (JIT), then measure them back to back under the same load
-    wrk(rawPort, connections, 3);
-    wrk(node.httpPort(), connections, 3);
+    int warmup = Integer.parseInt(System.getProperty("bench.warmup", "5"));
+    wrk(rawPort, connections, warmup);
+    wrk(node.httpPort(), connections, warmup);
     Load raw = wrk(rawPort, connections, seconds);
     Load serve = wrk(node.httpPort(), connections, seconds);
     rawVertx.close().await();

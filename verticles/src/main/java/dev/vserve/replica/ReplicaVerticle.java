@@ -19,6 +19,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 
 import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +35,7 @@ import java.util.function.BiConsumer;
  */
 public final class ReplicaVerticle extends VerticleBase implements LocalReplica {
   private static final System.Logger LOG = System.getLogger(ReplicaVerticle.class.getName());
+  private static final long SWEEP_MS = 100;
   private static final DeliveryOptions REPLY = new DeliveryOptions().setCodecName(ServeCodec.NAME);
 
   private final NodeContext node;
@@ -43,6 +46,9 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private ExecutorService workers;
   private DeploymentInvoker invoker;
   private MessageConsumer<Object> consumer;
+  /** Running calls with a deadline, by their thread: the sweeper interrupts those past it. */
+  private final Map<Thread, Long> deadlines = new ConcurrentHashMap<>();
+  private long sweeper = -1;
 
   public ReplicaVerticle(NodeContext node, String app, DeploymentPlan plan, String replicaId) {
     this.node = node;
@@ -76,6 +82,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     return constructed.future().compose(inv -> {
       invoker = inv;
       consumer = vertx.eventBus().consumer(address(replicaId), this::onCall);
+      sweeper = vertx.setPeriodic(SWEEP_MS, t -> interruptAbandoned());
       return consumer.completion().onSuccess(v -> node.registerLocal(address(replicaId), this));
     });
   }
@@ -120,16 +127,33 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     workers.execute(() -> {
       Object result = null;
       Throwable failure = null;
+      Thread self = Thread.currentThread();
+      if (call.deadlineMs() > 0) deadlines.put(self, call.deadlineMs());
       try {
         result = invoker.invoke(call);
       } catch (Throwable t) {
         failure = t;
-        if (!(t instanceof ServeException)) {
+        boolean abandoned = call.deadlineMs() > 0 && System.currentTimeMillis() >= call.deadlineMs();
+        if (!(t instanceof ServeException) && !abandoned) {
           LOG.log(Level.WARNING, "request " + call.requestId() + " to " + plan.name() + "." + call.method() + " failed", t);
         }
+      } finally {
+        deadlines.remove(self);
       }
       ongoing.decrementAndGet();
       answer.accept(result, failure);
+    });
+  }
+
+  /**
+   * Cancels calls whose caller has given up (its deadline passed), as Ray Serve cancels abandoned
+   * requests: the Java way, by interrupting the thread. Code that ignores interrupts runs on.
+   */
+  private void interruptAbandoned() {
+    if (deadlines.isEmpty()) return;
+    long now = System.currentTimeMillis();
+    deadlines.forEach((thread, deadline) -> {
+      if (now >= deadline && deadlines.remove(thread, deadline)) thread.interrupt();
     });
   }
 
@@ -139,6 +163,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
    */
   @Override
   public Future<?> stop() {
+    if (sweeper >= 0) vertx.cancelTimer(sweeper);
     node.unregisterLocal(address(replicaId));
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     return unregistered.compose(v -> {

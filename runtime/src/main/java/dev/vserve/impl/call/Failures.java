@@ -39,6 +39,9 @@ public final class Failures {
   public static ServeException toServeException(Throwable t) {
     if (t instanceof ServeException se) return se;
     if (t instanceof ReplyException re) return fromReply(re);
+    if (t instanceof java.util.concurrent.TimeoutException) {
+      return new ServeException(504, "Timeout", "no answer from the replica in time: " + t.getMessage());
+    }
     String msg = t.getMessage() == null ? t.toString() : t.getMessage();
     return new DeploymentException(t.getClass().getSimpleName(), msg);
   }

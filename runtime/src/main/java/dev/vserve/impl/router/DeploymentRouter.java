@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -159,17 +160,17 @@ public final class DeploymentRouter {
       vertx.cancelTimer(p.timer);
       p.timer = -1;
     }
+    long timeout = p.call.deadlineMs() > 0 ? Math.max(1, p.call.deadlineMs() - System.currentTimeMillis()) : Long.MAX_VALUE / 4;
     LocalReplica local = locals.apply(slot.address);
     if (local != null) {
       Future<Object> direct = local.tryCall(p.call);
       if (direct == null) {
         release(slot, p);
       } else {
-        direct.onComplete(ar -> complete(slot, p, ar.result(), ar.cause()));
+        direct.timeout(timeout, TimeUnit.MILLISECONDS).onComplete(ar -> complete(slot, p, ar.result(), ar.cause()));
       }
       return;
     }
-    long timeout = p.call.deadlineMs() > 0 ? Math.max(1, p.call.deadlineMs() - System.currentTimeMillis()) : Long.MAX_VALUE / 4;
     DeliveryOptions opts = new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(timeout);
     vertx.eventBus().<Object>request(slot.address, p.call, opts)
         .onComplete(ar -> complete(slot, p, ar.succeeded() ? ar.result().body() : null, ar.cause()));
