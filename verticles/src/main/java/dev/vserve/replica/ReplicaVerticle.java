@@ -9,6 +9,7 @@ import dev.vserve.impl.call.ServeCodec;
 import dev.vserve.impl.Json;
 import dev.vserve.impl.replica.DeploymentInvoker;
 import dev.vserve.impl.router.LocalReplica;
+import dev.vserve.ReplicaContext;
 import dev.vserve.ServeException;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -45,6 +46,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private final AtomicInteger ongoing = new AtomicInteger();
   private ExecutorService workers;
   private DeploymentInvoker invoker;
+  private volatile ReplicaContext invokerContext;
   private MessageConsumer<Object> consumer;
   /** Running calls with a deadline, by their thread: the sweeper interrupts those past it. */
   private final Map<Thread, Long> deadlines = new ConcurrentHashMap<>();
@@ -65,12 +67,15 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   public Future<?> start() {
     workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vserve-" + replicaId + "-", 0).factory());
     Promise<DeploymentInvoker> constructed = Promise.promise();
+    ReplicaContext replicaContext = new ReplicaContext(app, plan.name(), replicaId, plan.config());
     workers.execute(() -> {
+      ReplicaContext.set(replicaContext);
       try {
         Class<?> type = Class.forName(plan.className(), true, Thread.currentThread().getContextClassLoader() != null
             ? Thread.currentThread().getContextClassLoader() : ReplicaVerticle.class.getClassLoader());
         DeploymentInvoker inv = DeploymentInvoker.create(type, plan.initArgs(),
             a -> a instanceof HandleRef ref ? node.handle(ref.app(), ref.deployment()) : a);
+        invokerContext = replicaContext;
         // back on the verticle's context, so the consumer below belongs to it
         context.runOnContext(v -> constructed.complete(inv));
       } catch (Throwable t) {
@@ -124,10 +129,12 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
 
   /** Runs an admitted call on a virtual thread; the slot is free again before the answer goes out. */
   private void run(Call call, BiConsumer<Object, Throwable> answer) {
+    ReplicaContext context = invokerContext;
     workers.execute(() -> {
       Object result = null;
       Throwable failure = null;
       Thread self = Thread.currentThread();
+      ReplicaContext.set(context);
       if (call.deadlineMs() > 0) deadlines.put(self, call.deadlineMs());
       try {
         result = invoker.invoke(call);
@@ -172,6 +179,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       awaitDrain(drained, deadline);
       return drained.future();
     }).onComplete(ar -> {
+      if (invoker != null) invoker.close();
       if (workers != null) workers.shutdownNow();
       if (invoker != null && invoker.instance() instanceof AutoCloseable c) {
         try {

@@ -1,13 +1,17 @@
 package dev.vserve.impl.replica;
 
+import dev.vserve.Batch;
 import dev.vserve.HttpException;
 import dev.vserve.Request;
 import dev.vserve.impl.Json;
+import dev.vserve.impl.batch.BatchQueue;
 import dev.vserve.impl.call.Call;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,11 +27,37 @@ public final class DeploymentInvoker {
   private final Object instance;
   private final Map<String, List<Method>> methods;
   private final HttpIngress http;
+  private final Map<Method, BatchQueue> batches = new HashMap<>();
 
-  private DeploymentInvoker(Object instance) {
+  private DeploymentInvoker(Object instance) throws ReflectiveOperationException {
     this.instance = instance;
     this.methods = publicMethods(instance.getClass());
     this.http = HttpIngress.of(instance.getClass());
+    for (List<Method> ms : methods.values()) {
+      for (Method m : ms) {
+        Batch spec = m.getAnnotation(Batch.class);
+        if (spec == null) continue;
+        checkBatchSignature(m);
+        batches.put(m, new BatchQueue(instance.getClass().getSimpleName() + "." + m.getName(), spec,
+            items -> (List<?>) Invocation.settle(invokeRaw(m, new Object[] {items}))));
+      }
+    }
+  }
+
+  private static void checkBatchSignature(Method m) {
+    if (m.getParameterCount() != 1 || !List.class.isAssignableFrom(m.getParameterTypes()[0])) {
+      throw new IllegalArgumentException("@Batch method " + m.getName() + " must take exactly one List parameter");
+    }
+  }
+
+  /** The T of a batched method's {@code List<T>} parameter: what each caller passes. */
+  static Type batchItemType(Method m) {
+    return m.getGenericParameterTypes()[0] instanceof ParameterizedType pt ? pt.getActualTypeArguments()[0] : Object.class;
+  }
+
+  /** Stops the batch collectors; waiting batched calls fail. */
+  public void close() {
+    batches.values().forEach(BatchQueue::close);
   }
 
   /**
@@ -62,12 +92,27 @@ public final class DeploymentInvoker {
   public Object invoke(Call call) throws Throwable {
     if (Call.HTTP.equals(call.method())) {
       Request req = Json.convert(call.args()[0], Request.class);
-      return http.handle(instance, req);
+      return http.handle(this::callBound, req);
     }
     Object[] args = call.args() == null ? new Object[0] : call.args();
     Method m = resolve(call.method(), args.length);
+    if (batches.containsKey(m)) {
+      // one caller, one item: it joins the replica's batch for this method
+      return callBound(m, new Object[] {Invocation.coerceTo(args[0], batchItemType(m), m)});
+    }
+    return callBound(m, Invocation.coerce(m, args));
+  }
+
+  /** Calls {@code m} with arguments already of its parameter types (of the item type, if batched). */
+  Object callBound(Method m, Object[] args) throws Throwable {
+    BatchQueue queue = batches.get(m);
+    if (queue != null) return Invocation.settle(queue.submit(args[0]));
+    return Invocation.settle(invokeRaw(m, args));
+  }
+
+  private Object invokeRaw(Method m, Object[] args) throws Throwable {
     try {
-      return Invocation.settle(m.invoke(instance, Invocation.coerce(m, args)));
+      return m.invoke(instance, args);
     } catch (Throwable t) {
       throw Invocation.unwrap(t);
     }

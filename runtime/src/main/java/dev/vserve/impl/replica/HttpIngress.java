@@ -2,6 +2,7 @@ package dev.vserve.impl.replica;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vserve.BadRequestException;
+import dev.vserve.Batch;
 import dev.vserve.Body;
 import dev.vserve.Delete;
 import dev.vserve.Get;
@@ -72,7 +73,13 @@ final class HttpIngress {
     return null;
   }
 
-  Response handle(Object instance, Request req) throws Throwable {
+  /** How the ingress calls a bound method: the invoker, which knows about batching. */
+  @FunctionalInterface
+  interface Caller {
+    Object call(Method m, Object[] args) throws Throwable;
+  }
+
+  Response handle(Caller caller, Request req) throws Throwable {
     String[] path = req.routePath().split("/");
     boolean pathMatched = false;
     for (RouteMethod r : routes) {
@@ -80,23 +87,15 @@ final class HttpIngress {
       if (vars == null) continue;
       pathMatched = true;
       if (!r.httpMethod.equals(req.method())) continue;
-      Object out = call(r.method, instance, bind(r.method, req, vars));
+      Object out = caller.call(r.method, bind(r.method, req, vars));
       return encode(out, true);
     }
     if (pathMatched) throw new HttpException(405, "method " + req.method() + " not allowed on " + req.routePath());
     if (fallback != null) {
-      Object out = call(fallback, instance, fallback.getParameterCount() == 0 ? new Object[0] : new Object[] {req});
+      Object out = caller.call(fallback, fallback.getParameterCount() == 0 ? new Object[0] : new Object[] {req});
       return encode(out, false);
     }
     throw new HttpException(404, "no route for " + req.method() + " " + req.path());
-  }
-
-  private static Object call(Method m, Object instance, Object[] args) throws Throwable {
-    try {
-      return Invocation.settle(m.invoke(instance, args));
-    } catch (Throwable t) {
-      throw Invocation.unwrap(t);
-    }
   }
 
   /**
@@ -116,15 +115,18 @@ final class HttpIngress {
     JsonNode[] body = new JsonNode[1];
     for (int i = 0; i < params.length; i++) {
       Parameter p = params[i];
-      Type type = p.getParameterizedType();
+      // a batched route binds each request to one item of the method's List<T>
+      boolean batched = m.isAnnotationPresent(Batch.class);
+      Type type = batched ? DeploymentInvoker.batchItemType(m) : p.getParameterizedType();
+      Class<?> raw = batched ? Json.MAPPER.getTypeFactory().constructType(type).getRawClass() : p.getType();
       Param named = p.getAnnotation(Param.class);
-      if (p.getType() == Request.class) {
+      if (raw == Request.class) {
         args[i] = req;
-      } else if (p.isAnnotationPresent(Body.class) || (named == null && !isSimple(p.getType()))) {
+      } else if (p.isAnnotationPresent(Body.class) || (named == null && !isSimple(raw))) {
         args[i] = Json.bind(req.json(), type, "request body");
       } else {
         String name = named != null ? named.value() : p.getName();
-        args[i] = bindSimple(name, p.getType(), named, req, vars, body);
+        args[i] = bindSimple(name, raw, named, req, vars, body);
       }
     }
     return args;

@@ -41,6 +41,10 @@ final class Invocation {
     return out;
   }
 
+  static Object coerceTo(Object arg, Type type, Executable e) {
+    return coerceOne(arg, type, e, 0);
+  }
+
   private static Object coerceOne(Object arg, Type type, Executable e, int index) {
     try {
       return Json.convert(arg, type);

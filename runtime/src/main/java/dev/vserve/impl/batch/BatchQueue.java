@@ -1,0 +1,175 @@
+package dev.vserve.impl.batch;
+
+import dev.vserve.Batch;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The calls waiting for one batched method of one replica. A virtual thread collects them and hands
+ * full or timed-out batches to new virtual threads, at most {@code maxConcurrentBatches} at a time;
+ * results go back to their callers in order. No event loop takes part.
+ */
+public final class BatchQueue {
+  /** Runs the user's method on a batch; must return one result per item. */
+  @FunctionalInterface
+  public interface BatchFunction {
+    List<?> apply(List<Object> items) throws Throwable;
+  }
+
+  private final String name;
+  private final int maxBatchSize;
+  private final long waitNanos;
+  private final Batch.SizeFunction sizeFn;
+  private final boolean countsItems;
+  private final BatchFunction function;
+  private final Semaphore running;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final ArrayDeque<Item> waiting = new ArrayDeque<>();
+  private boolean closed;
+  private final Thread collector;
+
+  private record Item(Object value, CompletableFuture<Object> result, long enqueuedNanos) {}
+
+  public BatchQueue(String name, Batch spec, BatchFunction function) throws ReflectiveOperationException {
+    if (spec.maxBatchSize() < 1) throw new IllegalArgumentException(name + ": maxBatchSize must be >= 1");
+    if (spec.batchWaitTimeoutMs() < 0) throw new IllegalArgumentException(name + ": batchWaitTimeoutMs must be >= 0");
+    if (spec.maxConcurrentBatches() < 1) throw new IllegalArgumentException(name + ": maxConcurrentBatches must be >= 1");
+    this.name = name;
+    this.maxBatchSize = spec.maxBatchSize();
+    this.waitNanos = TimeUnit.MILLISECONDS.toNanos(spec.batchWaitTimeoutMs());
+    this.countsItems = spec.batchSizeFn() == Batch.SizeFunction.Count.class;
+    var ctor = spec.batchSizeFn().getDeclaredConstructor();
+    ctor.setAccessible(true);
+    this.sizeFn = ctor.newInstance();
+    this.function = function;
+    this.running = new Semaphore(spec.maxConcurrentBatches());
+    this.collector = Thread.ofVirtual().name("vserve-batch-" + name).start(this::collect);
+  }
+
+  /** Adds one call; the future completes with its own result once its batch has run. */
+  public CompletableFuture<Object> submit(Object value) {
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    lock.lock();
+    try {
+      if (closed) {
+        result.completeExceptionally(new IllegalStateException("batch queue " + name + " is closed"));
+        return result;
+      }
+      waiting.addLast(new Item(value, result, System.nanoTime()));
+      changed.signal();
+    } finally {
+      lock.unlock();
+    }
+    return result;
+  }
+
+  /** Fails waiting calls and stops collecting; running batches finish. */
+  public void close() {
+    List<Item> failed;
+    lock.lock();
+    try {
+      closed = true;
+      failed = new ArrayList<>(waiting);
+      waiting.clear();
+      changed.signal();
+    } finally {
+      lock.unlock();
+    }
+    for (Item i : failed) i.result.completeExceptionally(new IllegalStateException("replica stopping"));
+    collector.interrupt();
+  }
+
+  private void collect() {
+    try {
+      while (true) {
+        List<Item> batch = nextBatch();
+        if (batch == null) return;
+        running.acquire();
+        Thread.ofVirtual().name("vserve-batch-run-" + name).start(() -> {
+          try {
+            run(batch);
+          } finally {
+            running.release();
+          }
+        });
+      }
+    } catch (InterruptedException e) {
+      // closed
+    }
+  }
+
+  /** Waits until a batch is full or its oldest call has waited long enough, then takes it. */
+  private List<Item> nextBatch() throws InterruptedException {
+    lock.lock();
+    try {
+      while (true) {
+        if (closed) return null;
+        if (waiting.isEmpty()) {
+          changed.await();
+          continue;
+        }
+        long waited = System.nanoTime() - waiting.peekFirst().enqueuedNanos;
+        if (isFull() || waited >= waitNanos) return take();
+        changed.awaitNanos(waitNanos - waited);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean isFull() {
+    if (countsItems) return waiting.size() >= maxBatchSize;
+    return sizeFn.size(values(new ArrayList<>(waiting))) >= maxBatchSize;
+  }
+
+  /** The longest run of waiting calls whose size stays within maxBatchSize (at least one call). */
+  private List<Item> take() {
+    List<Item> batch = new ArrayList<>(Math.min(waiting.size(), maxBatchSize));
+    batch.add(waiting.pollFirst());
+    while (!waiting.isEmpty()) {
+      if (countsItems) {
+        if (batch.size() >= maxBatchSize) break;
+      } else {
+        batch.add(waiting.peekFirst());
+        boolean fits = sizeFn.size(values(batch)) <= maxBatchSize;
+        batch.remove(batch.size() - 1);
+        if (!fits) break;
+      }
+      batch.add(waiting.pollFirst());
+    }
+    return batch;
+  }
+
+  private void run(List<Item> batch) {
+    List<?> results;
+    try {
+      results = function.apply(values(batch));
+    } catch (Throwable t) {
+      for (Item i : batch) i.result.completeExceptionally(t);
+      return;
+    }
+    if (results == null || results.size() != batch.size()) {
+      IllegalStateException wrong = new IllegalStateException("batched method " + name + " returned "
+          + (results == null ? "null" : results.size() + " results") + " for " + batch.size()
+          + " inputs; it must return exactly one result per input, in order");
+      for (Item i : batch) i.result.completeExceptionally(wrong);
+      return;
+    }
+    for (int k = 0; k < batch.size(); k++) batch.get(k).result.complete(results.get(k));
+  }
+
+  private static List<Object> values(List<Item> items) {
+    List<Object> v = new ArrayList<>(items.size());
+    for (Item i : items) v.add(i.value);
+    return v;
+  }
+}
