@@ -18,6 +18,7 @@ public final class DeploymentConfig {
   private double numCpus = 1.0;
   private double numGpus = 0.0;
   private double gracefulShutdownTimeoutS = DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT_S;
+  private java.util.Map<String, BatchOptions> batchOptions = new java.util.HashMap<>();
 
   public DeploymentConfig() {}
 
@@ -44,6 +45,7 @@ public final class DeploymentConfig {
     c.numCpus = numCpus;
     c.numGpus = numGpus;
     c.gracefulShutdownTimeoutS = gracefulShutdownTimeoutS;
+    c.batchOptions = new java.util.HashMap<>(batchOptions);
     return c;
   }
 
@@ -76,12 +78,22 @@ public final class DeploymentConfig {
   public double getGracefulShutdownTimeoutS() { return gracefulShutdownTimeoutS; }
   public DeploymentConfig setGracefulShutdownTimeoutS(double v) { gracefulShutdownTimeoutS = v; return this; }
 
+  /** Overrides the {@link Batch} settings of the method {@code method}. */
+  public DeploymentConfig setBatchOptions(String method, BatchOptions options) {
+    batchOptions.put(method, options);
+    return this;
+  }
+
+  public java.util.Map<String, BatchOptions> getBatchOptions() { return batchOptions; }
+
+  public void setBatchOptions(java.util.Map<String, BatchOptions> v) { batchOptions = new java.util.HashMap<>(v); }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof DeploymentConfig c && numReplicas == c.numReplicas
         && maxOngoingRequests == c.maxOngoingRequests && maxQueuedRequests == c.maxQueuedRequests
         && numCpus == c.numCpus && numGpus == c.numGpus
-        && gracefulShutdownTimeoutS == c.gracefulShutdownTimeoutS;
+        && gracefulShutdownTimeoutS == c.gracefulShutdownTimeoutS && batchOptions.equals(c.batchOptions);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.vserve.impl.batch;
 
 import dev.vserve.Batch;
+import dev.vserve.BatchOptions;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ public final class BatchQueue {
 
   private record Item(Object value, CompletableFuture<Object> result, long enqueuedNanos) {}
 
-  public BatchQueue(String name, Batch spec, BatchFunction function) throws ReflectiveOperationException {
+  public BatchQueue(String name, BatchOptions.Settings spec, BatchFunction function) throws ReflectiveOperationException {
     if (spec.maxBatchSize() < 1) throw new IllegalArgumentException(name + ": maxBatchSize must be >= 1");
     if (spec.batchWaitTimeoutMs() < 0) throw new IllegalArgumentException(name + ": batchWaitTimeoutMs must be >= 0");
     if (spec.maxConcurrentBatches() < 1) throw new IllegalArgumentException(name + ": maxConcurrentBatches must be >= 1");

@@ -1,6 +1,8 @@
 package dev.vserve.impl.replica;
 
 import dev.vserve.Batch;
+import dev.vserve.BatchOptions;
+import dev.vserve.ReplicaContext;
 import dev.vserve.HttpException;
 import dev.vserve.Request;
 import dev.vserve.impl.Json;
@@ -38,7 +40,10 @@ public final class DeploymentInvoker {
         Batch spec = m.getAnnotation(Batch.class);
         if (spec == null) continue;
         checkBatchSignature(m);
-        batches.put(m, new BatchQueue(instance.getClass().getSimpleName() + "." + m.getName(), spec,
+        ReplicaContext ctx = ReplicaContext.current();
+        BatchOptions overrides = ctx == null ? null : ctx.config().getBatchOptions().get(m.getName());
+        batches.put(m, new BatchQueue(instance.getClass().getSimpleName() + "." + m.getName(),
+            BatchOptions.resolve(spec, overrides),
             items -> (List<?>) Invocation.settle(invokeRaw(m, new Object[] {items}))));
       }
     }

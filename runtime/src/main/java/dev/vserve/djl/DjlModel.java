@@ -1,0 +1,137 @@
+package dev.vserve.djl;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.translate.NoBatchifyTranslator;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.TranslatorContext;
+import dev.vserve.ReplicaContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A DJL model loaded from a local directory onto the replica's device, in one line:
+ *
+ * <pre>{@code
+ * DjlModel model = DjlModel.load(Path.of("models/mnist"), "mnist", MnistNet.block());
+ * float[][] logits = model.predict(pixels, batch, 1, 28, 28);   // one row per input
+ * }</pre>
+ *
+ * The weights are shared; predictors are not thread-safe, so each call borrows one from a pool
+ * (one per concurrently calling thread, created on demand). Inputs and outputs are flat float
+ * buffers: no element-by-element copying in user code, Java or Python.
+ */
+public final class DjlModel implements AutoCloseable {
+  static {
+    // offline by design, and one PyTorch thread per predictor: on small machines the default
+    // thread pools fight each other and throughput collapses
+    setDefault("ai.djl.offline", "true");
+    setDefault("OPT_OUT_TRACKING", "true");
+    setDefault("ai.djl.pytorch.num_threads", "1");
+    setDefault("ai.djl.pytorch.num_interop_threads", "1");
+  }
+
+  private final Model model;
+  private final ConcurrentLinkedQueue<Predictor<FloatInput, float[][]>> idle = new ConcurrentLinkedQueue<>();
+
+  private DjlModel(Model model) {
+    this.model = model;
+  }
+
+  /** Loads {@code dir/name-NNNN.params} into {@code block} on the device of the calling replica. */
+  public static DjlModel load(Path dir, String name, Block block) {
+    return load(dir, name, block, deviceForCurrentReplica());
+  }
+
+  public static DjlModel load(Path dir, String name, Block block, Device device) {
+    Model model = Model.newInstance(name, device);
+    model.setBlock(block);
+    try {
+      model.load(dir, name);
+    } catch (IOException e) {
+      model.close();
+      throw new UncheckedIOException("cannot read model '" + name + "' from " + dir.toAbsolutePath(), e);
+    } catch (MalformedModelException e) {
+      model.close();
+      throw new IllegalArgumentException("model '" + name + "' in " + dir.toAbsolutePath() + " does not fit its block: "
+          + e.getMessage(), e);
+    }
+    return new DjlModel(model);
+  }
+
+  /**
+   * The device a replica's {@code numGpus} asks for: a GPU when it asks for one (or a share of
+   * one) and the machine has one, else the CPU, so the same code runs everywhere.
+   */
+  public static Device deviceForCurrentReplica() {
+    ReplicaContext ctx = ReplicaContext.current();
+    double gpus = ctx == null ? 0 : ctx.config().getNumGpus();
+    if (gpus > 0 && Engine.getInstance().getGpuCount() > 0) return Device.gpu(0);
+    return Device.cpu();
+  }
+
+  public Device device() {
+    return model.getNDManager().getDevice();
+  }
+
+  public Model model() {
+    return model;
+  }
+
+  /**
+   * Runs the model on one input tensor given as a flat buffer and its shape (batch first); returns
+   * the output as one row per batch entry.
+   */
+  public float[][] predict(float[] data, long... shape) {
+    Predictor<FloatInput, float[][]> p = idle.poll();
+    if (p == null) p = model.newPredictor(new FloatTranslator());
+    try {
+      return p.predict(new FloatInput(data, new Shape(shape)));
+    } catch (TranslateException e) {
+      throw new IllegalArgumentException("model " + model.getName() + " failed on input of shape "
+          + new Shape(shape) + ": " + e.getMessage(), e);
+    } finally {
+      idle.offer(p);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Predictor<?, ?> p; (p = idle.poll()) != null; ) p.close();
+    model.close();
+  }
+
+  private static void setDefault(String key, String value) {
+    if (System.getProperty(key) == null) System.setProperty(key, value);
+  }
+
+  private record FloatInput(float[] data, Shape shape) {}
+
+  private static final class FloatTranslator implements NoBatchifyTranslator<FloatInput, float[][]> {
+    @Override
+    public NDList processInput(TranslatorContext ctx, FloatInput input) {
+      return new NDList(ctx.getNDManager().create(input.data(), input.shape()));
+    }
+
+    @Override
+    public float[][] processOutput(TranslatorContext ctx, NDList list) {
+      NDArray out = list.singletonOrThrow();
+      int rows = (int) out.getShape().get(0);
+      float[] flat = out.toFloatArray();
+      int width = flat.length / Math.max(1, rows);
+      float[][] result = new float[rows][];
+      for (int r = 0; r < rows; r++) result[r] = java.util.Arrays.copyOfRange(flat, r * width, (r + 1) * width);
+      return result;
+    }
+  }
+}
