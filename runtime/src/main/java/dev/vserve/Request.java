@@ -60,6 +60,6 @@ public record Request(
 
   /** The body bound to {@code type}; malformed JSON or wrong shapes are a 400 naming the problem. */
   public <T> T json(Class<T> type) {
-    return Json.bind(json(), type, "request body");
+    return Json.read(body, type, "request body");
   }
 }

@@ -58,7 +58,15 @@ public final class Bench {
 
   record Load(double rps, double p50ms, double p99ms) {}
 
+  /** {@code Bench [http|mnist|all]}: the sections to run (default all). */
   public static void main(String[] args) throws Exception {
+    String which = args.length > 0 ? args[0] : "all";
+    if (!which.equals("mnist")) http();
+    if (!which.equals("http")) MnistBench.run();
+    System.exit(0);
+  }
+
+  static void http() throws Exception {
     int seconds = Integer.parseInt(System.getProperty("bench.seconds", "10"));
     int connections = Integer.parseInt(System.getProperty("bench.connections", "64"));
     ServeOptions options = new ServeOptions().setHttpPort(freePort());
@@ -94,7 +102,6 @@ public final class Bench {
     System.out.printf("%-40s %.0f calls/s%n", "handle throughput, 64 in flight", handleRps);
 
     new DeploymentResponse<>(node.close()).await();
-    System.exit(0);
   }
 
   /** Runs wrk against a port and reads requests/s and the latency distribution from its report. */
@@ -169,11 +176,11 @@ public final class Bench {
     return done.get() / ((System.nanoTime() - t0) / 1e9);
   }
 
-  private static double percentile(long[] sorted, int pct) {
+  static double percentile(long[] sorted, int pct) {
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(pct / 100.0 * sorted.length) - 1)];
   }
 
-  private static int freePort() throws java.io.IOException {
+  static int freePort() throws java.io.IOException {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       return s.getLocalPort();
     }

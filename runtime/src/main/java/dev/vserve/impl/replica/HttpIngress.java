@@ -123,7 +123,7 @@ final class HttpIngress {
       if (raw == Request.class) {
         args[i] = req;
       } else if (p.isAnnotationPresent(Body.class) || (named == null && !isSimple(raw))) {
-        args[i] = Json.bind(req.json(), type, "request body");
+        args[i] = Json.read(req.body(), type, "request body");
       } else {
         String name = named != null ? named.value() : p.getName();
         args[i] = bindSimple(name, raw, named, req, vars, body);

@@ -1,0 +1,148 @@
+package dev.vserve.bench;
+
+import dev.vserve.BatchOptions;
+import dev.vserve.DeploymentResponse;
+import dev.vserve.Serve;
+import dev.vserve.ServeNode;
+import dev.vserve.ServeOptions;
+import dev.vserve.djl.DjlModel;
+import dev.vserve.examples.MnistService;
+import dev.vserve.examples.mnist.MnistData;
+import dev.vserve.examples.mnist.MnistNet;
+import dev.vserve.impl.Json;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The seed tutorial's experiment: 2000 concurrent requests of one image each (here real held-out
+ * digits), against (a) offline in-process DJL inference in batches of 128 on the same inputs, the
+ * compute ceiling; (b) vserve with the seed's batching; (c) vserve without batching. One replica
+ * and one inference thread (one PyTorch thread, one batch at a time) everywhere, so all three have
+ * the same compute; (a) and (b) run forward passes of 32 images, (c) of one.
+ */
+final class MnistBench {
+  static final int REQUESTS = 2000;
+  static final int ROUNDS = 5;
+  static final int CONNECTIONS = 256;
+
+  private MnistBench() {}
+
+  record Result(double rps, double p50ms, double p99ms) {}
+
+  static void run() throws Exception {
+    MnistData data = MnistData.load();
+    List<Buffer> bodies = new ArrayList<>(REQUESTS);
+    float[] all = new float[REQUESTS * 784];
+    for (int k = 0; k < REQUESTS; k++) {
+      int i = data.trainCount + (k % data.testCount());
+      float[][] img = data.image(i);
+      bodies.add(Buffer.buffer(Json.encode(Map.of("image", img))));
+      for (int r = 0; r < 28; r++) System.arraycopy(img[r], 0, all, k * 784 + r * 28, 28);
+    }
+    MnistNet.normalise(all, all);
+
+    // the three cases run interleaved, round after round, so the machine's noise hits them alike
+    ServeNode node = new DeploymentResponse<>(Serve.start(new ServeOptions().setHttpPort(0))).await();
+    Vertx clientVertx = Vertx.vertx();
+    try (DjlModel model = DjlModel.load(Path.of("examples-java/models/mnist"), "mnist", MnistNet.block())
+        .splitBatchesOf(MnistService.FORWARD_BATCH)) {
+      new DeploymentResponse<>(node.deploy(Serve.deployment(MnistService.class).bind(), "batched", "/batched")).await();
+      BatchOptions none = new BatchOptions().setMaxBatchSize(1).setBatchWaitTimeoutMs(0);
+      new DeploymentResponse<>(node.deploy(Serve.deployment(MnistService.class)
+          .options(c -> c.setBatchOptions("predict", none)).bind(), "unbatched", "/unbatched")).await();
+      HttpClient client = clientVertx.createHttpClient(new HttpClientOptions().setDefaultPort(node.httpPort())
+          .setDefaultHost("127.0.0.1"), new PoolOptions().setHttp1MaxSize(CONNECTIONS).setMaxWaitQueueSize(-1));
+      List<Result> offline = new ArrayList<>();
+      List<Result> batched = new ArrayList<>();
+      List<Result> unbatched = new ArrayList<>();
+      for (int round = 0; round <= ROUNDS; round++) {
+        Result a = offline(model, all);
+        Result b = blast(client, "/batched", bodies);
+        Result c = blast(client, "/unbatched", bodies);
+        System.out.printf("  round %d%s: (a) %.0f  (b) %.0f  (c) %.0f requests/s%n", round, round == 0 ? " (warm-up)" : "",
+            a.rps, b.rps, c.rps);
+        if (round == 0) continue;
+        offline.add(a);
+        batched.add(b);
+        unbatched.add(c);
+      }
+      Result a = median(offline);
+      Result b = median(batched);
+      Result c = median(unbatched);
+      System.out.println();
+      System.out.printf("%-46s %12s %10s %10s%n", "MNIST, 2000 concurrent requests (median of " + ROUNDS + ")",
+          "requests/s", "p50 ms", "p99 ms");
+      System.out.printf("%-46s %12.0f %10.1f %10.1f%n", "(a) offline DJL, same batches (ceiling)", a.rps, a.p50ms, a.p99ms);
+      System.out.printf("%-46s %12.0f %10.1f %10.1f%n", "(b) vserve, @Batch(128, 100 ms)", b.rps, b.p50ms, b.p99ms);
+      System.out.printf("%-46s %12.0f %10.1f %10.1f%n", "(c) vserve, no batching", c.rps, c.p50ms, c.p99ms);
+      System.out.printf("%-46s %12.2f   (goal >= 0.85)%n", "ratio (b)/(a)", b.rps / a.rps);
+      System.out.printf("%-46s %12.2f   (goal >= 3)%n", "ratio (b)/(c)", b.rps / c.rps);
+    } finally {
+      clientVertx.close().await();
+      new DeploymentResponse<>(node.close()).await();
+    }
+  }
+
+  /** The round with the median throughput. */
+  private static Result median(List<Result> rs) {
+    List<Result> sorted = new ArrayList<>(rs);
+    sorted.sort((x, y) -> Double.compare(x.rps, y.rps));
+    return sorted.get(sorted.size() / 2);
+  }
+
+  /** All 2000 "arrive" at once; each image's latency is when its batch of 128 is done. */
+  static Result offline(DjlModel model, float[] all) {
+    long[] latency = new long[REQUESTS];
+    long t0 = System.nanoTime();
+    for (int start = 0; start < REQUESTS; start += 128) {
+      int n = Math.min(128, REQUESTS - start);
+      model.predict(Arrays.copyOfRange(all, start * 784, (start + n) * 784), n, 1, 28, 28);
+      long done = System.nanoTime() - t0;
+      for (int k = 0; k < n; k++) latency[start + k] = done;
+    }
+    return summarize(latency, System.nanoTime() - t0);
+  }
+
+  private static Result blast(HttpClient client, String uri, List<Buffer> bodies) {
+    long[] latency = new long[bodies.size()];
+    AtomicInteger failures = new AtomicInteger();
+    List<Future<?>> all = new ArrayList<>(bodies.size());
+    long t0 = System.nanoTime();
+    for (int k = 0; k < bodies.size(); k++) {
+      int idx = k;
+      long start = System.nanoTime();
+      all.add(client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(uri)
+              .putHeader("content-type", "application/json"))
+          .compose(req -> req.send(bodies.get(idx)))
+          .compose(resp -> resp.body().map(b -> resp.statusCode()))
+          .onComplete(ar -> {
+            latency[idx] = System.nanoTime() - start;
+            if (ar.failed() || ar.result() != 200) failures.incrementAndGet();
+          }));
+    }
+    Future.join(all).await();
+    long elapsed = System.nanoTime() - t0;
+    if (failures.get() > 0) throw new IllegalStateException(failures.get() + " of " + bodies.size() + " requests failed");
+    return summarize(latency, elapsed);
+  }
+
+  private static Result summarize(long[] latency, long elapsedNanos) {
+    long[] sorted = latency.clone();
+    Arrays.sort(sorted);
+    return new Result(latency.length / (elapsedNanos / 1e9), Bench.percentile(sorted, 50) / 1e6,
+        Bench.percentile(sorted, 99) / 1e6);
+  }
+}
