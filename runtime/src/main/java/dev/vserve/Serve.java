@@ -45,6 +45,15 @@ public final class Serve {
     return defaultNode;
   }
 
+  /**
+   * A handle from any Vert.x instance (clustered or not) that does not run the application itself:
+   * calls go over the event bus to {@code vserve.<app>.<deployment>}, where a vserve node routes them.
+   */
+  public static DeploymentHandle handle(io.vertx.core.Vertx vertx, String appName, String deploymentName) {
+    return new dev.vserve.impl.bus.AddressHandle(vertx, appName, deploymentName, DeploymentHandle.DEFAULT_METHOD,
+        new ServeOptions().getRequestTimeoutMs());
+  }
+
   public static DeploymentHandle getAppHandle(String appName) {
     return handle(appName, null);
   }

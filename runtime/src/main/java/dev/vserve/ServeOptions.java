@@ -9,6 +9,7 @@ public final class ServeOptions {
   private long maxRequestBodyBytes = 16L * 1024 * 1024;
   private long requestTimeoutMs = 120_000;
   private long gracefulShutdownTimeoutMs = 20_000;
+  private boolean httpEnabled = true;
   private RequestRouter requestRouter = new dev.vserve.impl.router.PowerOfTwoChoices();
   private int proxyInstances = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 4));
 
@@ -23,6 +24,9 @@ public final class ServeOptions {
   /** A call not answered in this time fails (HTTP 504). */
   public long getRequestTimeoutMs() { return requestTimeoutMs; }
   public ServeOptions setRequestTimeoutMs(long v) { requestTimeoutMs = v; return this; }
+  /** False: the node opens no port; mount its router in your own server instead (embedding). */
+  public boolean isHttpEnabled() { return httpEnabled; }
+  public ServeOptions setHttpEnabled(boolean v) { httpEnabled = v; return this; }
   /** How long the proxy waits for in-flight HTTP requests when the node stops. */
   public long getGracefulShutdownTimeoutMs() { return gracefulShutdownTimeoutMs; }
   public ServeOptions setGracefulShutdownTimeoutMs(long v) { gracefulShutdownTimeoutMs = v; return this; }

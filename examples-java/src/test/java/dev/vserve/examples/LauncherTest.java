@@ -35,9 +35,12 @@ class LauncherTest {
   }
 
   private List<String> start(String... args) throws Exception {
+    return startMain("dev.vserve.cli.Main", args);
+  }
+
+  private List<String> startMain(String mainClass, String... args) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        "dev.vserve.cli.Main"));
+    List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(List.of(args));
     process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     List<String> lines = new CopyOnWriteArrayList<>();
@@ -65,6 +68,32 @@ class LauncherTest {
     process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its stdout
     assertTrue(process.waitFor(30, TimeUnit.SECONDS), "launcher did not stop on SIGTERM");
     Poll.until("the stop message in " + out, Duration.ofSeconds(5), () -> out.contains("vserve: stopped"));
+  }
+
+  /** Vert.x's own launcher (the Vert.x 5 successor of {@code vertx run}) starts a node and its applications. */
+  @Test
+  void startsWithVertxApplicationAndAJsonConfig() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String conf = "{\"http\": {\"port\": " + port + "}, \"applications\": ["
+        + "{\"target\": \"dev.vserve.examples.HelloWorld\", \"name\": \"hello\", \"route_prefix\": \"/\"},"
+        + "{\"target\": \"dev.vserve.examples.Greeter\", \"name\": \"greeter\", \"route_prefix\": \"/greeter\"}]}";
+    List<String> out = startMain("io.vertx.launcher.application.VertxApplication", "dev.vserve.node.ServeVerticle", "-conf", conf);
+    Http http = new Http(port);
+    Poll.until("the launched node to serve; output: " + out, Duration.ofSeconds(60), () -> {
+      if (!process.isAlive()) throw new AssertionError("launcher exited: " + out);
+      try {
+        return http.get("/greeter/hello?name=Vert").statusCode() == 200;
+      } catch (RuntimeException notYet) {
+        return false;
+      }
+    });
+    assertEquals("\"Hello Vert!\"", http.get("/greeter/hello?name=Vert").body());
+    assertEquals("{\"result\":\"Hello world!\"}", http.get("/").body());
+    process.toHandle().destroy();
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS), "launcher did not stop on SIGTERM");
   }
 
   @Test

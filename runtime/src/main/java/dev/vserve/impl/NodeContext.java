@@ -4,6 +4,7 @@ import dev.vserve.DeploymentHandle;
 import dev.vserve.RequestRouter;
 import dev.vserve.ServeOptions;
 import dev.vserve.impl.app.RouteTable;
+import dev.vserve.impl.bus.DeploymentAddress;
 import dev.vserve.impl.call.ServeCodec;
 import dev.vserve.impl.handle.HandleImpl;
 import dev.vserve.impl.router.DeploymentRouter;
@@ -35,6 +36,8 @@ public final class NodeContext {
   private final RequestRouter policy;
   private final Map<String, DeploymentRouter> routers = new ConcurrentHashMap<>();
   private final Map<String, LocalReplica> localReplicas = new ConcurrentHashMap<>();
+  /** The {@link DeploymentAddress} consumers of the deployments this node knows, by router key. */
+  private final Map<String, MessageConsumer<Object>> addresses = new ConcurrentHashMap<>();
   private volatile RouteTable routes = new RouteTable(-1, java.util.List.of());
   private final MessageConsumer<Object> replicaConsumer;
   private final MessageConsumer<Object> routeConsumer;
@@ -112,7 +115,10 @@ public final class NodeContext {
   }
 
   public void onReplicas(ReplicaSetUpdate u) {
-    router(u.app(), u.deployment()).update(u);
+    DeploymentRouter r = router(u.app(), u.deployment());
+    r.update(u);
+    addresses.computeIfAbsent(u.app() + '/' + u.deployment(),
+        k -> DeploymentAddress.register(vertx, u.app(), u.deployment(), r, nodeId, requestTimeoutMs));
   }
 
   /** Applies a route table; applications that left it have their routers closed on this node. */
@@ -127,6 +133,11 @@ public final class NodeContext {
   }
 
   private void forgetApplication(String app) {
+    addresses.entrySet().removeIf(e -> {
+      if (!e.getKey().startsWith(app + '/')) return false;
+      e.getValue().unregister();
+      return true;
+    });
     routers.entrySet().removeIf(e -> {
       if (!e.getKey().startsWith(app + '/')) return false;
       e.getValue().close("application '" + app + "' was deleted");
@@ -138,7 +149,11 @@ public final class NodeContext {
     BY_VERTX.remove(vertx, this);
     for (DeploymentRouter r : routers.values()) r.close("the vserve node is shutting down");
     routers.clear();
-    return unregister();
+    java.util.List<Future<Void>> all = new java.util.ArrayList<>();
+    for (MessageConsumer<Object> c : addresses.values()) all.add(c.unregister());
+    addresses.clear();
+    all.add(unregister());
+    return Future.join(all).mapEmpty();
   }
 
   private Future<Void> unregister() {

@@ -10,6 +10,7 @@ import dev.vserve.impl.call.Failures;
 import dev.vserve.impl.call.ServeCodec;
 import dev.vserve.impl.router.ReplicaInfo;
 import dev.vserve.impl.router.ReplicaSetUpdate;
+import dev.vserve.node.Deployments;
 import dev.vserve.replica.ReplicaVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -137,7 +138,7 @@ public final class ControllerVerticle extends VerticleBase {
     publishRoutes();
     List<Future<Void>> stops = new ArrayList<>();
     for (List<Replica> rs : state.replicas.values()) {
-      for (Replica r : rs) stops.add(vertx.undeploy(r.verticleId()));
+      for (Replica r : rs) stops.add(Deployments.undeployIfPresent(vertx, r.verticleId()));
     }
     return Future.join(stops).mapEmpty();
   }

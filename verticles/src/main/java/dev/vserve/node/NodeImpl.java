@@ -68,6 +68,7 @@ public final class NodeImpl implements ServeNode {
     return vertx.deployVerticle(new ControllerVerticle(context))
         .compose(id -> {
           controllerId = id;
+          if (!options.isHttpEnabled()) return Future.succeededFuture(null);
           return vertx.deployVerticle(() -> {
             ProxyVerticle p = new ProxyVerticle(context, options, port);
             if (first[0] == null) first[0] = p;
@@ -75,13 +76,22 @@ public final class NodeImpl implements ServeNode {
           }, new DeploymentOptions().setInstances(Math.max(1, options.getProxyInstances())));
         })
         .map(pid -> {
-          proxyIds.add(pid);
-          httpPort = first[0].actualPort();
+          if (pid != null) {
+            proxyIds.add(pid);
+            httpPort = first[0].actualPort();
+          } else {
+            httpPort = -1;
+          }
           return null;
         });
   }
 
   @Override public Vertx vertx() { return vertx; }
+
+  /** The proxy's router, to mount under a path of an application's own HTTP server. */
+  public io.vertx.ext.web.Router router() {
+    return ProxyVerticle.router(vertx, context, options);
+  }
   @Override public int httpPort() { return httpPort; }
 
   @Override
@@ -118,9 +128,9 @@ public final class NodeImpl implements ServeNode {
   /** Stops taking HTTP, drains and stops every application, then the node itself. */
   @Override
   public Future<Void> close() {
-    Future<Void> proxies = Future.join(proxyIds.stream().map(vertx::undeploy).toList()).mapEmpty();
+    Future<Void> proxies = Future.join(proxyIds.stream().map(id -> Deployments.undeployIfPresent(vertx, id)).toList()).mapEmpty();
     Future<Void> stopped = proxies
-        .transform(x -> controllerId == null ? Future.<Void>succeededFuture() : vertx.undeploy(controllerId))
+        .transform(x -> Deployments.undeployIfPresent(vertx, controllerId))
         .transform(x -> context.close());
     if (!ownsVertx) return stopped;
     Promise<Void> closed = Promise.promise();

@@ -86,7 +86,7 @@ public final class ProxyVerticle extends VerticleBase {
   private static void forward(NodeContext node, RoutingContext rc) {
     HttpServerRequest http = rc.request();
     String id = requestId(http);
-    String path = http.path();
+    String path = pathBelowMount(rc);
     RouteTable.Route route = node.routes().match(path);
     if (route == null) {
       writeError(rc.response(), id, 404, "NotFound", "no application is routed at " + path
@@ -118,6 +118,17 @@ public final class ProxyVerticle extends VerticleBase {
         writeError(out, id, e.status(), e.errorType(), e.getMessage());
       }
     });
+  }
+
+  /** The path as the route table sees it: below the mount point when the router is mounted. */
+  private static String pathBelowMount(RoutingContext rc) {
+    String mount = rc.mountPoint();
+    String path = rc.request().path();
+    if (mount == null || mount.isEmpty() || mount.equals("/")) return path;
+    String m = mount.endsWith("/") ? mount.substring(0, mount.length() - 1) : mount;
+    if (!path.startsWith(m)) return path;
+    String rest = path.substring(m.length());
+    return rest.isEmpty() ? "/" : rest;
   }
 
   private static String requestId(HttpServerRequest http) {

@@ -3,18 +3,12 @@ package dev.vserve.impl.handle;
 import dev.vserve.DeploymentHandle;
 import dev.vserve.DeploymentResponse;
 import dev.vserve.ServeException;
-import dev.vserve.impl.Json;
 import dev.vserve.impl.NodeContext;
 import dev.vserve.impl.RequestIds;
 import dev.vserve.impl.app.RouteTable;
 import dev.vserve.impl.call.Call;
 import io.vertx.core.Future;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Method;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Proxy;
-import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -85,30 +79,8 @@ public final class HandleImpl implements DeploymentHandle {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public <T> T as(Class<T> api) {
-    if (!api.isInterface()) throw new IllegalArgumentException(api.getName() + " is not an interface");
-    InvocationHandler h = (proxy, m, args) -> {
-      if (m.getDeclaringClass() == Object.class) return objectMethod(proxy, m, args);
-      DeploymentResponse<Object> r = method(m.getName()).remote(args == null ? new Object[0] : args);
-      Class<?> rt = m.getReturnType();
-      if (Future.class.isAssignableFrom(rt)) return new DeploymentResponse<>(r.map(v -> Json.convert(v, futureValueType(m))));
-      Object v = r.await();
-      return rt == void.class ? null : Json.convert(v, m.getGenericReturnType());
-    };
-    return (T) Proxy.newProxyInstance(api.getClassLoader(), new Class<?>[] {api}, h);
-  }
-
-  private static Type futureValueType(Method m) {
-    return m.getGenericReturnType() instanceof ParameterizedType pt ? pt.getActualTypeArguments()[0] : Object.class;
-  }
-
-  private Object objectMethod(Object proxy, Method m, Object[] args) {
-    return switch (m.getName()) {
-      case "equals" -> proxy == args[0];
-      case "hashCode" -> System.identityHashCode(proxy);
-      default -> "DeploymentHandle(" + app + "/" + (deployment == null ? "<ingress>" : deployment) + ")";
-    };
+    return TypedView.of(this, api);
   }
 
   @Override
