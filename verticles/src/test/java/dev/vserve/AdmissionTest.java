@@ -94,6 +94,24 @@ class AdmissionTest {
   }
 
   @Test
+  void deletingTheApplicationFailsQueuedCallsAtOnceAndFinishesRunningOnes() throws Exception {
+    CompletableFuture<HttpResponse<String>> running = http.getAsync("/gate");
+    Poll.until("first request to reach the replica", Duration.ofSeconds(10), () -> entered.get() == 1);
+    CompletableFuture<HttpResponse<String>> queued = http.getAsync("/gate");
+    Poll.until("second request to wait at the caller", Duration.ofSeconds(10),
+        () -> NodeContext.of(node.vertx()).router("gate", "Gate").queued() == 1);
+
+    var deleted = node.delete("gate");  // drains the running request, which waits on the gate
+    HttpResponse<String> q = queued.get(10, TimeUnit.SECONDS);
+    assertEquals(503, q.statusCode(), q.body());
+    assertTrue(Http.json(q).get("message").asText().contains("deleted"), q.body());
+    gate.countDown();
+    assertEquals(200, running.get(10, TimeUnit.SECONDS).statusCode(), "a running request was cut off by the delete");
+    new DeploymentResponse<>(deleted).await();
+    assertEquals(404, http.get("/gate").statusCode());
+  }
+
+  @Test
   void rejectsInvalidConfigurationBeforeDeploying() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Serve.deployment(Gate.class).options(c -> c.setMaxOngoingRequests(0)).bind());

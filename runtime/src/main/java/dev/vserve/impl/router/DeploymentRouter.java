@@ -108,7 +108,10 @@ public final class DeploymentRouter {
       failed = new ArrayList<>(waiting);
       waiting.clear();
     }
-    for (Pending p : failed) p.fail(new ServeException(503, "Unavailable", reason));
+    for (Pending p : failed) {
+      if (p.timer >= 0) vertx.cancelTimer(p.timer);
+      p.fail(new ServeException(503, "Unavailable", reason));
+    }
   }
 
   public int queued() {
