@@ -25,10 +25,12 @@ public record Request(
 
   public Request {
     queryParams = queryParams == null ? Map.of() : queryParams;
-    // case-insensitive lookups, as HTTP header names are
-    TreeMap<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    if (headers != null) h.putAll(headers);
-    headers = h;
+    // case-insensitive lookups, as HTTP header names are (the proxy hands over such a map already)
+    if (!(headers instanceof TreeMap<String, String> t && t.comparator() == String.CASE_INSENSITIVE_ORDER)) {
+      TreeMap<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      if (headers != null) h.putAll(headers);
+      headers = h;
+    }
     body = body == null ? new byte[0] : body;
   }
 

@@ -41,18 +41,49 @@ class TimeoutTest {
     }
   }
 
+  /** Busy for a while and deaf to interrupts, so calls behind it wait at the caller. */
+  @Deployment(maxOngoingRequests = 1)
+  public static class Busy {
+    public String work() {
+      long end = System.nanoTime() + 1_500_000_000L;
+      while (System.nanoTime() < end) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException ignored) {
+          // keeps its slot, as code that ignores interrupts does
+        }
+      }
+      return "done";
+    }
+  }
+
   static ServeNode node;
 
   @BeforeAll
   static void start() {
     node = Nodes.start(new ServeOptions().setRequestTimeoutMs(300).setGracefulShutdownTimeoutMs(100));
     Nodes.deploy(node, Serve.deployment(Stuck.class).options(c -> c.setGracefulShutdownTimeoutS(0.1)).bind(), "stuck", "/");
+    Nodes.deploy(node, Serve.deployment(Busy.class).options(c -> c.setGracefulShutdownTimeoutS(0.1)).bind(), "busy", "/busy");
   }
 
   @AfterAll
   static void stop() {
     never.countDown();
     Nodes.close(node);
+  }
+
+  @Test
+  void aCallWaitingForAFullReplicaTimesOutAtItsDeadline() {
+    DeploymentHandle busy = node.handle("busy", "Busy");
+    DeploymentResponse<Object> first = busy.method("work").remote();
+    Poll.until("the first call to hold the only slot", java.time.Duration.ofSeconds(5),
+        () -> dev.vserve.impl.NodeContext.of(node.vertx()).router("busy", "Busy").queued() == 0 && !first.isComplete());
+    long t0 = System.nanoTime();
+    ServeException e = assertThrows(ServeException.class, () -> busy.method("work").remote().await());
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(504, e.status());
+    assertTrue(e.getMessage().contains("could take the request in time"), e.getMessage());
+    assertTrue(ms >= 250 && ms < 5_000, "timed out after " + ms + " ms, deadline 300 ms");
   }
 
   @Test

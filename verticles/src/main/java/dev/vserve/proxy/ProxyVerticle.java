@@ -154,7 +154,7 @@ public final class ProxyVerticle extends VerticleBase {
   }
 
   private static Map<String, String> headers(MultiMap h) {
-    Map<String, String> out = new HashMap<>(h.size() * 2);
+    Map<String, String> out = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (Map.Entry<String, String> e : h) out.merge(e.getKey(), e.getValue(), (a, b) -> a + ", " + b);
     return out;
   }

@@ -47,6 +47,8 @@ public final class DeploymentRouter {
   private int maxQueued = -1;
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
   private boolean retryScheduled;
+  /** Expires waiting calls past their deadline; runs only while calls wait. */
+  private long sweeper = -1;
   private String closedReason;
 
   public DeploymentRouter(Vertx vertx, String app, String deployment, RequestRouter policy,
@@ -107,11 +109,12 @@ public final class DeploymentRouter {
       closedReason = reason;
       failed = new ArrayList<>(waiting);
       waiting.clear();
+      if (sweeper >= 0) {
+        vertx.cancelTimer(sweeper);
+        sweeper = -1;
+      }
     }
-    for (Pending p : failed) {
-      if (p.timer >= 0) vertx.cancelTimer(p.timer);
-      p.fail(new ServeException(503, "Unavailable", reason));
-    }
+    for (Pending p : failed) p.fail(new ServeException(503, "Unavailable", reason));
   }
 
   public int queued() {
@@ -122,21 +125,37 @@ public final class DeploymentRouter {
     return slots.isEmpty() ? null : (Slot) policy.choose(slots, maxOngoing);
   }
 
-  /** Queues a call with a timer for its deadline; refused calls go to the front to keep FIFO order. */
+  /**
+   * Queues a call; refused calls go to the front to keep FIFO order. Deadlines are enforced by one
+   * periodic sweep while calls wait, not a timer per call: in Ray's default configuration
+   * (maxOngoingRequests = 5) most calls under load wait here, and a timer each was a measurable cost.
+   */
   private void enqueue(Pending p, boolean front) {
     if (front) waiting.addFirst(p); else waiting.addLast(p);
-    if (p.timer < 0 && p.call.deadlineMs() > 0) {
-      long delay = Math.max(1, p.call.deadlineMs() - System.currentTimeMillis());
-      p.timer = vertx.setTimer(delay, t -> expire(p));
-    }
+    if (sweeper < 0 && p.call.deadlineMs() > 0) sweeper = vertx.setPeriodic(SWEEP_MS, t -> expireWaiting());
   }
 
-  private void expire(Pending p) {
-    boolean removed;
-    synchronized (lock) { removed = waiting.remove(p); }
-    if (removed) {
+  private static final long SWEEP_MS = 20;
+
+  private void expireWaiting() {
+    List<Pending> expired = new ArrayList<>();
+    boolean noReplica;
+    synchronized (lock) {
+      long now = System.currentTimeMillis();
+      waiting.removeIf(p -> {
+        boolean late = p.call.deadlineMs() > 0 && now >= p.call.deadlineMs();
+        if (late) expired.add(p);
+        return late;
+      });
+      if (waiting.isEmpty() && sweeper >= 0) {
+        vertx.cancelTimer(sweeper);
+        sweeper = -1;
+      }
+      noReplica = slots.isEmpty();
+    }
+    for (Pending p : expired) {
       p.fail(new ServeException(504, "Timeout", "no replica of deployment '" + deployment + "' could take the request in time"
-          + (slots.isEmpty() ? " (it has no running replica)" : "")));
+          + (noReplica ? " (it has no running replica)" : "")));
     }
   }
 
@@ -159,10 +178,6 @@ public final class DeploymentRouter {
   }
 
   private void send(Slot slot, Pending p) {
-    if (p.timer >= 0) {
-      vertx.cancelTimer(p.timer);
-      p.timer = -1;
-    }
     long timeout = p.call.deadlineMs() > 0 ? Math.max(1, p.call.deadlineMs() - System.currentTimeMillis()) : Long.MAX_VALUE / 4;
     LocalReplica local = locals.apply(slot.address);
     if (local != null) {
@@ -247,7 +262,6 @@ public final class DeploymentRouter {
     final Call call;
     // answered on the caller's context (the proxy's event loop) when it has one, as an event-bus reply would be
     final Promise<Object> promise = ContextInternal.current() instanceof ContextInternal ctx ? ctx.promise() : Promise.promise();
-    long timer = -1;
     Slot slot;
 
     Pending(Call call) {
