@@ -141,7 +141,10 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       } catch (Throwable t) {
         failure = t;
         boolean abandoned = call.deadlineMs() > 0 && System.currentTimeMillis() >= call.deadlineMs();
-        if (!(t instanceof ServeException) && !abandoned) {
+        if (abandoned) {
+          // cancelled (or failed) after its caller gave up: whoever still listens sees the timeout
+          failure = new ServeException(504, "Timeout", "the call ran past its deadline and was cancelled");
+        } else if (!(t instanceof ServeException)) {
           LOG.log(Level.WARNING, "request " + call.requestId() + " to " + plan.name() + "." + call.method() + " failed", t);
         }
       } finally {
