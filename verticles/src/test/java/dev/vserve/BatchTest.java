@@ -100,7 +100,7 @@ class BatchTest {
     assertEquals(List.of(2, 4, 6, 8), out);
     assertEquals(1, batches.size());
     assertEquals(4, batches.get(0).size());
-    assertTrue(threads.get(0).contains("VirtualThread"), threads.get(0));
+    assertTrue(threads.get(0).contains("vserve-batch-run") && !threads.get(0).contains("eventloop"), threads.get(0));
   }
 
   @Test

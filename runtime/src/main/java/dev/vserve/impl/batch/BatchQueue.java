@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The calls waiting for one batched method of one replica. A virtual thread collects them and hands
- * full or timed-out batches to new virtual threads, at most {@code maxConcurrentBatches} at a time;
+ * full or timed-out batches to new platform threads, at most {@code maxConcurrentBatches} at a time;
  * results go back to their callers in order. No event loop takes part.
  */
 public final class BatchQueue {
@@ -31,6 +31,7 @@ public final class BatchQueue {
   private final boolean countsItems;
   private final BatchFunction function;
   private final Semaphore running;
+  private final java.util.concurrent.ExecutorService runners;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -53,6 +54,8 @@ public final class BatchQueue {
     this.sizeFn = ctor.newInstance();
     this.function = function;
     this.running = new Semaphore(spec.maxConcurrentBatches());
+    this.runners = java.util.concurrent.Executors.newFixedThreadPool(spec.maxConcurrentBatches(),
+        Thread.ofPlatform().daemon().name("vserve-batch-run-" + name + "-", 0).factory());
     this.collector = Thread.ofVirtual().name("vserve-batch-" + name).start(this::collect);
   }
 
@@ -87,6 +90,7 @@ public final class BatchQueue {
     }
     for (Item i : failed) i.result.completeExceptionally(new IllegalStateException("replica stopping"));
     collector.interrupt();
+    runners.shutdown();  // running batches finish; their threads then end
   }
 
   private void collect() {
@@ -95,7 +99,9 @@ public final class BatchQueue {
         List<Item> batch = nextBatch();
         if (batch == null) return;
         running.acquire();
-        Thread.ofVirtual().name("vserve-batch-run-" + name).start(() -> {
+        // platform threads: batches are long native calls (model inference), which would pin one of
+        // the few carriers of the virtual threads that parse and answer every request
+        runners.execute(() -> {
           try {
             run(batch);
           } finally {
