@@ -132,6 +132,7 @@ class EmbeddingTest {
   @Test
   void undeployLeavesNothingBehind() {
     assertEquals("hi Cy", Serve.handle(vertx, "greet", "Greeter").method("greet").remote("Cy", 1).await());
+    assertEquals("\"Hello Ty!\"", http.get("/models/g/hello?name=Ty").body());
     vertx.undeploy(serveId).await();
     assertNull(NodeContext.of(vertx), "the node context is gone");
     ReplyException gone = assertThrows(ReplyException.class,
@@ -144,6 +145,10 @@ class EmbeddingTest {
     assertTrue(vertx.deploymentIDs().isEmpty(), "left deployed: " + vertx.deploymentIDs());
     assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("vserve")),
         "vserve platform threads left");
+    // timer ids are sequential: none issued before this one may still be live
+    long probe = vertx.setTimer(60_000, t -> { });
+    for (long id = 0; id < probe; id++) assertTrue(!vertx.cancelTimer(id), "timer " + id + " was left running");
+    vertx.cancelTimer(probe);
     // the application's own server keeps serving
     assertEquals("my own route", http.get("/mine").body());
   }
