@@ -49,6 +49,36 @@ public final class DeploymentConfig {
     return c;
   }
 
+  /**
+   * Applies overrides from a config file, with Ray Serve's names ({@code num_replicas},
+   * {@code max_ongoing_requests}, {@code max_queued_requests}, {@code graceful_shutdown_timeout_s},
+   * {@code num_cpus}, {@code num_gpus}, also inside {@code ray_actor_options}) or this class's
+   * camelCase ones. An unknown key or a non-number fails naming it.
+   */
+  public DeploymentConfig apply(java.util.Map<String, ?> overrides, String deploymentName) {
+    for (var e : overrides.entrySet()) {
+      String key = e.getKey();
+      Object v = e.getValue();
+      if (key.equals("ray_actor_options") && v instanceof java.util.Map<?, ?> actor) {
+        @SuppressWarnings("unchecked") var m = (java.util.Map<String, ?>) actor;
+        apply(m, deploymentName);
+        continue;
+      }
+      if (key.equals("name")) continue;
+      if (!(v instanceof Number n)) throw invalid(deploymentName, key + " must be a number, got " + v);
+      switch (key) {
+        case "num_replicas", "numReplicas" -> numReplicas = n.intValue();
+        case "max_ongoing_requests", "maxOngoingRequests" -> maxOngoingRequests = n.intValue();
+        case "max_queued_requests", "maxQueuedRequests" -> maxQueuedRequests = n.intValue();
+        case "graceful_shutdown_timeout_s", "gracefulShutdownTimeoutS" -> gracefulShutdownTimeoutS = n.doubleValue();
+        case "num_cpus", "numCpus" -> numCpus = n.doubleValue();
+        case "num_gpus", "numGpus" -> numGpus = n.doubleValue();
+        default -> throw invalid(deploymentName, "unknown setting '" + key + "'");
+      }
+    }
+    return validate(deploymentName);
+  }
+
   /** Fails with a message naming the bad field; called before anything is deployed. */
   public DeploymentConfig validate(String deploymentName) {
     if (numReplicas < 1) throw invalid(deploymentName, "numReplicas must be >= 1, got " + numReplicas);

@@ -13,7 +13,16 @@ public interface ServeNode {
   int httpPort();
 
   /** Deploys (or redeploys) an application; completes when every replica is up and the route is live. */
-  Future<DeploymentHandle> deploy(Application app, String name, String routePrefix);
+  default Future<DeploymentHandle> deploy(Application app, String name, String routePrefix) {
+    return deploy(app, name, routePrefix, java.util.Map.of());
+  }
+
+  /**
+   * Deploys with per-deployment overrides by deployment name, in a config file's terms (e.g.
+   * {@code {"Adder": {"num_replicas": 2}}}, see {@link DeploymentConfig#apply}).
+   */
+  Future<DeploymentHandle> deploy(Application app, String name, String routePrefix,
+                                  java.util.Map<String, ? extends java.util.Map<String, ?>> overrides);
 
   /** Removes an application: its route first, then its replicas after they drain. */
   Future<Void> delete(String appName);

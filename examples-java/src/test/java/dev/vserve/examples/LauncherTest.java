@@ -77,9 +77,11 @@ class LauncherTest {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    String conf = "{\"http\": {\"port\": " + port + "}, \"applications\": ["
-        + "{\"target\": \"dev.vserve.examples.HelloWorld\", \"name\": \"hello\", \"route_prefix\": \"/\"},"
-        + "{\"target\": \"dev.vserve.examples.Greeter\", \"name\": \"greeter\", \"route_prefix\": \"/greeter\"}]}";
+    String conf = "{\"http_options\": {\"port\": " + port + "}, \"applications\": ["
+        + "{\"import_path\": \"dev.vserve.examples.HelloWorld\", \"name\": \"hello\", \"route_prefix\": \"/\"},"
+        + "{\"import_path\": \"dev.vserve.examples.Greeter\", \"name\": \"greeter\", \"route_prefix\": \"/greeter\"},"
+        + "{\"import_path\": \"dev.vserve.examples.ConfigProbe\", \"name\": \"probe\", \"route_prefix\": \"/probe\","
+        + " \"deployments\": [{\"name\": \"ConfigProbe\", \"num_replicas\": 2, \"max_ongoing_requests\": 7}]}]}";
     List<String> out = startMain("io.vertx.launcher.application.VertxApplication", "dev.vserve.node.ServeVerticle", "-conf", conf);
     Http http = new Http(port);
     Poll.until("the launched node to serve; output: " + out, Duration.ofSeconds(60), () -> {
@@ -92,8 +94,57 @@ class LauncherTest {
     });
     assertEquals("\"Hello Vert!\"", http.get("/greeter/hello?name=Vert").body());
     assertEquals("{\"result\":\"Hello world!\"}", http.get("/").body());
+    var probe = Http.json(http.get("/probe"));
+    assertEquals(2, probe.get("num_replicas").asInt(), "per-deployment override from the config");
+    assertEquals(7, probe.get("max_ongoing_requests").asInt());
     process.toHandle().destroy();
     assertTrue(process.waitFor(30, TimeUnit.SECONDS), "launcher did not stop on SIGTERM");
+  }
+
+  /** `vserve run serve.yaml`: a config file in Ray Serve's shape, several applications, overrides. */
+  @Test
+  void runsARayServeShapedYamlConfig(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path yaml = dir.resolve("serve.yaml");
+    java.nio.file.Files.writeString(yaml, """
+        http_options:
+          port: 0
+        applications:
+          - name: math
+            route_prefix: /math
+            import_path: dev.vserve.examples.Composition
+          - name: probe
+            route_prefix: /probe
+            import_path: dev.vserve.examples.ConfigProbe
+            deployments:
+              - name: ConfigProbe
+                max_ongoing_requests: 11
+        """);
+    List<String> out = start("run", yaml.toString());
+    Pattern ready = Pattern.compile("application 'probe' .* ready at http://127\\.0\\.0\\.1:(\\d+)/probe");
+    Poll.until("both applications to be ready; output: " + out, Duration.ofSeconds(60),
+        () -> out.stream().anyMatch(l -> ready.matcher(l).find()) || !process.isAlive());
+    Matcher m = out.stream().map(ready::matcher).filter(Matcher::find).findFirst().orElseThrow(() ->
+        new AssertionError("launcher exited: " + out));
+    Http http = new Http(Integer.parseInt(m.group(1)));
+    assertEquals(101.5, Http.json(http.post("/math", "{\"val\": 100.0}")).get("result").asDouble());
+    assertEquals(11, Http.json(http.get("/probe")).get("max_ongoing_requests").asInt());
+  }
+
+  @Test
+  void aConfigNamingAnUnknownDeploymentIsAClearError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path yaml = dir.resolve("serve.yaml");
+    java.nio.file.Files.writeString(yaml, """
+        applications:
+          - import_path: dev.vserve.examples.ConfigProbe
+            deployments:
+              - name: Probe
+                num_replicas: 2
+        """);
+    List<String> out = start("run", yaml.toString(), "--port", "0");
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(1, process.exitValue());
+    Poll.until("the error line in " + out, Duration.ofSeconds(5),
+        () -> out.stream().anyMatch(l -> l.contains("has no deployment 'Probe'")));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.vserve.cli;
 
 import dev.vserve.Application;
 import dev.vserve.DeploymentResponse;
+import dev.vserve.ServeConfig;
 import dev.vserve.ServeNode;
 import dev.vserve.ServeOptions;
 import dev.vserve.node.NodeImpl;
@@ -9,6 +10,9 @@ import dev.vserve.node.NodeImpl;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -35,7 +39,8 @@ public final class Main {
 
   static final String USAGE = """
       usage: vserve run TARGET [options]
-        TARGET                 a class name with a static `app` field or `app()` method returning an Application
+        TARGET                 a class name with a static `app` field or `app()` method returning an Application,
+                               or a serve config file (.yaml, .yml, .json) in Ray Serve's shape
         --port N               HTTP port of the proxy (default 8000; 0 picks a free one)
         --host H               address to listen on (default 127.0.0.1)
         --name APP             application name (default "default")
@@ -49,8 +54,10 @@ public final class Main {
     ServeOptions options = new ServeOptions();
     String name = "default";
     String prefix = "/";
+    java.util.Set<String> explicit = new java.util.HashSet<>();
     for (int i = 2; i < args.length; i++) {
       String flag = args[i];
+      explicit.add(flag);
       if (i + 1 >= args.length) throw new UsageException("option " + flag + " needs a value");
       String value = args[++i];
       switch (flag) {
@@ -63,29 +70,47 @@ public final class Main {
         default -> throw new UsageException("unknown option " + flag);
       }
     }
-    Application app;
+    List<ServeConfig.AppConfig> apps;
+    List<Application> graphs;
     try {
-      app = loadApplication(target);
-    } catch (IllegalArgumentException e) {
-      System.err.println("vserve: " + e.getMessage());
-      return 1;
-    }
-    ServeNode node;
-    try {
-      node = new DeploymentResponse<>(NodeImpl.start(options)).await();
-      new DeploymentResponse<>(node.deploy(app, name, prefix)).await();
+      if (isConfigFile(target)) {
+        ServeConfig config = ServeConfig.load(Path.of(target));
+        // the file's HTTP options, unless the command line set them
+        if (!explicit.contains("--port")) options.setHttpPort(config.options().getHttpPort());
+        if (!explicit.contains("--host")) options.setHttpHost(config.options().getHttpHost());
+        apps = config.applications();
+        if (apps.isEmpty()) throw new IllegalArgumentException(target + " lists no applications");
+      } else {
+        apps = List.of(new ServeConfig.AppConfig(target, name, prefix, Map.of()));
+      }
+      graphs = new java.util.ArrayList<>();
+      for (ServeConfig.AppConfig a : apps) graphs.add(loadApplication(a.importPath()));
     } catch (RuntimeException e) {
       System.err.println("vserve: " + e.getMessage());
       return 1;
     }
-    String url = "http://" + options.getHttpHost() + ":" + node.httpPort() + (prefix.startsWith("/") ? prefix : "/" + prefix);
-    System.out.println("vserve: application '" + name + "' (" + target + ") ready at " + url);
+    ServeNode node = null;
+    try {
+      node = new DeploymentResponse<>(NodeImpl.start(options)).await();
+      for (int i = 0; i < apps.size(); i++) {
+        ServeConfig.AppConfig a = apps.get(i);
+        new DeploymentResponse<>(node.deploy(graphs.get(i), a.name(), a.routePrefix(), a.deployments())).await();
+        String p = a.routePrefix().startsWith("/") ? a.routePrefix() : "/" + a.routePrefix();
+        System.out.println("vserve: application '" + a.name() + "' (" + a.importPath() + ") ready at http://"
+            + options.getHttpHost() + ":" + node.httpPort() + p);
+      }
+    } catch (RuntimeException e) {
+      System.err.println("vserve: " + e.getMessage());
+      if (node != null) new DeploymentResponse<>(node.close()).await();
+      return 1;
+    }
+    ServeNode running = node;
     System.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("vserve: shutting down, draining requests");
       try {
-        new DeploymentResponse<>(node.close()).await();
+        new DeploymentResponse<>(running.close()).await();
       } catch (RuntimeException e) {
         System.err.println("vserve: shutdown: " + e.getMessage());
       }
@@ -125,6 +150,10 @@ public final class Main {
       // reported below
     }
     throw new IllegalArgumentException(className + " has no static `app` field or `app()` method returning an Application");
+  }
+
+  private static boolean isConfigFile(String target) {
+    return target.endsWith(".yaml") || target.endsWith(".yml") || target.endsWith(".json");
   }
 
   private static int intValue(String flag, String v) {

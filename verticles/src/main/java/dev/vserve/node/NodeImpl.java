@@ -95,10 +95,11 @@ public final class NodeImpl implements ServeNode {
   @Override public int httpPort() { return httpPort; }
 
   @Override
-  public Future<DeploymentHandle> deploy(Application app, String name, String routePrefix) {
+  public Future<DeploymentHandle> deploy(Application app, String name, String routePrefix,
+                                         java.util.Map<String, ? extends java.util.Map<String, ?>> overrides) {
     ApplicationPlan plan;
     try {
-      plan = ApplicationPlan.of(app, name, routePrefix);
+      plan = ApplicationPlan.of(app, name, routePrefix).withOverrides(overrides);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

@@ -76,7 +76,7 @@ class PlainVerticleOverClusterTest {
     cmd.addAll(List.of("-Dvertx.hazelcast.config=" + CLUSTER_XML, "-cp", System.getProperty("java.class.path"),
         "io.vertx.launcher.application.VertxApplication", "dev.vserve.node.ServeVerticle", "--cluster",
         "--cluster-host", "127.0.0.1", "-conf",
-        "{\"http\": {\"port\": -1}, \"applications\": [{\"target\": \"dev.vserve.cluster.ClusterTarget\", \"name\": \"scaling\"}]}"));
+        "{\"http_options\": {\"port\": -1}, \"applications\": [{\"import_path\": \"dev.vserve.cluster.ClusterTarget\", \"name\": \"scaling\"}]}"));
     node = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     List<String> out = new CopyOnWriteArrayList<>();
     Thread.ofPlatform().daemon().start(() -> {

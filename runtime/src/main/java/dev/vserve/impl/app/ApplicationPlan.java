@@ -25,6 +25,26 @@ public record ApplicationPlan(String name, String routePrefix, String ingress, L
     return new ApplicationPlan(name, prefix, ingress.name(), List.copyOf(order));
   }
 
+  /**
+   * This plan with per-deployment overrides applied, by deployment name; a name the application does
+   * not have fails, listing the names it has.
+   */
+  public ApplicationPlan withOverrides(Map<String, ? extends Map<String, ?>> overrides) {
+    if (overrides == null || overrides.isEmpty()) return this;
+    for (String n : overrides.keySet()) {
+      if (deployment(n) == null) {
+        throw new IllegalArgumentException("application '" + name + "' has no deployment '" + n + "' (it has "
+            + deployments.stream().map(DeploymentPlan::name).toList() + ")");
+      }
+    }
+    List<DeploymentPlan> changed = new ArrayList<>(deployments.size());
+    for (DeploymentPlan d : deployments) {
+      Map<String, ?> o = overrides.get(d.name());
+      changed.add(o == null ? d : new DeploymentPlan(d.name(), d.className(), d.config().copy().apply(o, d.name()), d.initArgs()));
+    }
+    return new ApplicationPlan(name, routePrefix, ingress, List.copyOf(changed));
+  }
+
   public DeploymentPlan deployment(String deploymentName) {
     for (DeploymentPlan d : deployments) if (d.name().equals(deploymentName)) return d;
     return null;

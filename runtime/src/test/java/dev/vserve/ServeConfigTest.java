@@ -1,0 +1,84 @@
+package dev.vserve;
+
+import dev.vserve.impl.app.ApplicationPlan;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Serve config files in Ray Serve's shape, and per-deployment overrides applied to a plan. */
+class ServeConfigTest {
+  public static class Leaf {}
+
+  public static class Root {
+    public Root(DeploymentHandle a, DeploymentHandle b) {}
+  }
+
+  @Test
+  void readsRayServeShapedYaml(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("serve.yaml");
+    Files.writeString(file, """
+        http_options:
+          host: 127.0.0.1
+          port: 8123
+        applications:
+          - name: math
+            route_prefix: /math
+            import_path: dev.vserve.examples.Composition
+            deployments:
+              - name: Adder
+                num_replicas: 2
+                ray_actor_options:
+                  num_cpus: 0.5
+          - import_path: other.App:app
+        """);
+    ServeConfig c = ServeConfig.load(file);
+    assertEquals(8123, c.options().getHttpPort());
+    assertEquals(2, c.applications().size());
+    ServeConfig.AppConfig math = c.applications().get(0);
+    assertEquals("math", math.name());
+    assertEquals("/math", math.routePrefix());
+    assertEquals(2, ((Number) math.deployments().get("Adder").get("num_replicas")).intValue());
+    assertEquals("other.App", c.applications().get(1).importPath(), "Ray's module:attr keeps the class");
+    assertEquals("app1", c.applications().get(1).name());
+  }
+
+  @Test
+  void negativePortMeansNoPortOfItsOwn() {
+    ServeConfig c = ServeConfig.from(Map.of("http_options", Map.of("port", -1)));
+    assertFalse(c.options().isHttpEnabled());
+  }
+
+  @Test
+  void overridesApplyByDeploymentNameWithClearErrors() {
+    ApplicationPlan plan = ApplicationPlan.of(Application.bind(Root.class, Application.bind(Leaf.class), Application.bind(Leaf.class)), "app", "/");
+    ApplicationPlan changed = plan.withOverrides(Map.of("Leaf_1", Map.of("num_replicas", 3, "ray_actor_options", Map.of("num_gpus", 0.5))));
+    assertEquals(3, changed.deployment("Leaf_1").config().getNumReplicas());
+    assertEquals(0.5, changed.deployment("Leaf_1").config().getNumGpus());
+    assertEquals(1, changed.deployment("Leaf").config().getNumReplicas());
+
+    IllegalArgumentException noSuch = assertThrows(IllegalArgumentException.class,
+        () -> plan.withOverrides(Map.of("Leef", Map.of("num_replicas", 2))));
+    assertTrue(noSuch.getMessage().contains("no deployment 'Leef'") && noSuch.getMessage().contains("Leaf_1"), noSuch.getMessage());
+    IllegalArgumentException badKey = assertThrows(IllegalArgumentException.class,
+        () -> plan.withOverrides(Map.of("Leaf", Map.of("num_replica", 2))));
+    assertTrue(badKey.getMessage().contains("unknown setting 'num_replica'"), badKey.getMessage());
+    IllegalArgumentException badValue = assertThrows(IllegalArgumentException.class,
+        () -> plan.withOverrides(Map.of("Leaf", Map.of("max_ongoing_requests", 0))));
+    assertTrue(badValue.getMessage().contains("maxOngoingRequests must be >= 1"), badValue.getMessage());
+  }
+
+  @Test
+  void anApplicationWithoutImportPathIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ServeConfig.from(Map.of("applications", java.util.List.of(Map.of("name", "x")))));
+    assertTrue(e.getMessage().contains("applications[0] needs an import_path"), e.getMessage());
+  }
+}
