@@ -46,7 +46,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private final AtomicInteger ongoing = new AtomicInteger();
   private ExecutorService workers;
   private DeploymentInvoker invoker;
-  private volatile ReplicaContext invokerContext;
+  private final ReplicaContext replicaContext;
   private MessageConsumer<Object> consumer;
   /** Running calls with a deadline, by their thread: the sweeper interrupts those past it. */
   private final Map<Thread, Long> deadlines = new ConcurrentHashMap<>();
@@ -57,6 +57,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     this.app = app;
     this.plan = plan;
     this.replicaId = replicaId;
+    this.replicaContext = new ReplicaContext(app, plan.name(), replicaId, plan.config());
   }
 
   public static String address(String replicaId) {
@@ -67,7 +68,6 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   public Future<?> start() {
     workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vserve-" + replicaId + "-", 0).factory());
     Promise<DeploymentInvoker> constructed = Promise.promise();
-    ReplicaContext replicaContext = new ReplicaContext(app, plan.name(), replicaId, plan.config());
     workers.execute(() -> {
       ReplicaContext.set(replicaContext);
       try {
@@ -75,7 +75,6 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
             ? Thread.currentThread().getContextClassLoader() : ReplicaVerticle.class.getClassLoader());
         DeploymentInvoker inv = DeploymentInvoker.create(type, plan.initArgs(),
             a -> a instanceof HandleRef ref ? node.handle(ref.app(), ref.deployment()) : a);
-        invokerContext = replicaContext;
         // back on the verticle's context, so the consumer below belongs to it
         context.runOnContext(v -> constructed.complete(inv));
       } catch (Throwable t) {
@@ -129,12 +128,11 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
 
   /** Runs an admitted call on a virtual thread; the slot is free again before the answer goes out. */
   private void run(Call call, BiConsumer<Object, Throwable> answer) {
-    ReplicaContext context = invokerContext;
     workers.execute(() -> {
       Object result = null;
       Throwable failure = null;
       Thread self = Thread.currentThread();
-      ReplicaContext.set(context);
+      ReplicaContext.set(replicaContext);
       if (call.deadlineMs() > 0) deadlines.put(self, call.deadlineMs());
       try {
         result = invoker.invoke(call);
