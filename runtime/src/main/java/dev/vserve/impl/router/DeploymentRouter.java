@@ -122,7 +122,11 @@ public final class DeploymentRouter {
   }
 
   private Slot pick() {
-    return slots.isEmpty() ? null : (Slot) policy.choose(slots, maxOngoing);
+    if (slots.isEmpty()) return null;
+    RequestRouter.Replica chosen = policy.choose(slots, maxOngoing);
+    if (chosen == null || chosen instanceof Slot) return (Slot) chosen;
+    throw new IllegalStateException("RequestRouter " + policy.getClass().getName()
+        + " returned a replica it was not given; it must return one of the list, or null");
   }
 
   /**
