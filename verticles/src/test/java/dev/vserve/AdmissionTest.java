@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -62,13 +63,21 @@ class AdmissionTest {
     Nodes.close(node);
   }
 
-  @Test
-  void queuesAtTheCallerThenAnswers503WithJson() throws Exception {
-    CompletableFuture<HttpResponse<String>> first = http.getAsync("/gate");
+  /** The replica's one slot taken by a request that waits at the gate, and a second waiting at the caller. */
+  private List<CompletableFuture<HttpResponse<String>>> oneRunningOneQueued() {
+    CompletableFuture<HttpResponse<String>> running = http.getAsync("/gate");
     Poll.until("first request to reach the replica", Duration.ofSeconds(10), () -> entered.get() == 1);
-    CompletableFuture<HttpResponse<String>> second = http.getAsync("/gate");
+    CompletableFuture<HttpResponse<String>> queued = http.getAsync("/gate");
     Poll.until("second request to wait at the caller", Duration.ofSeconds(10),
         () -> NodeContext.of(node.vertx()).router("gate", "Gate").queued() == 1);
+    return List.of(running, queued);
+  }
+
+  @Test
+  void queuesAtTheCallerThenAnswers503WithJson() throws Exception {
+    List<CompletableFuture<HttpResponse<String>>> both = oneRunningOneQueued();
+    CompletableFuture<HttpResponse<String>> first = both.get(0);
+    CompletableFuture<HttpResponse<String>> second = both.get(1);
 
     HttpResponse<String> third = http.get("/gate");
     assertEquals(503, third.statusCode(), third.body());
@@ -95,11 +104,9 @@ class AdmissionTest {
 
   @Test
   void deletingTheApplicationFailsQueuedCallsAtOnceAndFinishesRunningOnes() throws Exception {
-    CompletableFuture<HttpResponse<String>> running = http.getAsync("/gate");
-    Poll.until("first request to reach the replica", Duration.ofSeconds(10), () -> entered.get() == 1);
-    CompletableFuture<HttpResponse<String>> queued = http.getAsync("/gate");
-    Poll.until("second request to wait at the caller", Duration.ofSeconds(10),
-        () -> NodeContext.of(node.vertx()).router("gate", "Gate").queued() == 1);
+    List<CompletableFuture<HttpResponse<String>>> both = oneRunningOneQueued();
+    CompletableFuture<HttpResponse<String>> running = both.get(0);
+    CompletableFuture<HttpResponse<String>> queued = both.get(1);
 
     var deleted = node.delete("gate");  // drains the running request, which waits on the gate
     HttpResponse<String> q = queued.get(10, TimeUnit.SECONDS);

@@ -1,17 +1,13 @@
 package dev.vserve.examples;
 
+import dev.vserve.testing.ChildProcess;
 import dev.vserve.testing.Http;
 import dev.vserve.testing.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,14 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its URL, serving, and stopping cleanly on SIGTERM.
  */
 class LauncherTest {
+  private ChildProcess child;
   private Process process;
 
   @AfterEach
   void kill() throws InterruptedException {
-    if (process != null && process.isAlive()) {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-    }
+    if (child != null) child.kill();
   }
 
   private List<String> start(String... args) throws Exception {
@@ -39,19 +33,9 @@ class LauncherTest {
   }
 
   private List<String> startMain(String mainClass, String... args) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), mainClass));
-    cmd.addAll(List.of(args));
-    process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Thread.ofPlatform().daemon().start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) lines.add(line);
-      } catch (Exception ignored) {
-        // process ended
-      }
-    });
-    return lines;
+    child = ChildProcess.java(List.of(), mainClass, args);
+    process = child.process;
+    return child.lines;
   }
 
   @Test
@@ -65,7 +49,7 @@ class LauncherTest {
     Http http = new Http(Integer.parseInt(m.group(1)));
     assertEquals("\"Hello Ada!\"", http.get("/g/hello?name=Ada").body());
 
-    process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its stdout
+    child.terminate();
     assertTrue(process.waitFor(30, TimeUnit.SECONDS), "launcher did not stop on SIGTERM");
     Poll.until("the stop message in " + out, Duration.ofSeconds(5), () -> out.contains("vserve: stopped"));
   }
@@ -97,7 +81,7 @@ class LauncherTest {
     var probe = Http.json(http.get("/probe"));
     assertEquals(2, probe.get("num_replicas").asInt(), "per-deployment override from the config");
     assertEquals(7, probe.get("max_ongoing_requests").asInt());
-    process.toHandle().destroy();
+    child.terminate();
     assertTrue(process.waitFor(30, TimeUnit.SECONDS), "launcher did not stop on SIGTERM");
   }
 

@@ -1,5 +1,6 @@
 package dev.vserve.cluster;
 
+import dev.vserve.testing.ChildProcess;
 import dev.vserve.testing.Poll;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -12,15 +13,11 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class PlainVerticleOverClusterTest {
   private static final String CLUSTER_XML = new File("../cluster.xml").getAbsolutePath();
 
-  private Process node;
+  private ChildProcess node;
   private Vertx vertx;
 
   /** Knows nothing of vserve: JSON to a documented address, the reply or its failure code back. */
@@ -56,10 +53,7 @@ class PlainVerticleOverClusterTest {
   @AfterEach
   void stop() throws InterruptedException {
     if (vertx != null) vertx.close().await();
-    if (node != null && node.isAlive()) {
-      node.destroyForcibly();
-      node.waitFor(10, TimeUnit.SECONDS);
-    }
+    if (node != null) node.kill();
   }
 
   private Object call(JsonObject request) throws Exception {
@@ -70,22 +64,13 @@ class PlainVerticleOverClusterTest {
 
   @Test
   void callsADeploymentInAnotherJvm() throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java));
-    cmd.addAll(List.of(System.getProperty("hazelcast.jvm.flags", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
-    cmd.addAll(List.of("-Dvertx.hazelcast.config=" + CLUSTER_XML, "-cp", System.getProperty("java.class.path"),
-        "io.vertx.launcher.application.VertxApplication", "dev.vserve.node.ServeVerticle", "--cluster",
-        "--cluster-host", "127.0.0.1", "-conf",
-        "{\"http_options\": {\"port\": -1}, \"applications\": [{\"import_path\": \"dev.vserve.cluster.ClusterTarget\", \"name\": \"scaling\"}]}"));
-    node = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    List<String> out = new CopyOnWriteArrayList<>();
-    Thread.ofPlatform().daemon().start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) out.add(line);
-      } catch (Exception ignored) {
-        // ended
-      }
-    });
+    List<String> flags = new ArrayList<>(List.of(System.getProperty("hazelcast.jvm.flags", "").split(" ")));
+    flags.removeIf(String::isBlank);
+    flags.add("-Dvertx.hazelcast.config=" + CLUSTER_XML);
+    node = ChildProcess.java(flags, "io.vertx.launcher.application.VertxApplication", "dev.vserve.node.ServeVerticle",
+        "--cluster", "--cluster-host", "127.0.0.1", "-conf",
+        "{\"http_options\": {\"port\": -1}, \"applications\": [{\"import_path\": \"dev.vserve.cluster.ClusterTarget\", \"name\": \"scaling\"}]}");
+    List<String> out = node.lines;
 
     System.setProperty("vertx.hazelcast.config", CLUSTER_XML);
     VertxOptions options = new VertxOptions();
@@ -95,7 +80,7 @@ class PlainVerticleOverClusterTest {
     JsonObject scale = new JsonObject().put("method", "scale").put("args", new JsonArray().add(2.5));
     Object[] last = new Object[1];
     Poll.until("the remote deployment to answer; node output: " + out, Duration.ofSeconds(90), () -> {
-      if (!node.isAlive()) throw new AssertionError("node exited: " + out);
+      if (!node.process.isAlive()) throw new AssertionError("node exited: " + out);
       try {
         last[0] = call(scale);
         return last[0] instanceof JsonObject;
