@@ -10,6 +10,7 @@ import dev.vserve.impl.RequestIds;
 import dev.vserve.impl.app.RouteTable;
 import dev.vserve.impl.call.Call;
 import dev.vserve.impl.call.Failures;
+import dev.vserve.impl.stream.StreamReply;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
@@ -108,7 +109,9 @@ public final class ProxyVerticle extends VerticleBase {
     node.router(route.app(), route.ingress()).call(call).onComplete(ar -> {
       HttpServerResponse out = rc.response();
       if (out.closed() || out.ended()) return;
-      if (ar.succeeded()) {
+      if (ar.succeeded() && ar.result() instanceof StreamReply stream) {
+        StreamWriter.start(rc, id, stream);
+      } else if (ar.succeeded()) {
         Response r = Json.convert(ar.result(), Response.class);
         out.setStatusCode(r.status());
         for (Map.Entry<String, String> h : r.headers().entrySet()) out.putHeader(h.getKey(), h.getValue());
@@ -136,13 +139,17 @@ public final class ProxyVerticle extends VerticleBase {
     return given != null && !given.isEmpty() && given.length() <= 128 ? given : RequestIds.next();
   }
 
-  static void writeError(HttpServerResponse out, String requestId, int status, String type, String message) {
+  static byte[] errorBody(String requestId, String type, String message) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", type);
     body.put("message", message);
     body.put("request_id", requestId);
+    return Json.encode(body);
+  }
+
+  static void writeError(HttpServerResponse out, String requestId, int status, String type, String message) {
     out.setStatusCode(status).putHeader("content-type", "application/json").putHeader("x-request-id", requestId)
-        .end(Buffer.buffer(Json.encode(body)));
+        .end(Buffer.buffer(errorBody(requestId, type, message)));
   }
 
   private static Map<String, List<String>> queryParams(RoutingContext rc) {

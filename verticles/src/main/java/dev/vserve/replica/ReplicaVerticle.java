@@ -11,6 +11,9 @@ import dev.vserve.impl.replica.DeploymentInvoker;
 import dev.vserve.impl.router.LocalReplica;
 import dev.vserve.ReplicaContext;
 import dev.vserve.ServeException;
+import dev.vserve.StreamingResponse;
+import dev.vserve.impl.stream.ItemChannel;
+import dev.vserve.impl.stream.StreamReply;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Future;
@@ -20,7 +23,9 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 
 import java.lang.System.Logger.Level;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +42,8 @@ import java.util.function.BiConsumer;
 public final class ReplicaVerticle extends VerticleBase implements LocalReplica {
   private static final System.Logger LOG = System.getLogger(ReplicaVerticle.class.getName());
   private static final long SWEEP_MS = 100;
+  /** Items a stream may run ahead of its client before the producer waits. */
+  private static final int STREAM_BUFFER = 16;
   private static final DeliveryOptions REPLY = new DeliveryOptions().setCodecName(ServeCodec.NAME);
 
   private final NodeContext node;
@@ -104,7 +111,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
         ReplyException r = Failures.toReply(failure);
         msg.fail(r.failureCode(), r.getMessage());
       }
-    });
+    }, false);
   }
 
   @Override
@@ -114,7 +121,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     run(call, (result, failure) -> {
       if (failure == null) done.complete(result);
       else done.fail(Failures.toServeException(failure));
-    });
+    }, true);
     return done.future();
   }
 
@@ -126,8 +133,12 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     return true;
   }
 
-  /** Runs an admitted call on a virtual thread; the slot is free again before the answer goes out. */
-  private void run(Call call, BiConsumer<Object, Throwable> answer) {
+  /**
+   * Runs an admitted call on a virtual thread; the slot is free again before the answer goes out. A
+   * streaming result is answered at once with its channel and then produced on the same thread,
+   * holding the slot until the stream ends (streams count as ongoing requests).
+   */
+  private void run(Call call, BiConsumer<Object, Throwable> answer, boolean local) {
     workers.execute(() -> {
       Object result = null;
       Throwable failure = null;
@@ -148,9 +159,47 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       } finally {
         deadlines.remove(self);
       }
-      ongoing.decrementAndGet();
-      answer.accept(result, failure);
+      if (result instanceof StreamingResponse stream) {
+        if (local) {
+          produce(call, stream, answer);
+        } else {
+          close(stream.source());
+          answer.accept(null, new ServeException(501, "NotImplemented",
+              "streaming responses to callers on other nodes come with the cluster work"));
+        }
+      } else {
+        ongoing.decrementAndGet();
+        answer.accept(result, failure);
+      }
     });
+  }
+
+  /** Feeds a stream's items to its caller, as fast as the caller takes them; stops if it goes away. */
+  private void produce(Call call, StreamingResponse stream, BiConsumer<Object, Throwable> answer) {
+    ItemChannel channel = new ItemChannel(STREAM_BUFFER);
+    answer.accept(new StreamReply(channel, stream.mediaType()), null);
+    Throwable failure = null;
+    try {
+      Iterator<?> items = stream.source() instanceof Stream<?> s ? s.iterator() : (Iterator<?>) stream.source();
+      while (items.hasNext()) channel.put(items.next());
+    } catch (ItemChannel.Cancelled | InterruptedException gone) {
+      // the client went away: stop producing
+    } catch (Throwable t) {
+      failure = t;
+      LOG.log(Level.WARNING, "stream of request " + call.requestId() + " to " + plan.name() + " failed", t);
+    } finally {
+      close(stream.source());
+      channel.finish(failure);
+      ongoing.decrementAndGet();
+    }
+  }
+
+  private static void close(Object source) {
+    try {
+      if (source instanceof AutoCloseable c) c.close();
+    } catch (Exception e) {
+      LOG.log(Level.DEBUG, "closing a stream failed", e);
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.vserve.Post;
 import dev.vserve.Put;
 import dev.vserve.Request;
 import dev.vserve.Response;
+import dev.vserve.StreamingResponse;
 import dev.vserve.impl.Json;
 
 import java.lang.reflect.Method;
@@ -79,7 +80,8 @@ final class HttpIngress {
     Object call(Method m, Object[] args) throws Throwable;
   }
 
-  Response handle(Caller caller, Request req) throws Throwable {
+  /** A {@link Response}, or a {@link StreamingResponse} for handlers that return items one by one. */
+  Object handle(Caller caller, Request req) throws Throwable {
     String[] path = req.routePath().split("/");
     boolean pathMatched = false;
     for (RouteMethod r : routes) {
@@ -102,8 +104,12 @@ final class HttpIngress {
    * Route methods answer JSON for every value, as FastAPI does; {@code call(Request)} answers text
    * for a String and bytes for a byte[], as Ray Serve does without FastAPI.
    */
-  static Response encode(Object out, boolean route) {
+  static Object encode(Object out, boolean route) {
     if (out instanceof Response r) return r;
+    if (out instanceof StreamingResponse sr) return sr;
+    if (out instanceof java.util.Iterator<?> || out instanceof java.util.stream.Stream<?>) {
+      return new StreamingResponse(out, "text/plain; charset=utf-8");
+    }
     if (out instanceof byte[] b) return Response.bytes(b, "application/octet-stream");
     if (!route && out instanceof String s) return Response.text(s);
     return new Response(200, JSON, Json.encode(out));

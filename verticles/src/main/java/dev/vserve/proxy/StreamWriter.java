@@ -1,0 +1,104 @@
+package dev.vserve.proxy;
+
+import dev.vserve.ServeException;
+import dev.vserve.impl.Json;
+import dev.vserve.impl.call.Failures;
+import dev.vserve.impl.stream.ItemChannel;
+import dev.vserve.impl.stream.StreamReply;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes a replica's stream to an HTTP client, on the proxy's event loop: as Server-Sent Events
+ * ({@code id:} the sequence number, {@code data:} the item, {@code event: error} with a JSON body if
+ * the producer fails, {@code event: end} at the end) when the handler asked for
+ * {@code text/event-stream} or the client accepts it, else as chunks. It takes items only while the
+ * connection can take them, so a slow client slows the producer; a client that goes away cancels it.
+ */
+final class StreamWriter {
+  private final HttpServerResponse out;
+  private final ItemChannel channel;
+  private final Context context;
+  private final boolean sse;
+  private final String requestId;
+  private long seq;
+  private boolean scheduled;
+
+  private StreamWriter(RoutingContext rc, String requestId, StreamReply reply) {
+    this.out = rc.response();
+    this.channel = reply.channel();
+    this.context = rc.vertx().getOrCreateContext();
+    String accept = rc.request().getHeader("accept");
+    this.sse = (reply.mediaType() != null && reply.mediaType().startsWith("text/event-stream"))
+        || (accept != null && accept.contains("text/event-stream"));
+    this.requestId = requestId;
+  }
+
+  static void start(RoutingContext rc, String requestId, StreamReply reply) {
+    new StreamWriter(rc, requestId, reply).begin(reply.mediaType());
+  }
+
+  private void begin(String mediaType) {
+    out.setChunked(true).putHeader("x-request-id", requestId)
+        .putHeader("content-type", sse ? "text/event-stream; charset=utf-8" : mediaType)
+        .putHeader("cache-control", "no-cache");
+    out.closeHandler(v -> channel.cancel());
+    // headers go out now: the time to the first item is the producer's own
+    out.writeHead();
+    pump();
+  }
+
+  /** Runs on the event loop: writes what is there until the connection is full or nothing is left. */
+  private void pump() {
+    scheduled = false;
+    if (out.closed() || out.ended()) {
+      channel.cancel();
+      return;
+    }
+    while (!out.writeQueueFull()) {
+      Object item = channel.poll(this::wake);
+      if (item == null) {
+        if (channel.isDone()) finish();
+        return;
+      }
+      out.write(Buffer.buffer(format(item)));
+    }
+    out.drainHandler(v -> pump());
+  }
+
+  /** Called by the producer's thread when an item or the end arrives. */
+  private void wake() {
+    context.runOnContext(v -> {
+      if (!scheduled) {
+        scheduled = true;
+        pump();
+      }
+    });
+  }
+
+  private void finish() {
+    Throwable error = channel.error();
+    if (!sse) {
+      out.end();
+      return;
+    }
+    if (error != null) {
+      ServeException e = Failures.toServeException(error);
+      out.write("event: error\ndata: " + new String(ProxyVerticle.errorBody(requestId, e.errorType(), e.getMessage()),
+          StandardCharsets.UTF_8) + "\n\n");
+    }
+    out.end("event: end\ndata: \n\n");
+  }
+
+  private byte[] format(Object item) {
+    String text = item instanceof String s ? s : new String(Json.encode(item), StandardCharsets.UTF_8);
+    if (!sse) return (item instanceof String ? text : text + "\n").getBytes(StandardCharsets.UTF_8);
+    StringBuilder b = new StringBuilder(text.length() + 24).append("id: ").append(seq++).append('\n');
+    for (String line : text.split("\n", -1)) b.append("data: ").append(line).append('\n');
+    return b.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+  }
+}
