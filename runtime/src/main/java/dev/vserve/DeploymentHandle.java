@@ -27,6 +27,12 @@ public interface DeploymentHandle {
   DeploymentResponse<Object> remote(Object... args);
 
   /**
+   * Calls a method that returns items one by one (an {@code Iterator} or {@code Stream}), as Ray
+   * Serve's {@code handle.options(stream=True)}: the future completes as soon as the stream starts.
+   */
+  io.vertx.core.Future<DeploymentStream> stream(Object... args);
+
+  /**
    * A typed view: every method of {@code api} calls the deployment's method of the same name. Methods
    * returning {@code Future<T>} (or {@link DeploymentResponse}) are asynchronous; other return types
    * block the calling thread, which must not be an event loop.

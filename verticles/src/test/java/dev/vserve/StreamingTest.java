@@ -98,6 +98,23 @@ class StreamingTest {
     }
   }
 
+  /** Streams from another deployment through a handle, and re-yields the items changed. */
+  @Deployment
+  public static class Relay {
+    private final DeploymentHandle tokens;
+
+    public Relay(DeploymentHandle tokens) {
+      this.tokens = tokens;
+    }
+
+    @Get("/relay")
+    public Iterator<String> relay(int n) {
+      DeploymentStream upstream = tokens.method("tokens").stream(n).await();
+      return java.util.stream.StreamSupport.stream(upstream.spliterator(), false)
+          .map(x -> x.toString().toUpperCase()).iterator();
+    }
+  }
+
   static ServeNode node;
   static Http http;
   static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -107,6 +124,7 @@ class StreamingTest {
     node = Nodes.start();
     http = new Http(node.httpPort());
     Nodes.deploy(node, Application.bind(Tokens.class), "stream", "/");
+    Nodes.deploy(node, Application.bind(Relay.class, Application.bind(Tokens.class)), "relay", "/r");
   }
 
   @AfterAll
@@ -164,6 +182,44 @@ class StreamingTest {
     assertTrue(body.startsWith("id: 0\ndata: a\n\nevent: error\ndata: {\"error\":\"IllegalStateException\",\"message\":\"mid-stream\""), body);
     assertTrue(body.endsWith("event: end\ndata: \n\n"), body);
     assertEquals(200, http.get("/ok").statusCode(), "the replica serves on");
+  }
+
+  @Test
+  void handlesStreamAsAReadStreamOrABlockingIterator() throws Exception {
+    DeploymentHandle tokens = node.handle("stream", "Tokens");
+    java.util.List<Object> blocking = new java.util.ArrayList<>();
+    for (Object o : tokens.method("tokens").stream(4).await()) blocking.add(o);
+    assertEquals(java.util.List.of("tok0", "tok1", "tok2", "tok3"), blocking);
+
+    java.util.concurrent.CompletableFuture<java.util.List<Object>> viaVertx = new java.util.concurrent.CompletableFuture<>();
+    node.vertx().runOnContext(v -> tokens.method("tokens").stream(3).onSuccess(stream -> {
+      java.util.List<Object> got = new java.util.ArrayList<>();
+      stream.pause();
+      stream.handler(item -> {
+        got.add(item);
+        stream.fetch(1);  // one at a time: back-pressure from the consumer
+      });
+      stream.endHandler(end -> viaVertx.complete(got));
+      stream.fetch(1);
+    }).onFailure(viaVertx::completeExceptionally));
+    assertEquals(java.util.List.of("tok0", "tok1", "tok2"), viaVertx.get(10, java.util.concurrent.TimeUnit.SECONDS));
+  }
+
+  @Test
+  void callingAStreamTheWrongWayIsAClearError() {
+    DeploymentHandle tokens = node.handle("stream", "Tokens");
+    ServeException asValue = org.junit.jupiter.api.Assertions.assertThrows(ServeException.class,
+        () -> tokens.method("tokens").remote(2).await());
+    assertTrue(asValue.getMessage().contains("call stream()"), asValue.getMessage());
+    ServeException notStream = org.junit.jupiter.api.Assertions.assertThrows(ServeException.class,
+        () -> tokens.method("ok").stream().await());
+    assertTrue(notStream.getMessage().contains("does not return a stream"), notStream.getMessage());
+  }
+
+  @Test
+  void aStreamFlowsFromOneDeploymentThroughAnother() throws Exception {
+    String body = new String(sse("/r/relay?n=3").body().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals("id: 0\ndata: TOK0\n\nid: 1\ndata: TOK1\n\nid: 2\ndata: TOK2\n\nevent: end\ndata: \n\n", body);
   }
 
   private static Socket openEndless(int port) throws Exception {

@@ -159,6 +159,9 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       } finally {
         deadlines.remove(self);
       }
+      if (result instanceof java.util.Iterator<?> || result instanceof Stream<?>) {
+        result = new StreamingResponse(result, null);  // a handle call to a method that yields items
+      }
       if (result instanceof StreamingResponse stream) {
         if (local) {
           produce(call, stream, answer);

@@ -59,6 +59,12 @@ public final class AddressHandle implements DeploymentHandle {
   }
 
   @Override
+  public Future<dev.vserve.DeploymentStream> stream(Object... args) {
+    return Future.failedFuture(new dev.vserve.ServeException(501, "NotImplemented",
+        "streaming over a deployment's event-bus address is not supported yet; use a handle of a node running the app"));
+  }
+
+  @Override
   public <T> T as(Class<T> api) {
     return TypedView.of(this, api);
   }

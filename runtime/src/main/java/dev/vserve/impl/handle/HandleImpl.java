@@ -2,6 +2,8 @@ package dev.vserve.impl.handle;
 
 import dev.vserve.DeploymentHandle;
 import dev.vserve.DeploymentResponse;
+import dev.vserve.DeploymentStream;
+import dev.vserve.impl.stream.StreamReply;
 import dev.vserve.ServeException;
 import dev.vserve.impl.NodeContext;
 import dev.vserve.impl.RequestIds;
@@ -51,13 +53,32 @@ public final class HandleImpl implements DeploymentHandle {
         pending.add(f);
       }
     }
-    if (pending == null) return new DeploymentResponse<>(send(a));
+    if (pending == null) return new DeploymentResponse<>(send(a).map(HandleImpl::notAStream));
     // composition: upstream responses are resolved here, without blocking, then passed by value
     return new DeploymentResponse<>(Future.all(pending).compose(done -> {
       Object[] resolved = a.clone();
       for (int i = 0; i < resolved.length; i++) if (resolved[i] instanceof Future<?> f) resolved[i] = f.result();
-      return send(resolved);
+      return send(resolved).map(HandleImpl::notAStream);
     }));
+  }
+
+  @Override
+  public Future<DeploymentStream> stream(Object... args) {
+    io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
+    return send(args == null ? new Object[0] : args).map(v -> {
+      if (v instanceof StreamReply s) return new DeploymentStream(s.channel(), context);
+      throw new ServeException(400, "NotAStream", "method '" + method + "' of deployment '" + deploymentName()
+          + "' does not return a stream; call remote()");
+    });
+  }
+
+  /** A streaming method called with remote(): stop its producer and say what to call instead. */
+  private static Object notAStream(Object v) {
+    if (v instanceof StreamReply s) {
+      s.channel().cancel();
+      throw new ServeException(400, "StreamingMethod", "the method returns a stream: call stream() on the handle");
+    }
+    return v;
   }
 
   private Future<Object> send(Object[] args) {
