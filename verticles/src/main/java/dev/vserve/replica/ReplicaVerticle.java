@@ -167,6 +167,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
           produce(call, stream, answer);
         } else {
           close(stream.source());
+          ongoing.decrementAndGet();
           answer.accept(null, new ServeException(501, "NotImplemented",
               "streaming responses to callers on other nodes come with the cluster work"));
         }
@@ -180,9 +181,10 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   /** Feeds a stream's items to its caller, as fast as the caller takes them; stops if it goes away. */
   private void produce(Call call, StreamingResponse stream, BiConsumer<Object, Throwable> answer) {
     ItemChannel channel = new ItemChannel(STREAM_BUFFER);
-    answer.accept(new StreamReply(channel, stream.mediaType()), null);
     Throwable failure = null;
     try {
+      // inside the try: whatever the caller's listeners do, the slot is freed and the channel finished
+      answer.accept(new StreamReply(channel, stream.mediaType()), null);
       Iterator<?> items = stream.source() instanceof Stream<?> s ? s.iterator() : (Iterator<?>) stream.source();
       while (items.hasNext()) channel.put(items.next());
     } catch (ItemChannel.Cancelled | InterruptedException gone) {
