@@ -26,7 +26,6 @@ final class StreamWriter {
   private final boolean sse;
   private final String requestId;
   private long seq;
-  private boolean scheduled;
 
   private StreamWriter(RoutingContext rc, String requestId, StreamReply reply) {
     this.out = rc.response();
@@ -54,7 +53,6 @@ final class StreamWriter {
 
   /** Runs on the event loop: writes what is there until the connection is full or nothing is left. */
   private void pump() {
-    scheduled = false;
     if (out.closed() || out.ended()) {
       channel.cancel();
       return;
@@ -70,14 +68,9 @@ final class StreamWriter {
     out.drainHandler(v -> pump());
   }
 
-  /** Called by the producer's thread when an item or the end arrives. */
+  /** Called by the producer's thread when an item or the end arrives (the channel wakes once per wait). */
   private void wake() {
-    context.runOnContext(v -> {
-      if (!scheduled) {
-        scheduled = true;
-        pump();
-      }
-    });
+    context.runOnContext(v -> pump());
   }
 
   private void finish() {

@@ -2,6 +2,8 @@ package dev.vserve.impl.bus;
 
 import dev.vserve.DeploymentHandle;
 import dev.vserve.DeploymentResponse;
+import dev.vserve.impl.call.Failures;
+import dev.vserve.impl.handle.Arguments;
 import dev.vserve.impl.handle.TypedView;
 import dev.vserve.impl.Json;
 import io.vertx.core.Future;
@@ -10,8 +12,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A handle for Vert.x code that does not run the application: calls go to the deployment's stable
@@ -43,17 +43,14 @@ public final class AddressHandle implements DeploymentHandle {
 
   @Override
   public DeploymentResponse<Object> remote(Object... args) {
-    Object[] a = args == null ? new Object[0] : args;
-    List<Future<?>> pending = new ArrayList<>();
-    for (Object o : a) if (o instanceof Future<?> f) pending.add(f);
-    Future<Object> sent = Future.all(pending).compose(done -> {
+    Future<Object> sent = Arguments.resolve(args).compose(resolved -> {
       JsonArray json = new JsonArray();
-      for (Object o : a) json.add(Json.MAPPER.convertValue(o instanceof Future<?> f ? f.result() : o, Object.class));
+      for (Object o : resolved) json.add(Json.MAPPER.convertValue(o, Object.class));
       JsonObject body = new JsonObject().put("method", method).put("args", json);
       return vertx.eventBus().<JsonObject>request(DeploymentAddress.of(app, deployment), body,
               new DeliveryOptions().setSendTimeout(timeoutMs))
           .map(m -> (Object) m.body().getValue("result"))
-          .recover(err -> Future.failedFuture(DeploymentAddress.failure(err)));
+          .recover(err -> Future.failedFuture(Failures.toServeException(err)));
     });
     return new DeploymentResponse<>(sent);
   }

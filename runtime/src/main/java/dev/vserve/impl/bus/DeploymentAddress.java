@@ -1,6 +1,6 @@
 package dev.vserve.impl.bus;
 
-import dev.vserve.ServeException;
+import dev.vserve.BadRequestException;
 import dev.vserve.impl.Json;
 import dev.vserve.impl.RequestIds;
 import dev.vserve.impl.call.Call;
@@ -44,8 +44,8 @@ public final class DeploymentAddress {
       call = new Call(RequestIds.next(), method, args.getList().toArray(), null,
           System.currentTimeMillis() + timeoutMs, nodeId);
     } catch (RuntimeException e) {
-      msg.fail(400, "{\"error\":\"BadRequest\",\"message\":" + Json.MAPPER.valueToTree(
-          "expected {\"method\": name, \"args\": [...]}: " + e.getMessage()) + "}");
+      ReplyException r = Failures.toReply(new BadRequestException("expected {\"method\": name, \"args\": [...]}: " + e.getMessage()));
+      msg.fail(r.failureCode(), r.getMessage());
       return;
     }
     router.call(call).onComplete(ar -> {
@@ -63,10 +63,5 @@ public final class DeploymentAddress {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> castMap(Map<?, ?> m) {
     return (Map<String, Object>) m;
-  }
-
-  /** The failure a caller of the address sees, as the exception a handle would throw. */
-  public static ServeException failure(Throwable t) {
-    return Failures.toServeException(t);
   }
 }

@@ -11,8 +11,6 @@ import dev.vserve.impl.app.RouteTable;
 import dev.vserve.impl.call.Call;
 import io.vertx.core.Future;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A handle bound to one method. A null deployment means "the application's ingress", looked up in
@@ -45,21 +43,7 @@ public final class HandleImpl implements DeploymentHandle {
 
   @Override
   public DeploymentResponse<Object> remote(Object... args) {
-    Object[] a = args == null ? new Object[0] : args;
-    List<Future<?>> pending = null;
-    for (Object o : a) {
-      if (o instanceof Future<?> f) {
-        if (pending == null) pending = new ArrayList<>();
-        pending.add(f);
-      }
-    }
-    if (pending == null) return new DeploymentResponse<>(send(a).map(HandleImpl::notAStream));
-    // composition: upstream responses are resolved here, without blocking, then passed by value
-    return new DeploymentResponse<>(Future.all(pending).compose(done -> {
-      Object[] resolved = a.clone();
-      for (int i = 0; i < resolved.length; i++) if (resolved[i] instanceof Future<?> f) resolved[i] = f.result();
-      return send(resolved).map(HandleImpl::notAStream);
-    }));
+    return new DeploymentResponse<>(Arguments.resolve(args).compose(this::send).map(HandleImpl::notAStream));
   }
 
   @Override
