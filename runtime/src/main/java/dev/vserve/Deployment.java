@@ -27,5 +27,11 @@ public @interface Deployment {
 
   double numGpus() default 0.0;
 
+  /** Bytes of memory a replica reserves on its node, for placement. */
+  double memory() default 0.0;
+
+  /** Safe to run twice: calls lost with a node are retried once on another replica (GET always is). */
+  boolean idempotent() default false;
+
   double gracefulShutdownTimeoutS() default DeploymentConfig.DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT_S;
 }

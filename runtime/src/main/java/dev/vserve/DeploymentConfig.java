@@ -18,6 +18,9 @@ public final class DeploymentConfig {
   private double numCpus = 1.0;
   private double numGpus = 0.0;
   private double gracefulShutdownTimeoutS = DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT_S;
+  private double memory = 0.0;
+  private java.util.Map<String, Double> resources = new java.util.TreeMap<>();
+  private boolean idempotent;
   private java.util.Map<String, BatchOptions> batchOptions = new java.util.HashMap<>();
 
   public DeploymentConfig() {}
@@ -33,6 +36,8 @@ public final class DeploymentConfig {
       c.numCpus = d.numCpus();
       c.numGpus = d.numGpus();
       c.gracefulShutdownTimeoutS = d.gracefulShutdownTimeoutS();
+      c.memory = d.memory();
+      c.idempotent = d.idempotent();
     }
     return c;
   }
@@ -45,6 +50,9 @@ public final class DeploymentConfig {
     c.numCpus = numCpus;
     c.numGpus = numGpus;
     c.gracefulShutdownTimeoutS = gracefulShutdownTimeoutS;
+    c.memory = memory;
+    c.resources = new java.util.TreeMap<>(resources);
+    c.idempotent = idempotent;
     c.batchOptions = new java.util.HashMap<>(batchOptions);
     return c;
   }
@@ -52,8 +60,9 @@ public final class DeploymentConfig {
   /**
    * Applies overrides from a config file, with Ray Serve's names ({@code num_replicas},
    * {@code max_ongoing_requests}, {@code max_queued_requests}, {@code graceful_shutdown_timeout_s},
-   * {@code num_cpus}, {@code num_gpus}, also inside {@code ray_actor_options}) or this class's
-   * camelCase ones. An unknown key or a non-number fails naming it.
+   * {@code num_cpus}, {@code num_gpus}, {@code memory}, {@code resources}, also inside
+   * {@code ray_actor_options}; {@code idempotent}) or this class's camelCase ones. An unknown key or
+   * a value of the wrong kind fails naming it.
    */
   public DeploymentConfig apply(java.util.Map<String, ?> overrides, String deploymentName) {
     for (var e : overrides.entrySet()) {
@@ -65,6 +74,21 @@ public final class DeploymentConfig {
         continue;
       }
       if (key.equals("name")) continue;
+      if (key.equals("idempotent")) {
+        if (!(v instanceof Boolean b)) throw invalid(deploymentName, "idempotent must be true or false, got " + v);
+        idempotent = b;
+        continue;
+      }
+      if (key.equals("resources")) {
+        if (!(v instanceof java.util.Map<?, ?> custom)) throw invalid(deploymentName, "resources must map names to amounts, got " + v);
+        java.util.Map<String, Double> r = new java.util.TreeMap<>();
+        for (var c : custom.entrySet()) {
+          if (!(c.getValue() instanceof Number amount)) throw invalid(deploymentName, "resource '" + c.getKey() + "' must be a number, got " + c.getValue());
+          r.put(String.valueOf(c.getKey()), amount.doubleValue());
+        }
+        resources = r;
+        continue;
+      }
       if (!(v instanceof Number n)) throw invalid(deploymentName, key + " must be a number, got " + v);
       switch (key) {
         case "num_replicas", "numReplicas" -> numReplicas = n.intValue();
@@ -73,6 +97,7 @@ public final class DeploymentConfig {
         case "graceful_shutdown_timeout_s", "gracefulShutdownTimeoutS" -> gracefulShutdownTimeoutS = n.doubleValue();
         case "num_cpus", "numCpus" -> numCpus = n.doubleValue();
         case "num_gpus", "numGpus" -> numGpus = n.doubleValue();
+        case "memory" -> memory = n.doubleValue();
         default -> throw invalid(deploymentName, "unknown setting '" + key + "'");
       }
     }
@@ -87,6 +112,12 @@ public final class DeploymentConfig {
     if (maxQueuedRequests < -1)
       throw invalid(deploymentName, "maxQueuedRequests must be -1 (no limit) or >= 0, got " + maxQueuedRequests);
     if (numCpus < 0 || numGpus < 0) throw invalid(deploymentName, "numCpus and numGpus must be >= 0");
+    if (numGpus > 1 && numGpus != Math.floor(numGpus))
+      throw invalid(deploymentName, "numGpus above 1 must be a whole number, got " + numGpus);
+    if (memory < 0) throw invalid(deploymentName, "memory must be >= 0 bytes");
+    for (var r : resources.entrySet()) {
+      if (r.getValue() < 0) throw invalid(deploymentName, "resource '" + r.getKey() + "' must be >= 0");
+    }
     if (gracefulShutdownTimeoutS < 0) throw invalid(deploymentName, "gracefulShutdownTimeoutS must be >= 0");
     return this;
   }
@@ -108,6 +139,19 @@ public final class DeploymentConfig {
   public double getGracefulShutdownTimeoutS() { return gracefulShutdownTimeoutS; }
   public DeploymentConfig setGracefulShutdownTimeoutS(double v) { gracefulShutdownTimeoutS = v; return this; }
 
+  /** Bytes of memory a replica reserves on its node (placement only; 0: none). */
+  public double getMemory() { return memory; }
+  public DeploymentConfig setMemory(double v) { memory = v; return this; }
+  /** Custom resources a replica needs, as Ray's {@code resources} (nodes advertise theirs). */
+  public java.util.Map<String, Double> getResources() { return resources; }
+  public DeploymentConfig setResources(java.util.Map<String, Double> v) { resources = new java.util.TreeMap<>(v); return this; }
+  /**
+   * Calls may run twice: one that was in flight on a node that died is sent once more to another
+   * replica. HTTP GET requests are retried whatever this says.
+   */
+  public boolean isIdempotent() { return idempotent; }
+  public DeploymentConfig setIdempotent(boolean v) { idempotent = v; return this; }
+
   /** Overrides the {@link Batch} settings of the method {@code method}. */
   public DeploymentConfig setBatchOptions(String method, BatchOptions options) {
     batchOptions.put(method, options);
@@ -123,7 +167,8 @@ public final class DeploymentConfig {
     return o instanceof DeploymentConfig c && numReplicas == c.numReplicas
         && maxOngoingRequests == c.maxOngoingRequests && maxQueuedRequests == c.maxQueuedRequests
         && numCpus == c.numCpus && numGpus == c.numGpus
-        && gracefulShutdownTimeoutS == c.gracefulShutdownTimeoutS && batchOptions.equals(c.batchOptions);
+        && gracefulShutdownTimeoutS == c.gracefulShutdownTimeoutS && memory == c.memory
+        && resources.equals(c.resources) && idempotent == c.idempotent && batchOptions.equals(c.batchOptions);
   }
 
   @Override
@@ -134,6 +179,6 @@ public final class DeploymentConfig {
   @Override
   public String toString() {
     return "DeploymentConfig{numReplicas=" + numReplicas + ", maxOngoingRequests=" + maxOngoingRequests
-        + ", maxQueuedRequests=" + maxQueuedRequests + ", numCpus=" + numCpus + ", numGpus=" + numGpus + "}";
+        + ", maxQueuedRequests=" + maxQueuedRequests + ", numCpus=" + numCpus + ", numGpus=" + numGpus + ", memory=" + memory + ", resources=" + resources + ", idempotent=" + idempotent + "}";
   }
 }

@@ -13,6 +13,14 @@ public interface RequestRouter {
    */
   Replica choose(List<? extends Replica> replicas, int maxOngoingRequests);
 
+  /**
+   * As {@link #choose(List, int)}, knowing the caller's node so that a policy may prefer replicas
+   * next to it (no network hop). The default ignores it.
+   */
+  default Replica choose(List<? extends Replica> replicas, int maxOngoingRequests, String callerNode) {
+    return choose(replicas, maxOngoingRequests);
+  }
+
   /** What a router knows of one replica. */
   interface Replica {
     String id();

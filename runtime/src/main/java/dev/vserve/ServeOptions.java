@@ -11,6 +11,10 @@ public final class ServeOptions {
   private long gracefulShutdownTimeoutMs = 20_000;
   private boolean httpEnabled = true;
   private RequestRouter requestRouter = new dev.vserve.impl.router.PowerOfTwoChoices();
+  private boolean clustered;
+  private String clusterConfig;
+  private String clusterHost = "127.0.0.1";
+  private java.util.Map<String, Double> resources;
   private int proxyInstances = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 4));
 
   public String getHttpHost() { return httpHost; }
@@ -36,4 +40,21 @@ public final class ServeOptions {
   /** Event loops serving HTTP (verticle instances sharing the port). */
   public int getProxyInstances() { return proxyInstances; }
   public ServeOptions setProxyInstances(int v) { proxyInstances = v; return this; }
+
+  /** Join (or form) a cluster through Hazelcast instead of running as a single embedded node. */
+  public boolean isClustered() { return clustered; }
+  public ServeOptions setClustered(boolean v) { clustered = v; return this; }
+  /** The Hazelcast XML file of a clustered node; null: {@code -Dvertx.hazelcast.config}, else ./cluster.xml, else Vert.x's default. */
+  public String getClusterConfig() { return clusterConfig; }
+  public ServeOptions setClusterConfig(String v) { clusterConfig = v; return this; }
+  /** The address other nodes reach this node's event bus at. */
+  public String getClusterHost() { return clusterHost; }
+  public ServeOptions setClusterHost(String v) { clusterHost = v; return this; }
+  /**
+   * What this node offers for placement: {@code CPU}, {@code GPU}, {@code memory} (bytes) and custom
+   * names. Unset: a clustered node offers its processors, no GPU and its maximum heap; a single
+   * embedded node places everything (nowhere else to go).
+   */
+  public java.util.Map<String, Double> getResources() { return resources; }
+  public ServeOptions setResources(java.util.Map<String, Double> v) { resources = v == null ? null : new java.util.TreeMap<>(v); return this; }
 }

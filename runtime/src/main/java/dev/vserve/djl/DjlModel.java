@@ -78,14 +78,17 @@ public final class DjlModel implements AutoCloseable {
   }
 
   /**
-   * The device a replica's {@code numGpus} asks for: a GPU when it asks for one (or a share of
-   * one) and the machine has one, else the CPU, so the same code runs everywhere.
+   * The device a replica's {@code numGpus} asks for: the GPU placement gave it (fractional shares
+   * of one GPU land on the same index) when the machine has it, else the CPU, so the same code runs
+   * everywhere.
    */
   public static Device deviceForCurrentReplica() {
     ReplicaContext ctx = ReplicaContext.current();
     double gpus = ctx == null ? 0 : ctx.config().getNumGpus();
-    if (gpus > 0 && Engine.getInstance().getGpuCount() > 0) return Device.gpu(0);
-    return Device.cpu();
+    int available = gpus > 0 ? Engine.getInstance().getGpuCount() : 0;
+    if (available == 0) return Device.cpu();
+    int index = ctx.gpuIds().isEmpty() ? 0 : ctx.gpuIds().get(0);
+    return Device.gpu(index < available ? index : 0);
   }
 
   /**

@@ -27,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class NodeContext {
   /** The controller answers a {@code {app, deployment}} request here with the current replica set. */
   public static final String CONTROLLER_REPLICAS = "vserve.controller.replicas";
+  /** The controller answers here with the current {@link RouteTable}. */
+  public static final String CONTROLLER_ROUTES = "vserve.controller.routes";
 
   private static final Map<Vertx, NodeContext> BY_VERTX = new ConcurrentHashMap<>();
 
@@ -38,6 +40,9 @@ public final class NodeContext {
   private final Map<String, LocalReplica> localReplicas = new ConcurrentHashMap<>();
   /** The {@link DeploymentAddress} consumers of the deployments this node knows, by router key. */
   private final Map<String, MessageConsumer<Object>> addresses = new ConcurrentHashMap<>();
+  /** Nodes that left the cluster (ids are never reused): their replicas are gone for good. */
+  private final java.util.Set<String> departed = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
   private volatile RouteTable routes = new RouteTable(-1, java.util.List.of());
   private final MessageConsumer<Object> replicaConsumer;
   private final MessageConsumer<Object> routeConsumer;
@@ -85,7 +90,7 @@ public final class NodeContext {
     String key = app + '/' + deployment;
     DeploymentRouter r = routers.get(key);
     if (r != null) return r;
-    DeploymentRouter created = new DeploymentRouter(vertx, app, deployment, policy, localReplicas::get);
+    DeploymentRouter created = new DeploymentRouter(vertx, app, deployment, policy, localReplicas::get, nodeId, departed::contains);
     r = routers.putIfAbsent(key, created);
     if (r != null) return r;
     fetchReplicas(created, app, deployment);
@@ -99,6 +104,24 @@ public final class NodeContext {
 
   public void unregisterLocal(String address) {
     localReplicas.remove(address);
+  }
+
+  /**
+   * Asks the controller for the route table until one answers: a node that joins a running cluster
+   * has missed the announcements. Later changes arrive as announcements.
+   */
+  public void fetchRoutes() {
+    if (closed) return;
+    DeliveryOptions opts = new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(5_000);
+    vertx.eventBus().<Object>request(CONTROLLER_ROUTES, "", opts)
+        .onSuccess(m -> onRoutes(Json.convert(m.body(), RouteTable.class)))
+        .onFailure(err -> vertx.setTimer(500, t -> fetchRoutes()));
+  }
+
+  /** A node left the cluster: calls in flight to it fail fast or are retried (see {@link DeploymentRouter#nodeLeft}). */
+  public void onNodeLeft(String leftNodeId) {
+    departed.add(leftNodeId);
+    for (DeploymentRouter r : routers.values()) r.nodeLeft(leftNodeId);
   }
 
   private void fetchReplicas(DeploymentRouter router, String app, String deployment) {
@@ -146,6 +169,7 @@ public final class NodeContext {
   }
 
   public Future<Void> close() {
+    closed = true;
     BY_VERTX.remove(vertx, this);
     for (DeploymentRouter r : routers.values()) r.close("the vserve node is shutting down");
     routers.clear();

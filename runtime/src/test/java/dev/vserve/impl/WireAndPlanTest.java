@@ -54,7 +54,7 @@ class WireAndPlanTest {
   void httpCallSurvivesTheWireAndReachesTheHandler() throws Throwable {
     Request req = new Request("r1", "POST", "/app/x", "/x", Map.of("q", List.of("7")), Map.of("Content-Type", "text/plain"),
         "body \u00e9".getBytes(StandardCharsets.UTF_8));
-    Object decoded = wire(new Call("r1", Call.HTTP, new Object[] {req}, null, 123L, "node-a"));
+    Object decoded = wire(new Call("r1", Call.HTTP, new Object[] {req}, null, 123L, "node-a", false));
     Call call = assertInstanceOf(Call.class, decoded);
     assertEquals(123L, call.deadlineMs());
     DeploymentInvoker inv = DeploymentInvoker.create(Echo.class, new Object[0], a -> a);
@@ -67,7 +67,7 @@ class WireAndPlanTest {
 
   @Test
   void argumentsAreConvertedToParameterTypesAfterTheWire() throws Throwable {
-    Call call = (Call) wire(new Call("r2", "scale", new Object[] {1.5, 4}, null, 0, "n"));
+    Call call = (Call) wire(new Call("r2", "scale", new Object[] {1.5, 4}, null, 0, "n", false));
     DeploymentInvoker inv = DeploymentInvoker.create(Echo.class, new Object[0], a -> a);
     assertEquals(6.0, inv.invoke(call));
   }

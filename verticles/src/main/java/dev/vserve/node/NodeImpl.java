@@ -4,7 +4,15 @@ import dev.vserve.Application;
 import dev.vserve.DeploymentHandle;
 import dev.vserve.ServeNode;
 import dev.vserve.ServeOptions;
+import dev.vserve.cluster.ClusteredVertx;
+import dev.vserve.cluster.Membership;
+import dev.vserve.controller.ControllerElection;
 import dev.vserve.controller.ControllerVerticle;
+import dev.vserve.impl.cluster.NodeInfo;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.internal.VertxInternal;
 import dev.vserve.impl.NodeContext;
 import dev.vserve.impl.RequestIds;
 import dev.vserve.impl.app.ApplicationPlan;
@@ -21,15 +29,19 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.List;
 
 /**
- * An embedded single node: controller, proxy and replicas on one Vert.x instance. The proxy runs as
- * several verticle instances sharing one port, one per event loop it is given.
+ * A vserve node: its proxy, its agent (the replicas placed here) and a candidate for the controller
+ * role. Alone it is an embedded single node; with {@link ServeOptions#setClustered} it joins the
+ * others through Hazelcast. The proxy runs as several verticle instances sharing one port, one per
+ * event loop it is given.
  */
 public final class NodeImpl implements ServeNode {
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final ServeOptions options;
   private final NodeContext context;
-  private String controllerId;
+  private final Membership membership;
+  private final ControllerElection election;
+  private String agentId;
   private final java.util.List<String> proxyIds = new java.util.ArrayList<>();
   private int httpPort;
 
@@ -37,12 +49,18 @@ public final class NodeImpl implements ServeNode {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.options = options;
-    this.context = NodeContext.create(vertx, "node-" + RequestIds.next().substring(0, 8), options);
+    String id = vertx.isClustered() ? ((VertxInternal) vertx).clusterManager().getNodeId()
+        : "node-" + RequestIds.next().substring(0, 8);
+    this.context = NodeContext.create(vertx, id, options);
+    this.membership = Membership.of(vertx, id);
+    membership.onLeft(context::onNodeLeft);
+    this.election = new ControllerElection(vertx, context, membership);
   }
 
-  /** Starts a node on a Vert.x instance of its own. */
+  /** Starts a node on a Vert.x instance of its own, clustered if the options say so. */
   public static Future<ServeNode> start(ServeOptions options) {
-    return start(Vertx.vertx(), true, options);
+    if (!options.isClustered()) return start(Vertx.vertx(), true, options);
+    return ClusteredVertx.start(options).compose(v -> start(v, true, options));
   }
 
   public static Future<ServeNode> start(Vertx vertx, boolean ownsVertx, ServeOptions options) {
@@ -65,23 +83,29 @@ public final class NodeImpl implements ServeNode {
     // port 0 becomes -1: Vert.x then shares one random port among all proxy instances
     int port = options.getHttpPort() == 0 ? -1 : options.getHttpPort();
     ProxyVerticle[] first = new ProxyVerticle[1];
-    return vertx.deployVerticle(new ControllerVerticle(context))
-        .compose(id -> {
-          controllerId = id;
-          if (!options.isHttpEnabled()) return Future.succeededFuture(null);
-          return vertx.deployVerticle(() -> {
+    Future<String> proxy = !options.isHttpEnabled() ? Future.succeededFuture(null)
+        : vertx.deployVerticle(() -> {
             ProxyVerticle p = new ProxyVerticle(context, options, port);
             if (first[0] == null) first[0] = p;
             return p;
           }, new DeploymentOptions().setInstances(Math.max(1, options.getProxyInstances())));
-        })
-        .map(pid -> {
+    return proxy
+        .compose(pid -> {
           if (pid != null) {
             proxyIds.add(pid);
             httpPort = first[0].actualPort();
           } else {
             httpPort = -1;
           }
+          return vertx.deployVerticle(new NodeAgentVerticle(context, NodeInfo.of(context.nodeId(), options, httpPort)));
+        })
+        .compose(aid -> {
+          agentId = aid;
+          return election.start();
+        })
+        .map(controls -> {
+          // a node that joins a running cluster has missed the route announcements
+          if (!controls) context.fetchRoutes();
           return null;
         });
   }
@@ -103,17 +127,36 @@ public final class NodeImpl implements ServeNode {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    DeliveryOptions opts = new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(Long.MAX_VALUE / 4);
-    return vertx.eventBus().request(ControllerVerticle.DEPLOY, plan, opts)
-        .<DeploymentHandle>map(m -> context.handle(plan.name(), plan.ingress()))
-        .recover(err -> Future.failedFuture(Failures.toServeException(err)));
+    return askController(ControllerVerticle.DEPLOY, plan, System.currentTimeMillis() + CONTROLLER_WAIT_MS)
+        .map(m -> context.handle(plan.name(), plan.ingress()));
   }
 
   @Override
   public Future<Void> delete(String appName) {
+    return askController(ControllerVerticle.DELETE, appName, System.currentTimeMillis() + CONTROLLER_WAIT_MS).mapEmpty();
+  }
+
+  /** The cluster's state as {@code vserve status} shows it. */
+  public Future<Object> status() {
+    return askController(ControllerVerticle.STATUS, "", System.currentTimeMillis() + CONTROLLER_WAIT_MS);
+  }
+
+  /** How long a request waits for a controller to be elected (none may be up while one takes over). */
+  private static final long CONTROLLER_WAIT_MS = 30_000;
+
+  private Future<Object> askController(String address, Object body, long giveUpAt) {
     DeliveryOptions opts = new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(Long.MAX_VALUE / 4);
-    return vertx.eventBus().request(ControllerVerticle.DELETE, appName, opts).<Void>mapEmpty()
-        .recover(err -> Future.failedFuture(Failures.toServeException(err)));
+    return vertx.eventBus().request(address, body, opts).map(Message::body).recover(err -> {
+      boolean noController = err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
+      if (noController && System.currentTimeMillis() < giveUpAt) {
+        Promise<Object> retried = Promise.promise();
+        vertx.setTimer(200, t -> askController(address, body, giveUpAt).onComplete(retried));
+        return retried.future();
+      }
+      return Future.failedFuture(noController
+          ? new dev.vserve.ServeException(503, "NoController", "no controller is running in the cluster")
+          : Failures.toServeException(err));
+    });
   }
 
   @Override
@@ -131,8 +174,12 @@ public final class NodeImpl implements ServeNode {
   public Future<Void> close() {
     Future<Void> proxies = Future.join(proxyIds.stream().map(id -> Deployments.undeployIfPresent(vertx, id)).toList()).mapEmpty();
     Future<Void> stopped = proxies
-        .transform(x -> Deployments.undeployIfPresent(vertx, controllerId))
-        .transform(x -> context.close());
+        .transform(x -> election.close())
+        .transform(x -> agentId == null ? Future.<Void>succeededFuture() : Deployments.undeployIfPresent(vertx, agentId))
+        .transform(x -> {
+          membership.close();
+          return context.close();
+        });
     if (!ownsVertx) return stopped;
     Promise<Void> closed = Promise.promise();
     // closing from outside Vert.x: a result delivered to one of its own event loops would be lost

@@ -18,6 +18,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -105,7 +106,9 @@ public final class ProxyVerticle extends VerticleBase {
     Request req = new Request(id, http.method().name(), path, route.below(path), query,
         headers(http.headers()), body == null ? null : body.getBytes());
     long deadline = System.currentTimeMillis() + node.requestTimeoutMs();
-    Call call = new Call(id, Call.HTTP, new Object[] {req}, http.getHeader("serve_multiplexed_model_id"), deadline, node.nodeId());
+    // safe methods may run twice: a GET lost with a node is retried on another replica
+    boolean safe = http.method() == HttpMethod.GET || http.method() == HttpMethod.HEAD;
+    Call call = new Call(id, Call.HTTP, new Object[] {req}, http.getHeader("serve_multiplexed_model_id"), deadline, node.nodeId(), safe);
     node.router(route.app(), route.ingress()).call(call).onComplete(ar -> {
       HttpServerResponse out = rc.response();
       if (out.closed() || out.ended()) return;

@@ -59,12 +59,12 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private final Map<Thread, Long> deadlines = new ConcurrentHashMap<>();
   private long sweeper = -1;
 
-  public ReplicaVerticle(NodeContext node, String app, DeploymentPlan plan, String replicaId) {
+  public ReplicaVerticle(NodeContext node, String app, DeploymentPlan plan, String replicaId, java.util.List<Integer> gpuIds) {
     this.node = node;
     this.app = app;
     this.plan = plan;
     this.replicaId = replicaId;
-    this.replicaContext = new ReplicaContext(app, plan.name(), replicaId, plan.config());
+    this.replicaContext = new ReplicaContext(app, plan.name(), replicaId, plan.config(), node.nodeId(), java.util.List.copyOf(gpuIds));
   }
 
   public static String address(String replicaId) {
@@ -81,7 +81,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
         Class<?> type = Class.forName(plan.className(), true, Thread.currentThread().getContextClassLoader() != null
             ? Thread.currentThread().getContextClassLoader() : ReplicaVerticle.class.getClassLoader());
         DeploymentInvoker inv = DeploymentInvoker.create(type, plan.initArgs(),
-            a -> a instanceof HandleRef ref ? node.handle(ref.app(), ref.deployment()) : a);
+            a -> HandleRef.revive(a) instanceof HandleRef ref ? node.handle(ref.app(), ref.deployment()) : a);
         // back on the verticle's context, so the consumer below belongs to it
         context.runOnContext(v -> constructed.complete(inv));
       } catch (Throwable t) {

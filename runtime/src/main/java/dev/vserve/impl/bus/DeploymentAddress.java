@@ -42,7 +42,7 @@ public final class DeploymentAddress {
       String method = body.getString("method", "call");
       JsonArray args = body.getJsonArray("args", new JsonArray());
       call = new Call(RequestIds.next(), method, args.getList().toArray(), null,
-          System.currentTimeMillis() + timeoutMs, nodeId);
+          System.currentTimeMillis() + timeoutMs, nodeId, false);
     } catch (RuntimeException e) {
       ReplyException r = Failures.toReply(new BadRequestException("expected {\"method\": name, \"args\": [...]}: " + e.getMessage()));
       msg.fail(r.failureCode(), r.getMessage());

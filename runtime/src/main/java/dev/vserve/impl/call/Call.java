@@ -5,6 +5,7 @@ package dev.vserve.impl.call;
  * writes it as JSON and the replica converts {@code args} to the parameter types of the method.
  *
  * @param deadlineMs wall-clock millis after which the caller has given up (0: none)
+ * @param idempotent the caller allows running it twice: lost with a node, it is retried once elsewhere
  */
 public record Call(
     String requestId,
@@ -12,7 +13,8 @@ public record Call(
     Object[] args,
     String multiplexedModelId,
     long deadlineMs,
-    String callerNode) {
+    String callerNode,
+    boolean idempotent) {
 
   /** The method name the proxy calls: the replica routes the {@code Request} to a handler method. */
   public static final String HTTP = "__http__";

@@ -27,8 +27,9 @@ import java.util.function.Function;
  * has in flight to each, and the calls waiting for room. A call goes to the replica the
  * {@link RequestRouter} picks; when all are at {@code maxOngoingRequests} it waits here, and past
  * {@code maxQueuedRequests} waiting calls it fails with back pressure. A replica that refuses (its
- * other callers filled it) sends the call back to wait. Shared by the proxy and every handle of the
- * node, from any thread.
+ * other callers filled it) sends the call back to wait. When a node leaves the cluster, calls in
+ * flight to its replicas fail at once, or are sent once more elsewhere if they are idempotent.
+ * Shared by the proxy and every handle of the node, from any thread.
  */
 public final class DeploymentRouter {
   /** Back-off before a refused call is offered again, when no completion frees a slot sooner. */
@@ -39,12 +40,15 @@ public final class DeploymentRouter {
   private final String deployment;
   private final RequestRouter policy;
   private final Function<String, LocalReplica> locals;
+  private final String localNode;
+  private final java.util.function.Predicate<String> departed;
 
   private final Object lock = new Object();
   private List<Slot> slots = List.of();
   private long version = -1;
   private int maxOngoing = 1;
   private int maxQueued = -1;
+  private boolean idempotent;
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
   private boolean retryScheduled;
   /** Expires waiting calls past their deadline; runs only while calls wait. */
@@ -52,8 +56,11 @@ public final class DeploymentRouter {
   private String closedReason;
 
   public DeploymentRouter(Vertx vertx, String app, String deployment, RequestRouter policy,
-                          Function<String, LocalReplica> locals) {
+                          Function<String, LocalReplica> locals, String localNode,
+                          java.util.function.Predicate<String> departed) {
     this.vertx = vertx;
+    this.localNode = localNode;
+    this.departed = departed;
     this.locals = locals;
     this.app = app;
     this.deployment = deployment;
@@ -89,15 +96,58 @@ public final class DeploymentRouter {
       version = u.version();
       maxOngoing = u.maxOngoingRequests();
       maxQueued = u.maxQueuedRequests();
+      idempotent = u.idempotent();
       Map<String, Slot> old = new HashMap<>();
       for (Slot s : slots) old.put(s.id, s);
       List<Slot> next = new ArrayList<>(u.replicas().size());
       for (ReplicaInfo r : u.replicas()) {
+        // an announcement sent before the controller saw the node go must not bring it back
+        if (departed.test(r.nodeId())) continue;
         Slot s = old.get(r.id());
         next.add(s != null ? s : new Slot(r.id(), r.address(), r.nodeId()));
       }
       slots = List.copyOf(next);
       ready = drainLocked();
+    }
+    sendAll(ready);
+  }
+
+  /**
+   * Forgets the replicas of a node that left the cluster. Its calls in flight will never be
+   * answered: idempotent ones (and HTTP GETs) go back to the front of the queue, once; the others
+   * fail with 503 now rather than at their deadline.
+   */
+  public void nodeLeft(String nodeId) {
+    List<Pending> lost = new ArrayList<>();
+    List<Pending> ready;
+    synchronized (lock) {
+      List<Slot> kept = new ArrayList<>(slots.size());
+      for (Slot s : slots) {
+        if (!nodeId.equals(s.nodeId)) {
+          kept.add(s);
+          continue;
+        }
+        for (Pending p : s.remote) {
+          p.attempt++;  // whatever answer still comes from that send is ignored
+          lost.add(p);
+        }
+        s.remote.clear();
+      }
+      if (kept.size() == slots.size()) return;
+      slots = List.copyOf(kept);
+      for (int i = lost.size() - 1; i >= 0; i--) {
+        Pending p = lost.get(i);
+        if ((idempotent || p.call.idempotent()) && !p.retried) {
+          p.retried = true;
+          enqueue(p, true);
+          lost.remove(i);
+        }
+      }
+      ready = drainLocked();
+    }
+    for (Pending p : lost) {
+      p.fail(new ServeException(503, "NodeLost", "the node running the replica of deployment '" + deployment
+          + "' left the cluster while handling the request; it was not retried because the deployment is not marked idempotent"));
     }
     sendAll(ready);
   }
@@ -123,7 +173,7 @@ public final class DeploymentRouter {
 
   private Slot pick() {
     if (slots.isEmpty()) return null;
-    RequestRouter.Replica chosen = policy.choose(slots, maxOngoing);
+    RequestRouter.Replica chosen = policy.choose(slots, maxOngoing, localNode);
     if (chosen == null || chosen instanceof Slot) return (Slot) chosen;
     throw new IllegalStateException("RequestRouter " + policy.getClass().getName()
         + " returned a replica it was not given; it must return one of the list, or null");
@@ -194,8 +244,19 @@ public final class DeploymentRouter {
       return;
     }
     DeliveryOptions opts = new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(timeout);
-    vertx.eventBus().<Object>request(slot.address, p.call, opts)
-        .onComplete(ar -> complete(slot, p, ar.succeeded() ? ar.result().body() : null, ar.cause()));
+    int attempt;
+    synchronized (lock) {
+      attempt = ++p.attempt;
+      slot.remote.add(p);
+    }
+    vertx.eventBus().<Object>request(slot.address, p.call, opts).onComplete(ar -> {
+      synchronized (lock) {
+        // the node left and nodeLeft() already retried or failed this call
+        if (p.attempt != attempt) return;
+        slot.remote.remove(p);
+      }
+      complete(slot, p, ar.succeeded() ? ar.result().body() : null, ar.cause());
+    });
   }
 
   private void complete(Slot slot, Pending p, Object result, Throwable failure) {
@@ -250,6 +311,8 @@ public final class DeploymentRouter {
     final String address;
     final String nodeId;
     int inFlight;
+    /** Calls sent to it over the event bus and not answered yet: the ones lost if its node dies. */
+    final java.util.Set<Pending> remote = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     Slot(String id, String address, String nodeId) {
       this.id = id;
@@ -267,6 +330,9 @@ public final class DeploymentRouter {
     // answered on the caller's context (the proxy's event loop) when it has one, as an event-bus reply would be
     final Promise<Object> promise = ContextInternal.current() instanceof ContextInternal ctx ? ctx.promise() : Promise.promise();
     Slot slot;
+    /** Counts sends; an answer to an older one than the current is stale. */
+    int attempt;
+    boolean retried;
 
     Pending(Call call) {
       this.call = call;

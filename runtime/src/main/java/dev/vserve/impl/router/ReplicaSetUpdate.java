@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * The controller's announcement of a deployment's live replicas and limits, published to every
  * router in the cluster on each change. {@code version} orders announcements of one deployment.
+ *
+ * @param idempotent calls to it may be retried on another replica when their node is lost
  */
 public record ReplicaSetUpdate(
     String app,
@@ -12,6 +14,7 @@ public record ReplicaSetUpdate(
     long version,
     int maxOngoingRequests,
     int maxQueuedRequests,
+    boolean idempotent,
     List<ReplicaInfo> replicas) {
 
   public static final String ADDRESS = "vserve.replicas";

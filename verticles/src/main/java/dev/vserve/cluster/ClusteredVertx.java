@@ -1,0 +1,57 @@
+package dev.vserve.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.FileSystemXmlConfig;
+import dev.vserve.ServeOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.io.FileNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Starts a Vert.x instance that joins the vserve cluster through Hazelcast. */
+public final class ClusteredVertx {
+  /** Hazelcast reports every step of joining at INFO; keep the node's output about vserve. */
+  private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
+
+  private ClusteredVertx() {}
+
+  public static Future<Vertx> start(ServeOptions options) {
+    HazelcastClusterManager manager;
+    try {
+      Path file = configFile(options);
+      manager = file == null ? new HazelcastClusterManager() : new HazelcastClusterManager(load(file));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    if (HAZELCAST_LOG.getLevel() == null) HAZELCAST_LOG.setLevel(Level.WARNING);
+    VertxOptions vo = new VertxOptions();
+    vo.getEventBusOptions().setHost(options.getClusterHost()).setClusterPublicHost(options.getClusterHost());
+    return Vertx.builder().with(vo).withClusterManager(manager).buildClustered();
+  }
+
+  /** The file named in the options, else {@code -Dvertx.hazelcast.config}'s, else ./cluster.xml; null: Vert.x's default. */
+  static Path configFile(ServeOptions options) {
+    String named = options.getClusterConfig() != null ? options.getClusterConfig() : System.getProperty("vertx.hazelcast.config");
+    if (named != null) {
+      Path p = Path.of(named);
+      if (!Files.isRegularFile(p)) throw new IllegalArgumentException("cluster configuration " + named + " is not a file");
+      return p;
+    }
+    Path local = Path.of("cluster.xml");
+    return Files.isRegularFile(local) ? local : null;
+  }
+
+  private static Config load(Path file) {
+    try {
+      return new FileSystemXmlConfig(file.toFile());
+    } catch (FileNotFoundException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot read the cluster configuration " + file + ": " + e.getMessage(), e);
+    }
+  }
+}
