@@ -5,6 +5,7 @@ import dev.vserve.DeploymentResponse;
 import dev.vserve.ServeConfig;
 import dev.vserve.ServeNode;
 import dev.vserve.ServeOptions;
+import dev.vserve.impl.cluster.NodeInfo;
 import dev.vserve.node.NodeImpl;
 
 import java.lang.reflect.Field;
@@ -19,7 +20,9 @@ import java.util.concurrent.CountDownLatch;
  * The {@code vserve} command line.
  *
  * <pre>
- * vserve run TARGET [--port N] [--host H] [--name APP] [--route-prefix P] [--request-timeout-ms N]
+ * vserve run TARGET [options]     deploy and serve (onto the cluster with --cluster)
+ * vserve start [options]          a node without applications (joins the cluster with --cluster)
+ * vserve status [--address URL]   nodes, applications, deployments and replicas
  * </pre>
  * A Java TARGET is a class name whose static {@code app} field or {@code app()} method gives the
  * {@link Application}.
@@ -38,7 +41,9 @@ public final class Main {
   }
 
   static final String USAGE = """
-      usage: vserve run TARGET [options]
+      usage: vserve run TARGET [options]     deploy TARGET and serve it (onto the cluster with --cluster)
+             vserve start [options]          start a node without applications (join the cluster with --cluster)
+             vserve status [--address URL]   show nodes, applications, deployments and replicas (--json: raw)
         TARGET                 a class name with a static `app` field or `app()` method returning an Application,
                                or a serve config file (.yaml, .yml, .json) in Ray Serve's shape
         --port N               HTTP port of the proxy (default 8000; 0 picks a free one)
@@ -46,18 +51,47 @@ public final class Main {
         --name APP             application name (default "default")
         --route-prefix P       route prefix (default "/")
         --request-timeout-ms N fail calls not answered in N ms with 504 (default 120000)
-        --max-body-bytes N     answer 413 to larger request bodies (default 16 MiB)""";
+        --max-body-bytes N     answer 413 to larger request bodies (default 16 MiB)
+        --cluster              join (or form) a cluster of nodes through Hazelcast
+        --cluster-config FILE  Hazelcast XML (default: ./cluster.xml, loopback)
+        --cluster-host H       address other nodes reach this node's event bus at (default 127.0.0.1)
+        --num-cpus N           CPUs this node offers for placement (default: its processors)
+        --num-gpus N           GPUs this node offers (default 0)
+        --memory BYTES         memory this node offers (default: its maximum heap)
+        --resources JSON       custom resources this node offers, e.g. '{"accelerator": 1}'""";
 
   static int run(String[] args) {
-    if (args.length < 2 || !args[0].equals("run")) throw new UsageException(args.length == 0 ? "no command given" : "unknown command '" + args[0] + "'");
-    String target = args[1];
+    if (args.length == 0) throw new UsageException("no command given");
+    String command = args[0];
+    int first;
+    String target = null;
+    switch (command) {
+      case "run" -> {
+        if (args.length < 2 || args[1].startsWith("--")) throw new UsageException("run needs a TARGET");
+        target = args[1];
+        first = 2;
+      }
+      case "start", "status" -> first = 1;
+      default -> throw new UsageException("unknown command '" + command + "'");
+    }
     ServeOptions options = new ServeOptions();
     String name = "default";
     String prefix = "/";
+    String address = "http://127.0.0.1:" + ServeOptions.DEFAULT_HTTP_PORT;
+    boolean json = false;
+    java.util.Map<String, Double> resources = new java.util.TreeMap<>();
     java.util.Set<String> explicit = new java.util.HashSet<>();
-    for (int i = 2; i < args.length; i++) {
+    for (int i = first; i < args.length; i++) {
       String flag = args[i];
       explicit.add(flag);
+      if (flag.equals("--cluster")) {
+        options.setClustered(true);
+        continue;
+      }
+      if (flag.equals("--json")) {
+        json = true;
+        continue;
+      }
       if (i + 1 >= args.length) throw new UsageException("option " + flag + " needs a value");
       String value = args[++i];
       switch (flag) {
@@ -67,13 +101,24 @@ public final class Main {
         case "--route-prefix" -> prefix = value;
         case "--request-timeout-ms" -> options.setRequestTimeoutMs(intValue(flag, value));
         case "--max-body-bytes" -> options.setMaxRequestBodyBytes(intValue(flag, value));
+        case "--cluster-config" -> options.setClusterConfig(value);
+        case "--cluster-host" -> options.setClusterHost(value);
+        case "--num-cpus" -> resources.put(NodeInfo.CPU, numberValue(flag, value));
+        case "--num-gpus" -> resources.put(NodeInfo.GPU, numberValue(flag, value));
+        case "--memory" -> resources.put(NodeInfo.MEMORY, numberValue(flag, value));
+        case "--resources" -> resources.putAll(customResources(value));
+        case "--address" -> address = value;
         default -> throw new UsageException("unknown option " + flag);
       }
     }
+    if (command.equals("status")) return StatusCommand.print(address, json);
+    if (!resources.isEmpty()) options.setResources(resources);
     List<ServeConfig.AppConfig> apps;
     List<Application> graphs;
     try {
-      if (isConfigFile(target)) {
+      if (target == null) {
+        apps = List.of();
+      } else if (isConfigFile(target)) {
         ServeConfig config = ServeConfig.load(Path.of(target));
         // the file's HTTP options, unless the command line set them
         if (!explicit.contains("--port")) options.setHttpPort(config.options().getHttpPort());
@@ -92,6 +137,8 @@ public final class Main {
     ServeNode node = null;
     try {
       node = new DeploymentResponse<>(NodeImpl.start(options)).await();
+      String where = options.isClustered() ? "cluster node " + ((NodeImpl) node).nodeId() : "node";
+      System.out.println("vserve: " + where + " up, proxy at http://" + options.getHttpHost() + ":" + node.httpPort());
       for (int i = 0; i < apps.size(); i++) {
         ServeConfig.AppConfig a = apps.get(i);
         new DeploymentResponse<>(node.deploy(graphs.get(i), a.name(), a.routePrefix(), a.deployments())).await();
@@ -154,6 +201,30 @@ public final class Main {
 
   private static boolean isConfigFile(String target) {
     return target.endsWith(".yaml") || target.endsWith(".yml") || target.endsWith(".json");
+  }
+
+  private static double numberValue(String flag, String v) {
+    try {
+      double d = Double.parseDouble(v);
+      if (d < 0 || Double.isNaN(d) || Double.isInfinite(d)) throw new NumberFormatException();
+      return d;
+    } catch (NumberFormatException e) {
+      throw new UsageException(flag + " expects a number >= 0, got '" + v + "'");
+    }
+  }
+
+  private static java.util.Map<String, Double> customResources(String v) {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    try {
+      java.util.Map<?, ?> m = dev.vserve.impl.Json.MAPPER.readValue(v, java.util.Map.class);
+      for (var e : m.entrySet()) {
+        if (!(e.getValue() instanceof Number n) || n.doubleValue() < 0) throw new UsageException("--resources: '" + e.getKey() + "' must be a number >= 0");
+        out.put(String.valueOf(e.getKey()), n.doubleValue());
+      }
+    } catch (java.io.IOException e) {
+      throw new UsageException("--resources expects a JSON object of amounts, e.g. '{\"accelerator\": 1}', got '" + v + "'");
+    }
+    return out;
   }
 
   private static int intValue(String flag, String v) {

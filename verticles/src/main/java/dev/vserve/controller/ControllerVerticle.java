@@ -195,7 +195,8 @@ public final class ControllerVerticle extends VerticleBase {
           if (s == null) {
             return Future.failedFuture(new ServeException(503, "Unschedulable", "deployment '" + d.plan.name()
                 + "' of application '" + plan.name() + "' cannot be placed (" + (i == 0 ? "no" : "only " + i + " of " + d.target())
-                + " replicas fit): " + placement.explain(d.demand)));
+                + " replicas fit): " + placement.explain(d.demand)
+                + ". Start nodes that offer more (vserve start --cluster --num-cpus N --num-gpus N) or ask for less (num_cpus, num_gpus)"));
           }
           placed.add(s);
         }

@@ -112,6 +112,9 @@ public final class NodeImpl implements ServeNode {
 
   @Override public Vertx vertx() { return vertx; }
 
+  /** This node's id in the cluster (the cluster manager's). */
+  public String nodeId() { return context.nodeId(); }
+
   /** The proxy's router, to mount under a path of an application's own HTTP server. */
   public io.vertx.ext.web.Router router() {
     return ProxyVerticle.router(vertx, context, options);

@@ -60,6 +60,17 @@ public final class ProxyVerticle extends VerticleBase {
       for (RouteTable.Route r : node.routes().routes()) routes.put(r.prefix(), r.app());
       rc.response().putHeader("content-type", "application/json").end(Buffer.buffer(Json.encode(routes)));
     });
+    // the cluster as the controller sees it (nodes, applications, replicas): what `vserve status` prints
+    router.get("/-/status").handler(rc -> vertx.eventBus()
+        .request(dev.vserve.controller.ControllerVerticle.STATUS, "",
+            new io.vertx.core.eventbus.DeliveryOptions().setCodecName(dev.vserve.impl.call.ServeCodec.NAME).setSendTimeout(5_000))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            rc.response().putHeader("content-type", "application/json").end(Buffer.buffer(Json.encode(ar.result().body())));
+          } else {
+            writeError(rc.response(), requestId(rc.request()), 503, "NoController", "the controller did not answer: " + ar.cause().getMessage());
+          }
+        }));
     router.route().handler(BodyHandler.create(false).setBodyLimit(options.getMaxRequestBodyBytes()));
     router.route().handler(rc -> forward(node, rc));
     router.route().failureHandler(rc -> {
