@@ -172,31 +172,55 @@ public final class Main {
     return 0;
   }
 
-  /** The application a class exposes as a static {@code app} field or {@code app()} method. */
-  public static Application loadApplication(String className) {
+  /**
+   * The application a class exposes as a static {@code app} field or {@code app()} method; as in
+   * Ray's import paths, {@code pkg.Class:name} or {@code pkg.Class.name} picks another field or method.
+   */
+  public static Application loadApplication(String importPath) {
+    String className = importPath;
+    String attribute = "app";
+    int colon = importPath.lastIndexOf(':');
+    if (colon > 0) {
+      className = importPath.substring(0, colon);
+      attribute = importPath.substring(colon + 1);
+    }
     Class<?> type;
     try {
       type = Class.forName(className);
     } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException("no class named " + className + " on the class path");
+      int dot = className.lastIndexOf('.');
+      try {
+        if (colon > 0 || dot < 0) throw e;
+        type = Class.forName(className.substring(0, dot));
+        attribute = className.substring(dot + 1);
+        className = className.substring(0, dot);
+      } catch (ClassNotFoundException e2) {
+        throw new IllegalArgumentException("no class named " + importPath + " on the class path");
+      }
     }
+    return loadApplication(type, attribute);
+  }
+
+  private static Application loadApplication(Class<?> type, String attribute) {
+    String className = type.getName();
     try {
-      Method m = type.getMethod("app");
+      Method m = type.getMethod(attribute);
       if (Modifier.isStatic(m.getModifiers()) && Application.class.isAssignableFrom(m.getReturnType())) {
         return (Application) m.invoke(null);
       }
     } catch (NoSuchMethodException ignored) {
       // try the field
     } catch (ReflectiveOperationException e) {
-      throw new IllegalArgumentException(className + ".app() failed: " + e.getCause(), e);
+      throw new IllegalArgumentException(className + "." + attribute + "() failed: " + e.getCause(), e);
     }
     try {
-      Field f = type.getField("app");
+      Field f = type.getField(attribute);
       if (Modifier.isStatic(f.getModifiers()) && f.get(null) instanceof Application a) return a;
     } catch (ReflectiveOperationException ignored) {
       // reported below
     }
-    throw new IllegalArgumentException(className + " has no static `app` field or `app()` method returning an Application");
+    throw new IllegalArgumentException(className + " has no static `" + attribute + "` field or `" + attribute
+        + "()` method returning an Application");
   }
 
   private static boolean isConfigFile(String target) {

@@ -1,0 +1,198 @@
+package dev.vserve.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vserve.testing.ChildProcess;
+import dev.vserve.testing.ClusterNode;
+import dev.vserve.testing.Http;
+import dev.vserve.testing.Poll;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three vserve nodes, each a JVM of its own on loopback: A (2 CPUs, first up, so the controller),
+ * B (2 CPUs, one GPU, a custom resource) and C (2 CPUs), which deploys the applications with
+ * {@code vserve run config.json --cluster}.
+ */
+class ClusterTest {
+  @TempDir
+  static Path dir;
+  static ClusterNode a;
+  static ClusterNode b;
+  static ClusterNode c;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    Path config = dir.resolve("apps.json");
+    Files.writeString(config, """
+        {"applications": [
+          {"name": "spread", "route_prefix": "/spread", "import_path": "dev.vserve.cluster.ClusterApps.spread"},
+          {"name": "gpu", "route_prefix": "/gpu", "import_path": "dev.vserve.cluster.ClusterApps.gpu"},
+          {"name": "local", "route_prefix": "/local", "import_path": "dev.vserve.cluster.ClusterApps.local"},
+          {"name": "echo", "route_prefix": "/echo", "import_path": "dev.vserve.cluster.ClusterApps.echo",
+           "deployments": [{"name": "Echo", "ray_actor_options": {"resources": {"echo-slot": 1}}}]}
+        ]}""");
+    try {
+      a = ClusterNode.start("start", "--num-cpus", "2");
+      b = ClusterNode.start("start", "--num-cpus", "2", "--num-gpus", "1", "--resources", "{\"echo-slot\": 1}");
+      c = ClusterNode.start("run", config.toString(), "--num-cpus", "2");
+      c.awaitOutput("application 'echo'", Duration.ofSeconds(90));
+    } catch (Throwable t) {
+      stopCluster();
+      throw t;
+    }
+  }
+
+  @AfterAll
+  static void stopCluster() throws InterruptedException {
+    ClusterNode.killAll(a, b, c);
+  }
+
+  private static JsonNode app(JsonNode status, String name) {
+    for (JsonNode app : status.get("applications")) if (app.get("name").asText().equals(name)) return app;
+    throw new AssertionError("no application " + name + " in " + status);
+  }
+
+  private static List<String> replicaNodes(JsonNode app, String deployment) {
+    List<String> nodes = new ArrayList<>();
+    for (JsonNode d : app.get("deployments")) {
+      if (!d.get("name").asText().equals(deployment)) continue;
+      for (JsonNode r : d.get("replicas")) nodes.add(r.get("node").asText());
+    }
+    return nodes;
+  }
+
+  @Test
+  void threeNodesFormOneClusterWithOneController() {
+    for (ClusterNode n : List.of(a, b, c)) {
+      JsonNode s = n.status();
+      assertEquals(a.nodeId, s.get("controller").get("node").asText(), "the first node controls: " + s);
+      Set<String> ids = new HashSet<>();
+      for (JsonNode node : s.get("nodes")) ids.add(node.get("id").asText());
+      assertEquals(Set.of(a.nodeId, b.nodeId, c.nodeId), ids);
+    }
+    JsonNode gpuNode = null;
+    for (JsonNode node : a.status().get("nodes")) if (node.get("id").asText().equals(b.nodeId)) gpuNode = node;
+    assertEquals(1.0, gpuNode.get("resources").get("GPU").asDouble());
+    assertEquals(1.0, gpuNode.get("resources").get("echo-slot").asDouble());
+  }
+
+  @Test
+  void aComposedApplicationSpansNodesAndAnswersThroughEveryProxy() {
+    JsonNode spread = app(a.status(), "spread");
+    assertEquals("RUNNING", spread.get("status").asText());
+    List<String> placed = new ArrayList<>(replicaNodes(spread, "Front"));
+    placed.addAll(replicaNodes(spread, "Back"));
+    assertEquals(4, placed.size());
+    // one CPU each, two per node: four replicas cannot all share a node, and one deployment's spread
+    Map<String, Integer> perNode = new HashMap<>();
+    for (String n : placed) perNode.merge(n, 1, Integer::sum);
+    assertTrue(perNode.values().stream().allMatch(k -> k <= 2), "at most 2 CPUs' worth per node: " + perNode);
+    assertEquals(2, new HashSet<>(replicaNodes(spread, "Front")).size(), "Front's replicas on two nodes");
+    assertEquals(2, new HashSet<>(replicaNodes(spread, "Back")).size(), "Back's replicas on two nodes");
+
+    Set<String> fronts = new HashSet<>();
+    for (ClusterNode n : List.of(a, b, c)) {
+      for (int i = 0; i < 10; i++) {
+        HttpResponse<String> r = n.http.get("/spread");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode body = Http.json(r);
+        assertTrue(placed.contains(body.get("back").asText()), r.body());
+        fronts.add(body.get("front").asText());
+      }
+    }
+    assertEquals(new HashSet<>(replicaNodes(spread, "Front")), fronts, "both Front replicas served");
+  }
+
+  @Test
+  void gpuSharesLandOnlyOnTheGpuNodeAndPackOntoOneGpu() {
+    JsonNode gpu = app(a.status(), "gpu");
+    assertEquals(List.of(b.nodeId, b.nodeId), replicaNodes(gpu, "GpuWorker"));
+    for (JsonNode d : gpu.get("deployments")) {
+      for (JsonNode r : d.get("replicas")) assertEquals("[0]", r.get("gpu_ids").toString(), "half shares of GPU 0");
+    }
+    JsonNode answer = Http.json(a.http.get("/gpu"));
+    assertEquals(b.nodeId, answer.get("node").asText());
+    assertEquals("[0]", answer.get("gpu_ids").toString(), "the replica sees its GPU in its context");
+  }
+
+  @Test
+  void anApplicationThatFitsNowhereIsRefusedNamingWhatItNeeds() throws Exception {
+    // two whole GPUs: the only GPU node has one (and it is shared already)
+    ChildProcess p = ChildProcess.java(List.of(), "dev.vserve.cli.Main", "status", "--address", "127.0.0.1:" + a.port);
+    assertTrue(p.process.waitFor(30, TimeUnit.SECONDS));
+    ClusterNode d = null;
+    try {
+      d = ClusterNode.start("run", "dev.vserve.cluster.ClusterApps.hungry", "--name", "hungry", "--route-prefix", "/hungry",
+          "--num-cpus", "1");
+      ClusterNode node = d;
+      Poll.until("the refused deploy to end its node", Duration.ofSeconds(60), () -> !node.process.process.isAlive());
+      assertEquals(1, d.process.process.exitValue());
+      String out = String.join("\n", d.process.lines);
+      assertTrue(out.contains("deployment 'Hungry' of application 'hungry' cannot be placed"), out);
+      assertTrue(out.contains("needs {GPU 2}"), out);
+    } finally {
+      if (d != null) d.kill();
+    }
+    assertTrue(a.status().get("applications").findValues("name").stream().noneMatch(n -> n.asText().equals("hungry")));
+    // the status command a user types prints the same cluster
+    String printed = String.join("\n", p.lines);
+    assertTrue(printed.contains("controller: node " + a.nodeId.substring(0, 8)), printed);
+    assertTrue(printed.contains("GpuWorker  HEALTHY  2/2 replicas"), printed);
+  }
+
+  @Test
+  void callsPreferAReplicaOnTheCallersOwnNode() {
+    JsonNode local = app(a.status(), "local");
+    assertEquals(Set.of(a.nodeId, b.nodeId, c.nodeId), new HashSet<>(replicaNodes(local, "Local")), "one replica per node");
+    for (ClusterNode n : List.of(a, b, c)) {
+      for (int i = 0; i < 20; i++) {
+        JsonNode answer = Http.json(n.http.get("/local"));
+        assertEquals(n.nodeId, answer.get("node").asText(), "an idle local replica wins over remote ones");
+      }
+    }
+  }
+
+  @Test
+  void oneMegabyteBodiesCrossNodes() {
+    JsonNode echo = app(a.status(), "echo");
+    assertEquals(List.of(b.nodeId), replicaNodes(echo, "Echo"), "placed by its custom resource");
+    byte[] body = new byte[1 << 20];
+    long sum = 0;
+    for (int i = 0; i < body.length; i++) {
+      body[i] = (byte) (i * 31 + 7);
+      sum += body[i] & 0xff;
+    }
+    for (ClusterNode n : List.of(a, c)) {
+      HttpResponse<String> r = n.http.post("/echo", body);
+      assertEquals(200, r.statusCode(), r.body());
+      JsonNode answer = Http.json(r);
+      assertEquals(body.length, answer.get("bytes").asInt());
+      assertEquals(sum, answer.get("sum").asLong());
+      assertNotEquals(n.nodeId, answer.get("node").asText());
+    }
+  }
+
+  static {
+    // the child processes read ../cluster.xml relative to the module, as surefire runs them
+    assertTrue(new File("../cluster.xml").isFile());
+  }
+}

@@ -1,0 +1,91 @@
+package dev.vserve.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.File;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A vserve node in a JVM of its own, started through the real command line with {@code --cluster}
+ * and the repository's {@code cluster.xml}. Kill it in teardown, whatever happened.
+ */
+public final class ClusterNode {
+  private static final String CLUSTER_XML = new File("../cluster.xml").getAbsolutePath();
+  private static final Pattern UP = Pattern.compile("cluster node (\\S+) up, proxy at http://127\\.0\\.0\\.1:(\\d+)");
+
+  public final ChildProcess process;
+  public final String nodeId;
+  public final int port;
+  public final Http http;
+
+  private ClusterNode(ChildProcess process, String nodeId, int port) {
+    this.process = process;
+    this.nodeId = nodeId;
+    this.port = port;
+    this.http = new Http(port);
+  }
+
+  /** {@code vserve ARGS --cluster --port 0}, once its proxy is up. */
+  public static ClusterNode start(String... args) throws IOException {
+    List<String> flags = new ArrayList<>(List.of(System.getProperty("hazelcast.jvm.flags", "").split(" ")));
+    flags.removeIf(String::isBlank);
+    // small and quick to start: several of these share two cores with the test
+    flags.addAll(List.of("-Dvertx.hazelcast.config=" + CLUSTER_XML, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--cluster", "--port", "0"));
+    ChildProcess p = ChildProcess.java(flags, "dev.vserve.cli.Main", all.toArray(String[]::new));
+    Matcher[] up = new Matcher[1];
+    try {
+      Poll.until("node " + String.join(" ", args) + " to start", Duration.ofSeconds(90), () -> {
+        for (String line : p.lines) {
+          Matcher m = UP.matcher(line);
+          if (m.find()) {
+            up[0] = m;
+            return true;
+          }
+        }
+        if (!p.process.isAlive()) throw new AssertionError("node exited: " + p.lines);
+        return false;
+      });
+    } catch (RuntimeException | AssertionError e) {
+      try {
+        p.kill();
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+      throw e;
+    }
+    return new ClusterNode(p, up[0].group(1), Integer.parseInt(up[0].group(2)));
+  }
+
+  /** Waits for a line of output containing {@code text} (e.g. an application's "ready at"). */
+  public void awaitOutput(String text, Duration timeout) {
+    Poll.until("'" + text + "' from node " + nodeId, timeout, () -> {
+      if (p().lines.stream().anyMatch(l -> l.contains(text))) return true;
+      if (!p().process.isAlive()) throw new AssertionError("node exited: " + p().lines);
+      return false;
+    });
+  }
+
+  private ChildProcess p() {
+    return process;
+  }
+
+  /** {@code GET /-/status} of this node's proxy. */
+  public JsonNode status() {
+    return Http.json(http.get("/-/status"));
+  }
+
+  public void kill() throws InterruptedException {
+    process.kill();
+  }
+
+  public static void killAll(ClusterNode... nodes) throws InterruptedException {
+    for (ClusterNode n : nodes) if (n != null) n.kill();
+  }
+}
