@@ -19,7 +19,7 @@ import java.util.Map;
  * applications:
  *   - name: math
  *     route_prefix: /math
- *     import_path: dev.vserve.examples.Composition   # a class with a static `app` (Ray: module:attr)
+ *     import_path: dev.vserve.examples.Composition   # a class with a static `app`; Class:name picks another
  *     deployments:
  *       - name: Adder
  *         num_replicas: 2
@@ -69,7 +69,7 @@ public record ServeConfig(ServeOptions options, List<AppConfig> applications) {
         }
         overrides.put(dn, (Map<String, Object>) dm);
       }
-      apps.add(new AppConfig(path.contains(":") ? path.substring(0, path.indexOf(':')) : path, name, prefix, overrides));
+      apps.add(new AppConfig(path, name, prefix, overrides));
     }
     return new ServeConfig(o, List.copyOf(apps));
   }

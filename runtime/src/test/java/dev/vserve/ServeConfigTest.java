@@ -46,7 +46,7 @@ class ServeConfigTest {
     assertEquals("math", math.name());
     assertEquals("/math", math.routePrefix());
     assertEquals(2, ((Number) math.deployments().get("Adder").get("num_replicas")).intValue());
-    assertEquals("other.App", c.applications().get(1).importPath(), "Ray's module:attr keeps the class");
+    assertEquals("other.App:app", c.applications().get(1).importPath(), "Ray's module:attr, resolved when the application is loaded");
     assertEquals("app1", c.applications().get(1).name());
   }
 

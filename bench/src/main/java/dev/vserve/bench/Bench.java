@@ -58,12 +58,13 @@ public final class Bench {
 
   record Load(double rps, double p50ms, double p99ms) {}
 
-  /** {@code Bench [http|stream|mnist|all]}: the sections to run (default all). */
+  /** {@code Bench [http|stream|mnist|cluster|all]}: the sections to run (default all). */
   public static void main(String[] args) throws Exception {
     String which = args.length > 0 ? args[0] : "all";
     if (which.equals("all") || which.equals("http")) http();
     if (which.equals("all") || which.equals("stream")) StreamBench.run();
     if (which.equals("all") || which.equals("mnist")) MnistBench.run();
+    if (which.equals("all") || which.equals("cluster")) ClusterBench.run();
     System.exit(0);
   }
 
