@@ -59,8 +59,9 @@ public final class ClusterBench {
 
       System.out.printf("%nvserve cluster benchmark: %d cores, node JVMs on loopback, wrk -t2 -c%d -d%ds%n",
           Runtime.getRuntime().availableProcessors(), connections, seconds);
-      Bench.wrk(a.port, connections, 5);
-      Bench.wrk(b.port, connections, 5);
+      // warm both paths (the cross-node one runs codec and event-bus code the same-node one skips)
+      Bench.wrk(a.port, connections, seconds);
+      Bench.wrk(b.port, connections, seconds);
       // interleaved, twice: the machine's speed drifts between measurements
       List<Bench.Load> same = new ArrayList<>();
       List<Bench.Load> cross = new ArrayList<>();
