@@ -71,7 +71,8 @@ class LauncherTest {
     Poll.until("the launched node to serve; output: " + out, Duration.ofSeconds(60), () -> {
       if (!process.isAlive()) throw new AssertionError("launcher exited: " + out);
       try {
-        return http.get("/greeter/hello?name=Vert").statusCode() == 200;
+        // the applications come up one by one; until the last one is routed, "/" (hello) answers its paths
+        return http.get("/probe").body().contains("num_replicas");
       } catch (RuntimeException notYet) {
         return false;
       }

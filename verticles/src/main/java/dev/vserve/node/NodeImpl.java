@@ -97,7 +97,7 @@ public final class NodeImpl implements ServeNode {
           } else {
             httpPort = -1;
           }
-          return vertx.deployVerticle(new NodeAgentVerticle(context, NodeInfo.of(context.nodeId(), options, httpPort)));
+          return vertx.deployVerticle(new NodeAgentVerticle(context, NodeInfo.of(context.nodeId(), options, httpPort, vertx.isClustered())));
         })
         .compose(aid -> {
           agentId = aid;

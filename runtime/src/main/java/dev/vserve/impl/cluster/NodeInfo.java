@@ -17,10 +17,10 @@ public record NodeInfo(String nodeId, String host, int httpPort, Map<String, Dou
   public static final String GPU = "GPU";
   public static final String MEMORY = "memory";
 
-  /** What a node started with {@code options} offers. */
-  public static NodeInfo of(String nodeId, ServeOptions options, int httpPort) {
+  /** What a node started with {@code options} offers; {@code clustered}: it shares a cluster with others. */
+  public static NodeInfo of(String nodeId, ServeOptions options, int httpPort, boolean clustered) {
     Map<String, Double> given = options.getResources();
-    if (given == null && !options.isClustered()) {
+    if (given == null && !clustered) {
       return new NodeInfo(nodeId, options.getHttpHost(), httpPort, Map.of(), false, System.currentTimeMillis());
     }
     Map<String, Double> r = new TreeMap<>();
