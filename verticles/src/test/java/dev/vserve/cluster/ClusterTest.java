@@ -50,15 +50,11 @@ class ClusterTest {
           {"name": "echo", "route_prefix": "/echo", "import_path": "dev.vserve.cluster.ClusterApps.echo",
            "deployments": [{"name": "Echo", "ray_actor_options": {"resources": {"echo-slot": 1}}}]}
         ]}""");
-    try {
-      a = ClusterNode.start("start", "--num-cpus", "2");
-      b = ClusterNode.start("start", "--num-cpus", "2", "--num-gpus", "1", "--resources", "{\"echo-slot\": 1}");
-      c = ClusterNode.start("run", config.toString(), "--num-cpus", "2");
-      c.awaitOutput("application 'echo'", Duration.ofSeconds(90));
-    } catch (Throwable t) {
-      stopCluster();
-      throw t;
-    }
+    // if one fails to start, @AfterAll still kills those that did
+    a = ClusterNode.start("start", "--num-cpus", "2");
+    b = ClusterNode.start("start", "--num-cpus", "2", "--num-gpus", "1", "--resources", "{\"echo-slot\": 1}");
+    c = ClusterNode.start("run", config.toString(), "--num-cpus", "2");
+    c.awaitOutput("application 'echo'", Duration.ofSeconds(90));
   }
 
   @AfterAll

@@ -43,15 +43,11 @@ class FailoverTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    try {
-      a = ClusterNode.start("start", "--num-cpus", "3");
-      b = ClusterNode.start("start", "--num-cpus", "3");
-      c = ClusterNode.start("run", "dev.vserve.cluster.ClusterApps.work", "--name", "work", "--num-cpus", "3");
-      c.awaitOutput("application 'work'", Duration.ofSeconds(90));
-    } catch (Throwable t) {
-      stopCluster();
-      throw t;
-    }
+    // if one fails to start, @AfterAll still kills those that did
+    a = ClusterNode.start("start", "--num-cpus", "3");
+    b = ClusterNode.start("start", "--num-cpus", "3");
+    c = ClusterNode.start("run", "dev.vserve.cluster.ClusterApps.work", "--name", "work", "--num-cpus", "3");
+    c.awaitOutput("application 'work'", Duration.ofSeconds(90));
   }
 
   @AfterAll
