@@ -26,6 +26,8 @@ final class StreamWriter {
   private final boolean sse;
   private final String requestId;
   private long seq;
+  private final java.util.List<Object> batch = new java.util.ArrayList<>(MAX_ITEMS_PER_WRITE);
+  private static final int MAX_ITEMS_PER_WRITE = 64;
 
   private StreamWriter(RoutingContext rc, String requestId, StreamReply reply) {
     this.out = rc.response();
@@ -58,12 +60,15 @@ final class StreamWriter {
       return;
     }
     while (!out.writeQueueFull()) {
-      Object item = channel.poll(this::wake);
-      if (item == null) {
+      batch.clear();
+      if (channel.drainTo(batch, MAX_ITEMS_PER_WRITE, this::wake) == 0) {
         if (channel.isDone()) finish();
         return;
       }
-      out.write(Buffer.buffer(format(item)));
+      // the items waiting now go out as one write: one chunk, one syscall, instead of one per item
+      Buffer chunk = Buffer.buffer(batch.size() * 48);
+      for (Object item : batch) format(item, chunk);
+      out.write(chunk);
     }
     out.drainHandler(v -> pump());
   }
@@ -87,11 +92,21 @@ final class StreamWriter {
     out.end("event: end\ndata: \n\n");
   }
 
-  private byte[] format(Object item) {
-    String text = item instanceof String s ? s : new String(Json.encode(item), StandardCharsets.UTF_8);
-    if (!sse) return (item instanceof String ? text : text + "\n").getBytes(StandardCharsets.UTF_8);
-    StringBuilder b = new StringBuilder(text.length() + 24).append("id: ").append(seq++).append('\n');
-    for (String line : text.split("\n", -1)) b.append("data: ").append(line).append('\n');
-    return b.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+  private void format(Object item, Buffer into) {
+    if (item instanceof String text) {
+      if (!sse) {
+        into.appendString(text);
+        return;
+      }
+      into.appendString("id: ").appendString(Long.toString(seq++)).appendByte((byte) '\n');
+      for (String line : text.split("\n", -1)) into.appendString("data: ").appendString(line).appendByte((byte) '\n');
+      into.appendByte((byte) '\n');
+      return;
+    }
+    // compact JSON has no raw newline: one data line
+    byte[] json = Json.encode(item);
+    if (sse) into.appendString("id: ").appendString(Long.toString(seq++)).appendString("\ndata: ");
+    into.appendBytes(json).appendByte((byte) '\n');
+    if (sse) into.appendByte((byte) '\n');
   }
 }

@@ -75,6 +75,24 @@ public final class ItemChannel {
     }
   }
 
+  /**
+   * Consumer: moves up to {@code max} waiting items into {@code out} under one lock (a writer
+   * coalesces them into one network write); when there are none, {@code whenReady} runs once
+   * something arrives. Returns how many were moved.
+   */
+  public int drainTo(java.util.List<Object> out, int max, Runnable whenReady) {
+    lock.lock();
+    try {
+      int n = 0;
+      for (Object item; n < max && (item = items.pollFirst()) != null; n++) out.add(item);
+      if (n > 0) notFull.signalAll();
+      else if (!ended) waiting = whenReady;
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Consumer: true once every item was taken and the producer finished. */
   public boolean isDone() {
     lock.lock();
