@@ -13,6 +13,7 @@ import dev.vserve.ReplicaContext;
 import dev.vserve.ServeException;
 import dev.vserve.StreamingResponse;
 import dev.vserve.impl.stream.ItemChannel;
+import dev.vserve.impl.stream.RemoteStreams;
 import dev.vserve.impl.stream.StreamReply;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -105,13 +106,16 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       return;
     }
     run(Json.convert(msg.body(), Call.class), (result, failure) -> {
-      if (failure == null) {
+      if (result instanceof StreamReply stream) {
+        // a caller on another node: the items follow as answers to its credits
+        workers.execute(() -> RemoteStreams.serve(msg, stream, node.requestTimeoutMs()));
+      } else if (failure == null) {
         msg.reply(result, REPLY);
       } else {
         ReplyException r = Failures.toReply(failure);
         msg.fail(r.failureCode(), r.getMessage());
       }
-    }, false);
+    });
   }
 
   @Override
@@ -121,7 +125,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     run(call, (result, failure) -> {
       if (failure == null) done.complete(result);
       else done.fail(Failures.toServeException(failure));
-    }, true);
+    });
     return done.future();
   }
 
@@ -138,7 +142,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
    * streaming result is answered at once with its channel and then produced on the same thread,
    * holding the slot until the stream ends (streams count as ongoing requests).
    */
-  private void run(Call call, BiConsumer<Object, Throwable> answer, boolean local) {
+  private void run(Call call, BiConsumer<Object, Throwable> answer) {
     workers.execute(() -> {
       Object result = null;
       Throwable failure = null;
@@ -163,14 +167,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
         result = new StreamingResponse(result, null);  // a handle call to a method that yields items
       }
       if (result instanceof StreamingResponse stream) {
-        if (local) {
-          produce(call, stream, answer);
-        } else {
-          close(stream.source());
-          ongoing.decrementAndGet();
-          answer.accept(null, new ServeException(501, "NotImplemented",
-              "streaming responses to callers on other nodes come with the cluster work"));
-        }
+        produce(call, stream, answer);
       } else {
         ongoing.decrementAndGet();
         answer.accept(result, failure);

@@ -80,6 +80,26 @@ public final class ClusterApps {
 
   public static final Application echo = Application.bind(Echo.class);
 
+  /** Streams placed by a custom resource on one node, read through another node's proxy. */
+  @Deployment(numCpus = 0)
+  public static class Tokens {
+    @dev.vserve.Get("/tokens")
+    public java.util.stream.Stream<Map<String, Object>> tokens(int n) {
+      String node = ReplicaContext.current().nodeId();
+      return java.util.stream.IntStream.range(0, n).mapToObj(i -> Map.of("i", i, "node", node));
+    }
+
+    @dev.vserve.Get("/broken")
+    public java.util.Iterator<String> broken() {
+      return java.util.stream.Stream.of("a", "b").map(x -> {
+        if (x.equals("b")) throw new IllegalStateException("mid-stream on purpose");
+        return x;
+      }).iterator();
+    }
+  }
+
+  public static final Application tokens = Application.bind(Tokens.class);
+
   @Deployment(numCpus = 0, numGpus = 2)
   public static class Hungry {
     public String call(Request r) {

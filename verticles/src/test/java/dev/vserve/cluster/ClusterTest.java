@@ -48,13 +48,15 @@ class ClusterTest {
           {"name": "gpu", "route_prefix": "/gpu", "import_path": "dev.vserve.cluster.ClusterApps.gpu"},
           {"name": "local", "route_prefix": "/local", "import_path": "dev.vserve.cluster.ClusterApps.local"},
           {"name": "echo", "route_prefix": "/echo", "import_path": "dev.vserve.cluster.ClusterApps.echo",
-           "deployments": [{"name": "Echo", "ray_actor_options": {"resources": {"echo-slot": 1}}}]}
+           "deployments": [{"name": "Echo", "ray_actor_options": {"resources": {"echo-slot": 1}}}]},
+          {"name": "tokens", "route_prefix": "/tokens", "import_path": "dev.vserve.cluster.ClusterApps.tokens",
+           "deployments": [{"name": "Tokens", "resources": {"echo-slot": 0.5}}]}
         ]}""");
     // if one fails to start, @AfterAll still kills those that did
     a = ClusterNode.start("start", "--num-cpus", "2");
-    b = ClusterNode.start("start", "--num-cpus", "2", "--num-gpus", "1", "--resources", "{\"echo-slot\": 1}");
+    b = ClusterNode.start("start", "--num-cpus", "2", "--num-gpus", "1", "--resources", "{\"echo-slot\": 2}");
     c = ClusterNode.start("run", config.toString(), "--num-cpus", "2");
-    c.awaitOutput("application 'echo'", Duration.ofSeconds(90));
+    c.awaitOutput("application 'tokens'", Duration.ofSeconds(90));
   }
 
   @AfterAll
@@ -88,7 +90,7 @@ class ClusterTest {
     JsonNode gpuNode = null;
     for (JsonNode node : a.status().get("nodes")) if (node.get("id").asText().equals(b.nodeId)) gpuNode = node;
     assertEquals(1.0, gpuNode.get("resources").get("GPU").asDouble());
-    assertEquals(1.0, gpuNode.get("resources").get("echo-slot").asDouble());
+    assertEquals(2.0, gpuNode.get("resources").get("echo-slot").asDouble());
   }
 
   @Test
@@ -185,6 +187,33 @@ class ClusterTest {
       assertEquals(sum, answer.get("sum").asLong());
       assertNotEquals(n.nodeId, answer.get("node").asText());
     }
+  }
+
+  @Test
+  void streamsCrossNodesAsServerSentEvents() throws Exception {
+    JsonNode tokens = app(a.status(), "tokens");
+    assertEquals(List.of(b.nodeId), replicaNodes(tokens, "Tokens"));
+    int n = 2000;  // many credits' worth: the stream is paced by the caller across the event bus
+    HttpResponse<String> r = a.http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + a.port + "/tokens/tokens?n=" + n)).header("accept", "text/event-stream"));
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+    String[] events = r.body().split("\n\n");
+    assertEquals(n + 1, events.length, "n items and the end event");
+    for (int i = 0; i < n; i++) {
+      String[] lines = events[i].split("\n");
+      assertEquals("id: " + i, lines[0]);
+      JsonNode item = dev.vserve.impl.Json.MAPPER.readTree(lines[1].substring("data: ".length()));
+      assertEquals(i, item.get("i").asInt());
+      assertEquals(b.nodeId, item.get("node").asText());
+    }
+    assertEquals("event: end\ndata: ", events[n]);
+
+    HttpResponse<String> broken = a.http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + a.port + "/tokens/broken")).header("accept", "text/event-stream"));
+    assertTrue(broken.body().startsWith("id: 0\ndata: a\n\nevent: error\ndata: {"), broken.body());
+    assertTrue(broken.body().contains("mid-stream on purpose"), broken.body());
+    assertTrue(broken.body().endsWith("event: end\ndata: \n\n"), broken.body());
   }
 
   static {

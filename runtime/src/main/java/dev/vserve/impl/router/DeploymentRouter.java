@@ -9,7 +9,10 @@ import dev.vserve.impl.call.ServeCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import dev.vserve.impl.stream.RemoteStreams;
+import dev.vserve.impl.stream.StreamReply;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -50,6 +53,8 @@ public final class DeploymentRouter {
   private int maxQueued = -1;
   private boolean idempotent;
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  /** Streams flowing in from replicas on other nodes, ended at once if their node leaves. */
+  private final java.util.Set<RemoteStreams.Receiver> receivers = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private boolean retryScheduled;
   /** Expires waiting calls past their deadline; runs only while calls wait. */
   private long sweeper = -1;
@@ -118,6 +123,7 @@ public final class DeploymentRouter {
    * fail with 503 now rather than at their deadline.
    */
   public void nodeLeft(String nodeId) {
+    for (RemoteStreams.Receiver r : receivers) if (nodeId.equals(r.nodeId())) r.nodeLost();
     List<Pending> lost = new ArrayList<>();
     List<Pending> ready;
     synchronized (lock) {
@@ -255,9 +261,25 @@ public final class DeploymentRouter {
         if (p.attempt != attempt) return;
         slot.remote.remove(p);
       }
-      complete(slot, p, ar.succeeded() ? ar.result().body() : null, ar.cause());
+      Object body = ar.succeeded() ? ar.result().body() : null;
+      RemoteStreams.Start stream = RemoteStreams.Start.revive(body);
+      if (stream != null) body = receive(ar.result(), slot.nodeId, stream, timeout);
+      complete(slot, p, body, ar.cause());
     });
   }
+
+  /** A replica on another node answered with a stream: its items come through a local channel. */
+  private StreamReply receive(Message<Object> start, String nodeId, RemoteStreams.Start stream, long timeout) {
+    RemoteStreams.Receiver[] self = new RemoteStreams.Receiver[1];
+    RemoteStreams.Receiver r = RemoteStreams.Receiver.start(start, nodeId, Math.max(timeout, STREAM_EXCHANGE_MS),
+        () -> receivers.remove(self[0]));
+    self[0] = r;
+    receivers.add(r);
+    return r.reply(stream.mediaType());
+  }
+
+  /** The longest wait for the next items (or for room) of a stream between nodes: a stalled producer's limit. */
+  private static final long STREAM_EXCHANGE_MS = 120_000;
 
   private void complete(Slot slot, Pending p, Object result, Throwable failure) {
     if (failure == null) {

@@ -20,6 +20,7 @@ public final class ItemChannel {
   private final int capacity;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notFull = lock.newCondition();
+  private final Condition notEmpty = lock.newCondition();
   private final ArrayDeque<Object> items = new ArrayDeque<>();
   private boolean ended;
   private Throwable error;
@@ -38,6 +39,7 @@ public final class ItemChannel {
       while (items.size() >= capacity && !cancelled) notFull.await();
       if (cancelled) throw new Cancelled();
       items.addLast(item);
+      notEmpty.signal();
       wake = takeWaiter();
     } finally {
       lock.unlock();
@@ -52,6 +54,7 @@ public final class ItemChannel {
     try {
       ended = true;
       error = failure;
+      notEmpty.signalAll();
       wake = takeWaiter();
     } finally {
       lock.unlock();
@@ -93,6 +96,24 @@ public final class ItemChannel {
     }
   }
 
+  /**
+   * Consumer on a thread that may block (a virtual thread forwarding the stream to another node):
+   * waits for at least one item or the end, then moves up to {@code max} items into {@code out}.
+   * Returns how many; 0 means the stream ended (or was cancelled).
+   */
+  public int take(java.util.List<Object> out, int max) throws InterruptedException {
+    lock.lock();
+    try {
+      while (items.isEmpty() && !ended && !cancelled) notEmpty.await();
+      int n = 0;
+      for (Object item; n < max && (item = items.pollFirst()) != null; n++) out.add(item);
+      if (n > 0) notFull.signalAll();
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Consumer: true once every item was taken and the producer finished. */
   public boolean isDone() {
     lock.lock();
@@ -119,6 +140,7 @@ public final class ItemChannel {
       cancelled = true;
       items.clear();
       notFull.signalAll();
+      notEmpty.signalAll();
     } finally {
       lock.unlock();
     }
