@@ -23,7 +23,7 @@ final class HazelcastMembership extends Membership {
     this.registration = manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent e) {
-        fireJoined(vertxId(e.getMember()));
+        // a joining node is placed onto once its agent announces it
       }
 
       @Override

@@ -11,11 +11,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Which nodes are in the cluster, and word when one joins or leaves. Node ids are the cluster
+ * Which nodes are in the cluster, and word when one leaves (a node that joins announces itself
+ * once its agent is up, see {@code NodeAgentVerticle#JOINED}). Node ids are the cluster
  * manager's. Listeners run on a cluster thread, never an event loop: they must hand work over.
  */
 public abstract class Membership {
-  private final List<Consumer<String>> joined = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> left = new CopyOnWriteArrayList<>();
 
   /** The membership of {@code vertx}'s cluster, or of a cluster of one when it is not clustered. */
@@ -30,24 +30,15 @@ public abstract class Membership {
 
   public abstract Set<String> nodes();
 
-  public void onJoined(Consumer<String> listener) {
-    joined.add(listener);
-  }
-
   public void onLeft(Consumer<String> listener) {
     left.add(listener);
   }
 
-  public void removeListeners(Consumer<String> listener) {
-    joined.remove(listener);
+  public void removeListener(Consumer<String> listener) {
     left.remove(listener);
   }
 
   public abstract void close();
-
-  protected void fireJoined(String nodeId) {
-    for (Consumer<String> l : joined) l.accept(nodeId);
-  }
 
   protected void fireLeft(String nodeId) {
     for (Consumer<String> l : left) l.accept(nodeId);

@@ -46,10 +46,9 @@ public final class ControllerElection {
   private void keepTrying() {
     if (closed) return;
     attempt(WAIT_MS).onComplete(ar -> {
-      if (ar.failed() || !ar.result()) {
-        if (ar.failed()) vertx.setTimer(WAIT_MS, t -> keepTrying());
-        else keepTrying();
-      }
+      // a lock held elsewhere already waited WAIT_MS; a controller that failed to start waits here
+      if (ar.failed()) vertx.setTimer(WAIT_MS, t -> keepTrying());
+      else if (!ar.result()) keepTrying();
     });
   }
 

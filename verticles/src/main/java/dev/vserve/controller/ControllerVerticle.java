@@ -150,7 +150,10 @@ public final class ControllerVerticle extends VerticleBase {
         })
         .onSuccess(v -> {
           publishAll();
-          reconcileTimer = vertx.setPeriodic(RECONCILE_MS, t -> refreshNodes().onComplete(x -> reconcile()));
+          // the cluster map is read only while something is missing: nodes announce themselves when they join
+          reconcileTimer = vertx.setPeriodic(RECONCILE_MS, t -> {
+            if (belowTarget()) refreshNodes().onComplete(x -> reconcile());
+          });
         });
   }
 
@@ -160,16 +163,13 @@ public final class ControllerVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    membership.removeListeners(leftListener);
+    membership.removeListener(leftListener);
     if (reconcileTimer >= 0) vertx.cancelTimer(reconcileTimer);
     return Future.succeededFuture();
   }
 
   private void reply(Message<Object> m, Future<?> result) {
-    result.onSuccess(v -> m.reply(v, CODEC)).onFailure(err -> {
-      var r = Failures.toReply(err);
-      m.fail(r.failureCode(), r.getMessage());
-    });
+    result.onSuccess(v -> m.reply(v, CODEC)).onFailure(err -> Failures.fail(m, err));
   }
 
   // ---- applications ----
@@ -349,6 +349,18 @@ public final class ControllerVerticle extends VerticleBase {
     return p;
   }
 
+  private boolean belowTarget() {
+    for (AppState app : apps.values()) {
+      if (!app.status.equals("RUNNING")) continue;
+      for (DeploymentState d : app.deployments.values()) if (missing(d) > 0) return true;
+    }
+    return false;
+  }
+
+  private static int missing(DeploymentState d) {
+    return d.target() - d.running.size() - d.starting.size();
+  }
+
   /** Starts the replicas running applications lack (lost with a node, or not placeable before). */
   private void reconcile() {
     Placement placement = null;
@@ -356,7 +368,7 @@ public final class ControllerVerticle extends VerticleBase {
     for (AppState app : apps.values()) {
       if (!app.status.equals("RUNNING")) continue;
       for (DeploymentState d : app.deployments.values()) {
-        int missing = d.target() - d.running.size() - d.starting.size();
+        int missing = missing(d);
         if (missing <= 0 || now < d.nextAttemptMs) continue;
         if (placement == null) placement = placement();
         for (int i = 0; i < missing; i++) {
@@ -477,7 +489,7 @@ public final class ControllerVerticle extends VerticleBase {
     AppState state = apps.get(String.valueOf(q.get("app")));
     DeploymentState d = state == null ? null : state.deployments.get(String.valueOf(q.get("deployment")));
     if (d == null) {
-      m.fail(404, "{\"error\":\"NotFound\",\"message\":\"no deployment " + q.get("deployment") + " in application " + q.get("app") + "\"}");
+      Failures.fail(m, new ServeException(404, "NotFound", "no deployment " + q.get("deployment") + " in application " + q.get("app")));
     } else {
       m.reply(replicaSet(state, d), CODEC);
     }
@@ -506,13 +518,9 @@ public final class ControllerVerticle extends VerticleBase {
       List<Map<String, Object>> deps = new ArrayList<>();
       for (DeploymentState d : a.deployments.values()) {
         List<Map<String, Object>> replicas = new ArrayList<>();
-        for (ReplicaRecord r : d.running) {
-          replicas.add(Map.of("id", r.id(), "node", r.nodeId(), "state", "RUNNING", "gpu_ids", r.gpuIds()));
-          perNode.merge(r.nodeId(), 1, Integer::sum);
-        }
-        for (ReplicaRecord r : d.starting) {
-          replicas.add(Map.of("id", r.id(), "node", r.nodeId(), "state", "STARTING", "gpu_ids", r.gpuIds()));
-        }
+        for (ReplicaRecord r : d.running) perNode.merge(r.nodeId(), 1, Integer::sum);
+        d.running.forEach(r -> replicas.add(Map.of("id", r.id(), "node", r.nodeId(), "state", "RUNNING", "gpu_ids", r.gpuIds())));
+        d.starting.forEach(r -> replicas.add(Map.of("id", r.id(), "node", r.nodeId(), "state", "STARTING", "gpu_ids", r.gpuIds())));
         Map<String, Object> dm = new LinkedHashMap<>();
         dm.put("name", d.plan.name());
         dm.put("status", d.status());

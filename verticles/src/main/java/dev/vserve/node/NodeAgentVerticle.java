@@ -1,5 +1,6 @@
 package dev.vserve.node;
 
+import dev.vserve.BadRequestException;
 import dev.vserve.impl.Json;
 import dev.vserve.impl.NodeContext;
 import dev.vserve.impl.app.DeploymentPlan;
@@ -12,7 +13,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,7 +74,7 @@ public final class NodeAgentVerticle extends VerticleBase {
     try {
       c = Json.convert(m.body(), Command.class);
     } catch (RuntimeException e) {
-      m.fail(400, "{\"error\":\"BadRequest\",\"message\":\"not an agent command\"}");
+      Failures.fail(m, new BadRequestException("not an agent command: " + e.getMessage()));
       return;
     }
     switch (c.op()) {
@@ -85,8 +85,7 @@ public final class NodeAgentVerticle extends VerticleBase {
             replicas.put(c.replicaId(), ar.result());
             m.reply(c.replicaId(), CODEC);
           } else {
-            ReplyException r = Failures.toReply(ar.cause());
-            m.fail(r.failureCode(), r.getMessage());
+            Failures.fail(m, ar.cause());
           }
         });
       }
@@ -96,7 +95,7 @@ public final class NodeAgentVerticle extends VerticleBase {
         stopped.onComplete(ar -> m.reply(c.replicaId(), CODEC));
       }
       case "list" -> m.reply(new ArrayList<>(replicas.keySet()), CODEC);
-      default -> m.fail(400, "{\"error\":\"BadRequest\",\"message\":\"unknown agent command " + c.op() + "\"}");
+      default -> Failures.fail(m, new BadRequestException("unknown agent command " + c.op()));
     }
   }
 

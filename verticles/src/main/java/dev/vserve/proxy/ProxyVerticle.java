@@ -18,6 +18,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import dev.vserve.controller.ControllerVerticle;
+import dev.vserve.impl.call.ServeCodec;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -62,8 +65,7 @@ public final class ProxyVerticle extends VerticleBase {
     });
     // the cluster as the controller sees it (nodes, applications, replicas): what `vserve status` prints
     router.get("/-/status").handler(rc -> vertx.eventBus()
-        .request(dev.vserve.controller.ControllerVerticle.STATUS, "",
-            new io.vertx.core.eventbus.DeliveryOptions().setCodecName(dev.vserve.impl.call.ServeCodec.NAME).setSendTimeout(5_000))
+        .request(ControllerVerticle.STATUS, "", new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(5_000))
         .onComplete(ar -> {
           if (ar.succeeded()) {
             rc.response().putHeader("content-type", "application/json").end(Buffer.buffer(Json.encode(ar.result().body())));

@@ -21,7 +21,6 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
 
 import java.lang.System.Logger.Level;
 import java.util.Iterator;
@@ -101,8 +100,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
 
   private void onCall(Message<Object> msg) {
     if (!admit()) {
-      ReplyException r = Failures.rejected(replicaId);
-      msg.fail(r.failureCode(), r.getMessage());
+      Failures.fail(msg, Failures.rejected(replicaId));
       return;
     }
     run(Json.convert(msg.body(), Call.class), (result, failure) -> {
@@ -112,8 +110,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       } else if (failure == null) {
         msg.reply(result, REPLY);
       } else {
-        ReplyException r = Failures.toReply(failure);
-        msg.fail(r.failureCode(), r.getMessage());
+        Failures.fail(msg, failure);
       }
     });
   }

@@ -66,14 +66,10 @@ public final class ClusterNode {
   /** Waits for a line of output containing {@code text} (e.g. an application's "ready at"). */
   public void awaitOutput(String text, Duration timeout) {
     Poll.until("'" + text + "' from node " + nodeId, timeout, () -> {
-      if (p().lines.stream().anyMatch(l -> l.contains(text))) return true;
-      if (!p().process.isAlive()) throw new AssertionError("node exited: " + p().lines);
+      if (process.lines.stream().anyMatch(l -> l.contains(text))) return true;
+      if (!process.process.isAlive()) throw new AssertionError("node exited: " + process.lines);
       return false;
     });
-  }
-
-  private ChildProcess p() {
-    return process;
   }
 
   /** {@code GET /-/status} of this node's proxy. */

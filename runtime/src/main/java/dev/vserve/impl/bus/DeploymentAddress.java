@@ -9,7 +9,6 @@ import dev.vserve.impl.router.DeploymentRouter;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -44,8 +43,7 @@ public final class DeploymentAddress {
       call = new Call(RequestIds.next(), method, args.getList().toArray(), null,
           System.currentTimeMillis() + timeoutMs, nodeId, false);
     } catch (RuntimeException e) {
-      ReplyException r = Failures.toReply(new BadRequestException("expected {\"method\": name, \"args\": [...]}: " + e.getMessage()));
-      msg.fail(r.failureCode(), r.getMessage());
+      Failures.fail(msg, new BadRequestException("expected {\"method\": name, \"args\": [...]}: " + e.getMessage()));
       return;
     }
     router.call(call).onComplete(ar -> {
@@ -54,8 +52,7 @@ public final class DeploymentAddress {
         msg.reply(new JsonObject().put("result", value instanceof Map<?, ?> m ? new JsonObject(castMap(m))
             : value instanceof java.util.List<?> l ? new JsonArray(new java.util.ArrayList<>(l)) : value));
       } else {
-        ReplyException r = Failures.toReply(ar.cause());
-        msg.fail(r.failureCode(), r.getMessage());
+        Failures.fail(msg, ar.cause());
       }
     });
   }

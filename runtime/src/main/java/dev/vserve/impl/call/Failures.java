@@ -7,6 +7,7 @@ import dev.vserve.DeploymentException;
 import dev.vserve.HttpException;
 import dev.vserve.ServeException;
 import dev.vserve.impl.Json;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
@@ -28,6 +29,12 @@ public final class Failures {
     String body = new String(Json.encode(Map.of("error", se.errorType(), "message", String.valueOf(se.getMessage()))),
         java.nio.charset.StandardCharsets.UTF_8);
     return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, se.status(), body);
+  }
+
+  /** Answers {@code m} with {@code t} in this contract. */
+  public static void fail(Message<?> m, Throwable t) {
+    ReplyException r = t instanceof ReplyException re && re.failureCode() == REJECTED ? re : toReply(t);
+    m.fail(r.failureCode(), r.getMessage());
   }
 
   public static ReplyException rejected(String replicaId) {

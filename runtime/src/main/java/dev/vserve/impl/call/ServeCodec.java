@@ -55,17 +55,21 @@ public final class ServeCodec implements MessageCodec<Object, Object> {
           case "v" -> v = p.getIntValue();
           case "t" -> t = p.getText();
           case "d" -> {
-            if (v != VERSION) throw new IllegalStateException("vserve message version " + v + ", this node speaks " + VERSION);
+            checkVersion(v);
             value = "call".equals(t) ? readCall(p) : Json.MAPPER.readValue(p, Object.class);
           }
           default -> p.skipChildren();
         }
       }
-      if (v != VERSION) throw new IllegalStateException("vserve message version " + v + ", this node speaks " + VERSION);
+      checkVersion(v);
       return value;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static void checkVersion(int v) {
+    if (v != VERSION) throw new IllegalStateException("vserve message version " + v + ", this node speaks " + VERSION);
   }
 
   /**

@@ -270,11 +270,7 @@ public final class DeploymentRouter {
 
   /** A replica on another node answered with a stream: its items come through a local channel. */
   private StreamReply receive(Message<Object> start, String nodeId, RemoteStreams.Start stream, long timeout) {
-    RemoteStreams.Receiver[] self = new RemoteStreams.Receiver[1];
-    RemoteStreams.Receiver r = RemoteStreams.Receiver.start(start, nodeId, Math.max(timeout, STREAM_EXCHANGE_MS),
-        () -> receivers.remove(self[0]));
-    self[0] = r;
-    receivers.add(r);
+    RemoteStreams.Receiver r = RemoteStreams.Receiver.start(start, nodeId, Math.max(timeout, STREAM_EXCHANGE_MS), receivers);
     return r.reply(stream.mediaType());
   }
 

@@ -96,14 +96,18 @@ public final class RemoteStreams {
       this.nodeId = nodeId;
     }
 
-    /** Starts forwarding on a virtual thread; the reply handed to the proxy or the handle is local. */
-    public static Receiver start(Message<Object> start, String nodeId, long exchangeTimeoutMs, Runnable onEnd) {
+    /**
+     * Starts forwarding on a virtual thread, listed in {@code active} while it runs; the reply handed
+     * to the proxy or the handle is local.
+     */
+    public static Receiver start(Message<Object> start, String nodeId, long exchangeTimeoutMs, java.util.Set<Receiver> active) {
       Receiver r = new Receiver(nodeId);
+      active.add(r);
       Thread.ofVirtual().name("vserve-stream-in").start(() -> {
         try {
           r.run(start, exchangeTimeoutMs);
         } finally {
-          onEnd.run();
+          active.remove(r);
         }
       });
       return r;
