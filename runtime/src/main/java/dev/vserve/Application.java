@@ -1,7 +1,10 @@
 package dev.vserve;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * A bound deployment and, through its arguments, the graph of deployments it calls. Deploy it with
@@ -9,15 +12,24 @@ import java.util.List;
  */
 public final class Application {
   private final Class<?> type;
+  private final String code;
   private final String name;
   private final DeploymentConfig config;
   private final Object[] initArgs;
+  private final Map<String, Object> initKwargs;
 
   Application(Class<?> type, String name, DeploymentConfig config, Object[] initArgs) {
+    this(type, type.getName(), name, config, initArgs, Map.of());
+  }
+
+  private Application(Class<?> type, String code, String name, DeploymentConfig config, Object[] initArgs,
+                      Map<String, Object> initKwargs) {
     this.type = type;
+    this.code = code;
     this.name = name;
     this.config = config;
     this.initArgs = initArgs;
+    this.initKwargs = initKwargs;
   }
 
   /** Shorthand for {@code DeploymentSpec.of(type).bind(args)}. */
@@ -25,13 +37,30 @@ public final class Application {
     return DeploymentSpec.of(type).bind(initArgs);
   }
 
+  /**
+   * A deployment whose code another language host loads (see {@link dev.vserve.spi.ReplicaCodeFactory}),
+   * such as a Python class: {@code code} names it for that host, e.g. {@code python:/app/hello.py:Hello}.
+   * Keyword arguments are passed by name where the language has them.
+   */
+  public static Application ofCode(String code, String name, DeploymentConfig config, List<?> initArgs,
+                                   Map<String, ?> initKwargs) {
+    Objects.requireNonNull(code, "code");
+    config.validate(name);
+    return new Application(null, code, Objects.requireNonNull(name, "name"), config.copy(), initArgs.toArray(),
+        initKwargs == null ? Map.of() : new LinkedHashMap<>(initKwargs));
+  }
+
+  /** The Java class, or null for a deployment in another language. */
   public Class<?> deploymentClass() { return type; }
+  /** What the replica loads: a Java class name, or a language host's reference. */
+  public String code() { return code; }
   public String deploymentName() { return name; }
   public DeploymentConfig config() { return config.copy(); }
   public List<Object> initArgs() { return Arrays.asList(initArgs.clone()); }
+  public Map<String, Object> initKwargs() { return new LinkedHashMap<>(initKwargs); }
 
   @Override
   public String toString() {
-    return "Application{" + name + " (" + type.getName() + ")}";
+    return "Application{" + name + " (" + code + ")}";
   }
 }

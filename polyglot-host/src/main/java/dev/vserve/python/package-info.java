@@ -1,6 +1,6 @@
 /**
- * Python deployments on GraalPy. This module is laid out now so the build has its final shape; the
- * GraalPy host (one context per replica on a shared Engine, the {@code vserve} Python package) comes
- * with the Python issue and plugs into the verticles through a {@link java.util.ServiceLoader} SPI.
+ * Python deployments on GraalPy. {@link dev.vserve.python.PythonApplications} reads a Python file
+ * for the launcher; {@link dev.vserve.python.PythonReplicas} runs its deployments' replicas, each in
+ * its own context on one shared engine. Both plug into vserve through {@link java.util.ServiceLoader}.
  */
 package dev.vserve.python;

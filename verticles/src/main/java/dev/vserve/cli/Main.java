@@ -7,6 +7,7 @@ import dev.vserve.ServeNode;
 import dev.vserve.ServeOptions;
 import dev.vserve.impl.cluster.NodeInfo;
 import dev.vserve.node.NodeImpl;
+import dev.vserve.spi.ApplicationLoader;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -45,6 +46,7 @@ public final class Main {
              vserve start [options]          start a node without applications (join the cluster with --cluster)
              vserve status [--address URL]   show nodes, applications, deployments and replicas (--json: raw)
         TARGET                 a class name with a static `app` field or `app()` method returning an Application,
+                               a Python file (app.py, or app.py:name for another attribute than `app`),
                                or a serve config file (.yaml, .yml, .json) in Ray Serve's shape
         --port N               HTTP port of the proxy (default 8000; 0 picks a free one)
         --host H               address to listen on (default 127.0.0.1)
@@ -129,7 +131,17 @@ public final class Main {
         apps = List.of(new ServeConfig.AppConfig(target, name, prefix, Map.of()));
       }
       graphs = new java.util.ArrayList<>();
-      for (ServeConfig.AppConfig a : apps) graphs.add(loadApplication(a.importPath()));
+      List<ServeConfig.AppConfig> named = new java.util.ArrayList<>();
+      for (ServeConfig.AppConfig a : apps) {
+        ApplicationLoader.Loaded loaded = loadTarget(a.importPath());
+        graphs.add(loaded.app());
+        // a Python file's own serve.run(app, name=..., route_prefix=...) counts unless the command line said
+        named.add(new ServeConfig.AppConfig(a.importPath(),
+            loaded.name() != null && !explicit.contains("--name") && apps.size() == 1 ? loaded.name() : a.name(),
+            loaded.routePrefix() != null && !explicit.contains("--route-prefix") && apps.size() == 1 ? loaded.routePrefix() : a.routePrefix(),
+            a.deployments()));
+      }
+      apps = named;
     } catch (RuntimeException e) {
       System.err.println("vserve: " + e.getMessage());
       return 1;
@@ -170,6 +182,20 @@ public final class Main {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /**
+   * A command-line target: a file another language host loads (a Python {@code file.py[:attr]}), or a
+   * Java class (below).
+   */
+  public static ApplicationLoader.Loaded loadTarget(String importPath) {
+    ApplicationLoader host = ApplicationLoader.find(importPath);
+    if (host != null) return host.load(importPath);
+    if (importPath.endsWith(".py") || importPath.contains(".py:")) {
+      throw new IllegalArgumentException(importPath + " is a Python file, but no Python host is on the class path "
+          + "(vserve-polyglot-host)");
+    }
+    return new ApplicationLoader.Loaded(loadApplication(importPath), null, null);
   }
 
   /**

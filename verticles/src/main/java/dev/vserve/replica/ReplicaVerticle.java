@@ -7,7 +7,8 @@ import dev.vserve.impl.call.Call;
 import dev.vserve.impl.call.Failures;
 import dev.vserve.impl.call.ServeCodec;
 import dev.vserve.impl.Json;
-import dev.vserve.impl.replica.DeploymentInvoker;
+import dev.vserve.spi.ReplicaCode;
+import dev.vserve.spi.ReplicaCodeFactory;
 import dev.vserve.impl.router.LocalReplica;
 import dev.vserve.ReplicaContext;
 import dev.vserve.ServeException;
@@ -52,7 +53,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private final String replicaId;
   private final AtomicInteger ongoing = new AtomicInteger();
   private ExecutorService workers;
-  private DeploymentInvoker invoker;
+  private ReplicaCode invoker;
   private final ReplicaContext replicaContext;
   private MessageConsumer<Object> consumer;
   /** Running calls with a deadline, by their thread: the sweeper interrupts those past it. */
@@ -74,13 +75,11 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   @Override
   public Future<?> start() {
     workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vserve-" + replicaId + "-", 0).factory());
-    Promise<DeploymentInvoker> constructed = Promise.promise();
+    Promise<ReplicaCode> constructed = Promise.promise();
     workers.execute(() -> {
       ReplicaContext.set(replicaContext);
       try {
-        Class<?> type = Class.forName(plan.className(), true, Thread.currentThread().getContextClassLoader() != null
-            ? Thread.currentThread().getContextClassLoader() : ReplicaVerticle.class.getClassLoader());
-        DeploymentInvoker inv = DeploymentInvoker.create(type, plan.initArgs(),
+        ReplicaCode inv = ReplicaCodeFactory.load(plan,
             a -> HandleRef.revive(a) instanceof HandleRef ref ? node.handle(ref.app(), ref.deployment()) : a);
         // back on the verticle's context, so the consumer below belongs to it
         context.runOnContext(v -> constructed.complete(inv));
@@ -230,13 +229,6 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     }).onComplete(ar -> {
       if (invoker != null) invoker.close();
       if (workers != null) workers.shutdownNow();
-      if (invoker != null && invoker.instance() instanceof AutoCloseable c) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          LOG.log(Level.WARNING, "closing replica " + replicaId + " failed", e);
-        }
-      }
     });
   }
 

@@ -40,7 +40,7 @@ public record ApplicationPlan(String name, String routePrefix, String ingress, L
     List<DeploymentPlan> changed = new ArrayList<>(deployments.size());
     for (DeploymentPlan d : deployments) {
       Map<String, ?> o = overrides.get(d.name());
-      changed.add(o == null ? d : new DeploymentPlan(d.name(), d.className(), d.config().copy().apply(o, d.name()), d.initArgs()));
+      changed.add(o == null ? d : d.withConfig(d.config().copy().apply(o, d.name())));
     }
     return new ApplicationPlan(name, routePrefix, ingress, List.copyOf(changed));
   }
@@ -60,21 +60,25 @@ public record ApplicationPlan(String name, String routePrefix, String ingress, L
     }
     List<Object> args = app.initArgs();
     Object[] planArgs = new Object[args.size()];
-    for (int i = 0; i < planArgs.length; i++) {
-      Object a = args.get(i);
-      planArgs[i] = a instanceof Application child
-          ? new HandleRef(appName, visit(child, appName, planned, used, order, onPath).name())
-          : a;
-    }
+    for (int i = 0; i < planArgs.length; i++) planArgs[i] = planArg(args.get(i), appName, planned, used, order, onPath);
+    Map<String, Object> planKwargs = new LinkedHashMap<>();
+    app.initKwargs().forEach((k, v) -> planKwargs.put(k, planArg(v, appName, planned, used, order, onPath)));
     onPath.remove(app);
     String base = app.deploymentName();
     int n = used.merge(base, 1, Integer::sum);
     String unique = n == 1 ? base : base + "_" + (n - 1);
     DeploymentConfig config = app.config().validate(unique);
-    DeploymentPlan plan = new DeploymentPlan(unique, app.deploymentClass().getName(), config, planArgs);
+    DeploymentPlan plan = new DeploymentPlan(unique, app.code(), config, planArgs, planKwargs);
     planned.put(app, plan);
     order.add(plan);
     return plan;
+  }
+
+  private static Object planArg(Object a, String appName, Map<Application, DeploymentPlan> planned,
+                                Map<String, Integer> used, List<DeploymentPlan> order, Map<Application, Boolean> onPath) {
+    return a instanceof Application child
+        ? new HandleRef(appName, visit(child, appName, planned, used, order, onPath).name())
+        : a;
   }
 
   /** "/", or a path with a leading and no trailing slash. */

@@ -25,7 +25,7 @@ import java.util.function.Function;
  * coerced to the parameter types, or as HTTP through {@link HttpIngress}. Runs on worker or virtual
  * threads only; nothing here touches the network.
  */
-public final class DeploymentInvoker {
+public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
   private final Object instance;
   private final Map<String, List<Method>> methods;
   private final HttpIngress http;
@@ -60,9 +60,18 @@ public final class DeploymentInvoker {
     return m.getGenericParameterTypes()[0] instanceof ParameterizedType pt ? pt.getActualTypeArguments()[0] : Object.class;
   }
 
-  /** Stops the batch collectors; waiting batched calls fail. */
+  /** Stops the batch collectors (waiting batched calls fail) and closes an {@code AutoCloseable} instance. */
+  @Override
   public void close() {
     batches.values().forEach(BatchQueue::close);
+    if (instance instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        System.getLogger(DeploymentInvoker.class.getName()).log(System.Logger.Level.WARNING,
+            "closing " + instance.getClass().getSimpleName() + " failed", e);
+      }
+    }
   }
 
   /**
@@ -94,6 +103,7 @@ public final class DeploymentInvoker {
   }
 
   /** Runs one call to completion (awaiting a returned future) and returns its value. */
+  @Override
   public Object invoke(Call call) throws Throwable {
     if (Call.HTTP.equals(call.method())) {
       Request req = Json.convert(call.args()[0], Request.class);

@@ -34,7 +34,7 @@ import java.util.Set;
  * the JSON body; without annotations a method {@code call(Request)} (Ray Serve's {@code __call__})
  * takes every request.
  */
-final class HttpIngress {
+public final class HttpIngress {
   private static final Map<String, String> JSON = Map.of("content-type", "application/json");
   private static final Set<Class<?>> SIMPLE = Set.of(String.class, Integer.class, int.class, Long.class, long.class,
       Double.class, double.class, Float.class, float.class, Boolean.class, boolean.class, Short.class, short.class,
@@ -104,7 +104,7 @@ final class HttpIngress {
    * Route methods answer JSON for every value, as FastAPI does; {@code call(Request)} answers text
    * for a String and bytes for a byte[], as Ray Serve does without FastAPI.
    */
-  static Object encode(Object out, boolean route) {
+  public static Object encode(Object out, boolean route) {
     if (out instanceof Response r) return r;
     if (out instanceof StreamingResponse sr) return sr;
     if (out instanceof java.util.Iterator<?> || out instanceof java.util.stream.Stream<?>) {

@@ -1,0 +1,227 @@
+package dev.vserve.python.impl;
+
+import dev.vserve.Batch;
+import dev.vserve.BatchOptions;
+import dev.vserve.DeploymentHandle;
+import dev.vserve.DeploymentStream;
+import dev.vserve.ReplicaContext;
+import dev.vserve.Response;
+import dev.vserve.ServeException;
+import dev.vserve.StreamingResponse;
+import dev.vserve.djl.DjlModel;
+import dev.vserve.djl.ModelBlock;
+import dev.vserve.impl.Json;
+import dev.vserve.impl.app.HandleRef;
+import dev.vserve.impl.batch.BatchQueue;
+import dev.vserve.impl.call.Failures;
+import io.vertx.core.Future;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.Value;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * What the {@code vserve} Python package calls on the host ({@code vserve._host}): handles, futures,
+ * batch queues, responses and models. Everything else of the JVM stays out of Python's reach.
+ * Methods run on the replica's Python thread; completions come back to it through {@link ReplicaThread#post}.
+ */
+public final class HostBridge {
+  private static final Object END = new Object();
+  private static final Executor WAITERS = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vserve-py-wait-", 0).factory());
+
+  private final ReplicaThread thread;
+  private final Function<Object, Object> resolveHandle;
+  private final Path appDir;
+  private final ReplicaContext replica;
+  private final List<BatchQueue> batches = new ArrayList<>();
+  /** vserve._run_batch of this context: runs a batch and settles its reply. */
+  Value runBatch;
+
+  HostBridge(ReplicaThread thread, Function<Object, Object> resolveHandle, Path appDir, ReplicaContext replica) {
+    this.thread = thread;
+    this.resolveHandle = resolveHandle;
+    this.appDir = appDir;
+    this.replica = replica;
+  }
+
+  // --- futures ---------------------------------------------------------------------------------
+
+  /** Resumes a waiting coroutine on the replica's thread once {@code future} completes. */
+  @HostAccess.Export
+  public void resume(Object future, Value callback) {
+    whenDone(future, (value, failure) -> thread.post(() -> {
+      if (failure == null) {
+        callback.execute(true, value);
+      } else {
+        ServeException e = Failures.toServeException(failure);
+        callback.execute(false, new Object[] {e.status(), e.errorType(), String.valueOf(e.getMessage())});
+      }
+    }));
+  }
+
+  @HostAccess.Export
+  public void later(Value callback) {
+    thread.post(callback::executeVoid);
+  }
+
+  /** {@code response.result()}: waits on the Python thread (plain {@code def} handlers). */
+  @HostAccess.Export
+  public Object block(Object future, double timeoutS) throws Throwable {
+    CompletableFuture<Object> f = new CompletableFuture<>();
+    whenDone(future, (v, t) -> {
+      if (t == null) f.complete(v);
+      else f.completeExceptionally(t);
+    });
+    try {
+      return timeoutS < 0 ? f.get() : f.get((long) (timeoutS * 1000), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new ServeException(504, "Timeout", "no result within " + timeoutS + " s");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void whenDone(Object future, BiConsumer<Object, Throwable> done) {
+    if (future instanceof Future<?> f) {
+      ((Future<Object>) f).onComplete(done::accept);
+    } else if (future instanceof CompletionStage<?> cs) {
+      ((CompletionStage<Object>) cs).whenComplete((v, t) ->
+          done.accept(v, t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t));
+    } else {
+      throw new IllegalArgumentException("not a future: " + future);
+    }
+  }
+
+  // --- handles ---------------------------------------------------------------------------------
+
+  @HostAccess.Export
+  public Object remote(Object handle, String method, Value args) {
+    return handle(handle).method(method).remote(PyValues.toJavaArgs(args));
+  }
+
+  @HostAccess.Export
+  public Object stream(Object handle, String method, Value args) {
+    Future<DeploymentStream> started = handle(handle).method(method).stream(PyValues.toJavaArgs(args));
+    return new PyStream(started);
+  }
+
+  /** The next item of a streaming call, or the end marker ({@link #isEnd}). */
+  @HostAccess.Export
+  public Object nextItem(Object stream) {
+    PyStream s = (PyStream) stream;
+    return CompletableFuture.supplyAsync(() -> {
+      Iterator<Object> it = s.iterator();
+      return it.hasNext() ? it.next() : END;
+    }, WAITERS);
+  }
+
+  @HostAccess.Export
+  public boolean isEnd(Object item) {
+    return item == END;
+  }
+
+  @HostAccess.Export
+  public void cancelStream(Object stream) {
+    ((PyStream) stream).cancel();
+  }
+
+  @HostAccess.Export public boolean isHandle(Object v) { return v instanceof DeploymentHandle; }
+  @HostAccess.Export public String deploymentName(Object h) { return handle(h).deploymentName(); }
+  @HostAccess.Export public String appName(Object h) { return handle(h).appName(); }
+
+  @HostAccess.Export
+  public Object appHandle(String app) {
+    return resolveHandle.apply(new HandleRef(app, null));
+  }
+
+  @HostAccess.Export
+  public Object deploymentHandle(String app, String deployment) {
+    return resolveHandle.apply(new HandleRef(app, deployment));
+  }
+
+  private DeploymentHandle handle(Object h) {
+    if (h instanceof DeploymentHandle d) return d;
+    throw new IllegalArgumentException("not a deployment handle: " + h);
+  }
+
+  @HostAccess.Export
+  public String[] replicaContext() {
+    if (replica == null) throw new IllegalStateException("not inside a replica");
+    return new String[] {replica.appName(), replica.deploymentName(), replica.replicaId(), replica.nodeId()};
+  }
+
+  // --- batching --------------------------------------------------------------------------------
+
+  /**
+   * A batch queue for one batched method of this replica: vserve's Java collector (flush on size or
+   * timeout, order kept, wrong lengths and errors reported per batch); the batch itself runs in Python.
+   */
+  @HostAccess.Export
+  public Object batchQueue(String name, int maxBatchSize, long waitMs, int maxConcurrent, Value run) throws ReflectiveOperationException {
+    BatchOptions override = replica == null ? null : replica.config().getBatchOptions().get(name);
+    BatchOptions.Settings settings = new BatchOptions.Settings(
+        override != null && override.getMaxBatchSize() != null ? override.getMaxBatchSize() : maxBatchSize,
+        override != null && override.getBatchWaitTimeoutMs() != null ? override.getBatchWaitTimeoutMs() : waitMs,
+        override != null && override.getMaxConcurrentBatches() != null ? override.getMaxConcurrentBatches() : maxConcurrent,
+        Batch.SizeFunction.Count.class);
+    BatchQueue queue = new BatchQueue(name, settings, items -> {
+      Reply reply = new Reply("batch " + name, PyValues::elements);
+      if (!thread.post(() -> runBatch.executeVoid(reply, run, items))) {
+        throw new IllegalStateException("the replica stopped");
+      }
+      return (List<?>) reply.result.get();
+    });
+    synchronized (batches) {
+      batches.add(queue);
+    }
+    return queue;
+  }
+
+  @HostAccess.Export
+  public Object submit(Object queue, Value item) {
+    return ((BatchQueue) queue).submit(item);
+  }
+
+  void close() {
+    synchronized (batches) {
+      batches.forEach(BatchQueue::close);
+    }
+  }
+
+  // --- results ---------------------------------------------------------------------------------
+
+  @HostAccess.Export
+  public Object response(int status, Value headers, Value body) {
+    return new Response(status, PyValues.toStringMap(headers), (byte[]) PyValues.toJava(body));
+  }
+
+  @HostAccess.Export
+  public Object streaming(Value items, String mediaType) {
+    return new StreamingResponse(new PyItems(thread, items, "stream"), mediaType);
+  }
+
+  @HostAccess.Export
+  public byte[] toJson(Value content) {
+    return Json.encode(PyValues.toJava(content));
+  }
+
+  // --- models ----------------------------------------------------------------------------------
+
+  /** Loads weights from {@code path} (relative to the application's directory) onto this replica's device. */
+  @HostAccess.Export
+  public Object loadModel(String path, String name, String block) {
+    Path dir = appDir.resolve(path).normalize();
+    return new PyModel(DjlModel.load(dir, name, ModelBlock.named(block)));
+  }
+}

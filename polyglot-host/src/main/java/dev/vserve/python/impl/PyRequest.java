@@ -1,0 +1,56 @@
+package dev.vserve.python.impl;
+
+import dev.vserve.BadRequestException;
+import dev.vserve.Request;
+import dev.vserve.impl.Json;
+import org.graalvm.polyglot.HostAccess;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The HTTP request as Python's {@code Request} reads it. The JSON body is parsed in Java, once. */
+public final class PyRequest {
+  private final Request request;
+
+  PyRequest(Request request) {
+    this.request = request;
+  }
+
+  @HostAccess.Export public String method() { return request.method(); }
+  @HostAccess.Export public String path() { return request.path(); }
+  @HostAccess.Export public String routePath() { return request.routePath(); }
+
+  @HostAccess.Export
+  public String url() {
+    String host = request.header("host");
+    StringBuilder q = new StringBuilder();
+    request.queryParams().forEach((k, vs) -> vs.forEach(v -> q.append(q.isEmpty() ? '?' : '&').append(k).append('=').append(v)));
+    return "http://" + (host == null ? "localhost" : host) + request.path() + q;
+  }
+
+  @HostAccess.Export
+  public Map<String, String> query() {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> e : request.queryParams().entrySet()) {
+      if (!e.getValue().isEmpty()) m.put(e.getKey(), e.getValue().get(0));
+    }
+    return m;
+  }
+
+  @HostAccess.Export public Map<String, String> headers() { return request.headers(); }
+  @HostAccess.Export public byte[] body() { return request.body(); }
+  @HostAccess.Export public String text() { return request.text(); }
+
+  /** The body as maps and lists (Python sees them as dict and list); malformed JSON is a 400. */
+  @HostAccess.Export
+  public Object json() {
+    if (request.body().length == 0) throw new BadRequestException("request body is empty, expected JSON");
+    try {
+      return Json.MAPPER.readValue(request.body(), Object.class);
+    } catch (IOException e) {
+      throw new BadRequestException("malformed JSON body: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+}

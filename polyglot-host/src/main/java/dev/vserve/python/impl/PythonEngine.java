@@ -1,0 +1,139 @@
+package dev.vserve.python.impl;
+
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.io.IOAccess;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The one GraalPy engine of this JVM and the contexts made on it. Sharing the engine shares parsed
+ * and compiled code: the first context costs seconds, later ones a fraction of that.
+ *
+ * <p>What Python code may do: call the objects vserve hands it (handles, the request, models) and
+ * nothing else of the host (no Java class lookup, no host reflection), read files only under its
+ * application's directory, write none, start no processes and no threads, no native code.
+ */
+public final class PythonEngine {
+  private static final System.Logger LOG = System.getLogger(PythonEngine.class.getName());
+  private static volatile Engine engine;
+  private static volatile String vserveSource;
+
+  /** Host objects Python sees: annotated bridge methods, and Java lists, maps and arrays as sequences. */
+  static final HostAccess ACCESS = HostAccess.newBuilder(HostAccess.EXPLICIT)
+      .allowListAccess(true).allowMapAccess(true).allowArrayAccess(true)
+      .allowIterableAccess(true).allowIteratorAccess(true).allowBufferAccess(true)
+      .build();
+
+  private PythonEngine() {}
+
+  static Engine engine() {
+    Engine e = engine;
+    if (e != null) return e;
+    synchronized (PythonEngine.class) {
+      if (engine == null) {
+        long t0 = System.nanoTime();
+        engine = Engine.newBuilder("python").option("engine.WarnInterpreterOnly", "false").build();
+        System.out.println("vserve: Python " + engine.getLanguages().get("python").getVersion() + " on GraalPy, " + mode(engine)
+            + " (engine ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms)");
+      }
+      return engine;
+    }
+  }
+
+  /** Which way GraalPy runs: with the optimizing JIT only when the matching Graal compiler is loaded. */
+  static String mode(Engine e) {
+    String impl = e.getImplementationName();
+    return impl.toLowerCase(java.util.Locale.ROOT).contains("interpreted")
+        ? "interpreter only (no matching Graal compiler on --upgrade-module-path; pure-Python code runs about 10x slower)"
+        : "optimizing JIT (" + impl + ")";
+  }
+
+  /** A context for code from {@code appDir}: readable there and nowhere else. */
+  static Context newContext(Path appDir) {
+    Path dir = appDir.toAbsolutePath().normalize();
+    return Context.newBuilder("python")
+        .engine(engine())
+        .allowHostAccess(ACCESS)
+        .allowHostClassLookup(name -> false)
+        .allowPolyglotAccess(PolyglotAccess.NONE)
+        .allowCreateThread(false)
+        .allowCreateProcess(false)
+        .allowNativeAccess(false)
+        .allowIO(IOAccess.newBuilder().fileSystem(org.graalvm.polyglot.io.FileSystem.allowLanguageHomeAccess(new AppFileSystem(dir))).build())
+        .option("python.PythonPath", dir.toString())
+        .option("python.ForceImportSite", "false")
+        .build();
+  }
+
+  /** Installs the {@code vserve} package (and the Starlette/FastAPI names it stands in for) into {@code ctx}. */
+  static Value install(Context ctx, Object host, boolean loading) {
+    Value bootstrap = ctx.eval("python", BOOTSTRAP);
+    return bootstrap.execute(source(), host, loading);
+  }
+
+  private static String source() {
+    String s = vserveSource;
+    if (s != null) return s;
+    try (InputStream in = PythonEngine.class.getResourceAsStream("/dev/vserve/python/vserve.py")) {
+      if (in == null) throw new IllegalStateException("vserve.py missing from the polyglot-host jar");
+      s = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    vserveSource = s;
+    return s;
+  }
+
+  private static final String BOOTSTRAP = """
+      import sys
+      def _install(src, host, loading):
+          new = type(sys)
+          m = new("vserve")
+          m.__file__ = "vserve.py"
+          m.__path__ = []
+          sys.modules["vserve"] = m
+          exec(compile(src, "vserve.py", "exec"), m.__dict__)
+          m._host = host
+          m._loading = loading
+          def module(name, **attrs):
+              mod = new(name)
+              mod.__path__ = []
+              mod.__dict__.update(attrs)
+              sys.modules[name] = mod
+              return mod
+          names = ("deployment", "run", "batch", "ingress", "multiplexed", "get_multiplexed_model_id",
+                   "get_app_handle", "get_deployment_handle", "get_replica_context", "Deployment",
+                   "Application", "DeploymentHandle", "DeploymentResponse", "DeploymentResponseGenerator",
+                   "HTTPException", "Request", "StreamingResponse")
+          serve = module("vserve.serve", **{n: getattr(m, n) for n in names})
+          serve.handle = module("vserve.serve.handle", DeploymentHandle=m.DeploymentHandle,
+                                DeploymentResponse=m.DeploymentResponse,
+                                DeploymentResponseGenerator=m.DeploymentResponseGenerator)
+          serve.exceptions = module("vserve.serve.exceptions", RayServeException=m.RayServeException,
+                                    DeploymentError=m.DeploymentError)
+          m.serve = serve
+          # Ray Serve apps import these for type hints and responses; vserve's stand in
+          responses = module("starlette.responses", Response=m.Response, JSONResponse=m.JSONResponse,
+                             PlainTextResponse=m.PlainTextResponse, StreamingResponse=m.StreamingResponse)
+          requests = module("starlette.requests", Request=m.Request)
+          module("starlette", requests=requests, responses=responses)
+          module("fastapi", FastAPI=m.FastAPI, Request=m.Request, HTTPException=m.HTTPException,
+                 responses=responses)
+          module("fastapi.responses", JSONResponse=m.JSONResponse, PlainTextResponse=m.PlainTextResponse,
+                 StreamingResponse=m.StreamingResponse, Response=m.Response)
+          return m
+      _install
+      """;
+
+  static void log(String message) {
+    LOG.log(System.Logger.Level.INFO, message);
+  }
+}

@@ -1,0 +1,119 @@
+package dev.vserve.python.impl;
+
+import dev.vserve.ReplicaContext;
+import dev.vserve.Request;
+import dev.vserve.impl.Json;
+import dev.vserve.impl.app.DeploymentPlan;
+import dev.vserve.impl.call.Call;
+import dev.vserve.spi.ReplicaCode;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+
+/**
+ * One replica of a Python deployment: its own GraalPy context on the shared engine, its own thread
+ * ({@link ReplicaThread}), the user's file read again and the deployment's class constructed there.
+ * Calls arrive on the replica verticle's virtual threads and wait while Python runs them; an
+ * {@code async def} handler that awaits lets the next call start, so one replica's coroutines
+ * interleave.
+ */
+public final class PythonReplica implements ReplicaCode {
+  private final ReplicaThread thread;
+  private final HostBridge host;
+  private final Value callFn;
+  private final String name;
+
+  private PythonReplica(ReplicaThread thread, HostBridge host, Value callFn, String name) {
+    this.thread = thread;
+    this.host = host;
+    this.callFn = callFn;
+    this.name = name;
+  }
+
+  /** A code reference {@code python:<file>:<qualified name>}. */
+  public record Code(Path file, String qualname) {
+    public static final String PREFIX = "python:";
+
+    public static Code parse(String code) {
+      String rest = code.substring(PREFIX.length());
+      int colon = rest.lastIndexOf(':');
+      return new Code(Path.of(rest.substring(0, colon)), rest.substring(colon + 1));
+    }
+
+    @Override
+    public String toString() {
+      return PREFIX + file + ":" + qualname;
+    }
+  }
+
+  public static PythonReplica start(DeploymentPlan plan, Function<Object, Object> resolveArg) throws Throwable {
+    long t0 = System.nanoTime();
+    Code code = Code.parse(plan.className());
+    Path dir = code.file().toAbsolutePath().getParent();
+    ReplicaContext replica = ReplicaContext.current();
+    String id = replica == null ? plan.name() : replica.replicaId();
+    CompletableFuture<Context> started = new CompletableFuture<>();
+    ReplicaThread thread = new ReplicaThread("vserve-py-" + id, () -> PythonEngine.newContext(dir), started);
+    started.get();
+    HostBridge host = new HostBridge(thread, resolveArg, dir, replica);
+    CompletableFuture<Value> ready = new CompletableFuture<>();
+    Object[] args = Arrays.stream(plan.initArgs()).map(resolveArg).toArray();
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    plan.initKwargs().forEach((k, v) -> kwargs.put(k, resolveArg.apply(v)));
+    thread.post(() -> {
+      try {
+        Value vserve = PythonEngine.install(Context.getCurrent(), host, false);
+        host.runBatch = vserve.getMember("_run_batch");
+        Value target = Modules.load(code.file(), code.qualname(), false);
+        vserve.getMember("_init").execute(target, Arrays.asList(args), kwargs);
+        ready.complete(vserve.getMember("_call"));
+      } catch (Throwable t) {
+        ready.completeExceptionally(t);
+      }
+    });
+    try {
+      Value call = ready.get();
+      PythonEngine.log("Python replica " + id + " of " + plan.name() + " started in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+      return new PythonReplica(thread, host, call, plan.name());
+    } catch (ExecutionException e) {
+      thread.stop();
+      Throwable cause = e.getCause();
+      if (cause instanceof PolyglotException pe) throw new IllegalArgumentException(Modules.describe(pe, code.file()), pe);
+      throw cause;
+    }
+  }
+
+  @Override
+  public Object invoke(Call call) throws Throwable {
+    Reply reply = new Reply(name + "." + call.method());
+    List<Object> args;
+    if (Call.HTTP.equals(call.method())) {
+      args = List.of(new PyRequest(Json.convert(call.args()[0], Request.class)));
+    } else {
+      args = call.args() == null ? List.of() : Arrays.asList(call.args());
+    }
+    if (!thread.post(() -> callFn.executeVoid(reply, call.method(), args))) {
+      throw new IllegalStateException("replica of " + name + " is stopped");
+    }
+    try {
+      return reply.result.get();
+    } catch (ExecutionException e) {
+      throw e.getCause();
+    }
+  }
+
+  @Override
+  public void close() {
+    host.close();
+    thread.stop();
+  }
+}

@@ -1,0 +1,75 @@
+package dev.vserve.python.impl;
+
+import org.graalvm.polyglot.Context;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Supplier;
+
+/**
+ * The one thread that runs a replica's Python: it owns the context (entered once, for good) and runs
+ * what other threads post, in order. GraalPy holds one lock per context anyway; one owner makes it
+ * explicit and keeps every Python object on one thread.
+ */
+final class ReplicaThread {
+  private static final System.Logger LOG = System.getLogger(ReplicaThread.class.getName());
+  private static final Runnable STOP = () -> {};
+
+  private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean stopped;
+
+  ReplicaThread(String name, Supplier<Context> contextFactory, CompletableFuture<Context> started) {
+    thread = Thread.ofPlatform().name(name).daemon().start(() -> run(contextFactory, started));
+  }
+
+  private void run(Supplier<Context> contextFactory, CompletableFuture<Context> started) {
+    Context context;
+    try {
+      context = contextFactory.get();
+      context.enter();
+    } catch (Throwable t) {
+      stopped = true;
+      started.completeExceptionally(t);
+      return;
+    }
+    started.complete(context);
+    try {
+      while (true) {
+        Runnable task = tasks.take();
+        if (task == STOP) break;
+        try {
+          task.run();
+        } catch (Throwable t) {
+          LOG.log(System.Logger.Level.WARNING, "Python task failed on " + thread.getName(), t);
+        }
+      }
+    } catch (InterruptedException ignored) {
+      // stopping
+    } finally {
+      stopped = true;
+      try {
+        context.leave();
+        context.close(true);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "closing the Python context failed", e);
+      }
+    }
+  }
+
+  /** Runs {@code task} on the Python thread after what is already waiting; false once stopped. */
+  boolean post(Runnable task) {
+    if (stopped) return false;
+    tasks.add(task);
+    return true;
+  }
+
+  boolean isCurrent() {
+    return Thread.currentThread() == thread;
+  }
+
+  void stop() {
+    stopped = true;
+    tasks.add(STOP);
+  }
+}

@@ -1,0 +1,83 @@
+package dev.vserve.python.impl;
+
+import dev.vserve.DeploymentException;
+import dev.vserve.HttpException;
+import dev.vserve.ServeException;
+import dev.vserve.impl.replica.HttpIngress;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.Value;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * Where Python puts the outcome of one call (or one stream item). Runs on the replica's Python
+ * thread; whoever waits on {@link #result} is on another.
+ */
+public final class Reply {
+  private static final System.Logger LOG = System.getLogger(Reply.class.getName());
+  /** Marks the end of a stream in {@link #result}. */
+  static final Object END = new Object();
+
+  final CompletableFuture<Object> result = new CompletableFuture<>();
+  private final String what;
+  private final Function<Value, Object> convert;
+  private boolean http;
+  private boolean route;
+
+  Reply(String what) {
+    this(what, PyValues::toJava);
+  }
+
+  Reply(String what, Function<Value, Object> convert) {
+    this.what = what;
+    this.convert = convert;
+  }
+
+  /** The call came over HTTP: the result is encoded as vserve's Java ingresses encode theirs. */
+  @HostAccess.Export
+  public void http(boolean fromRoute) {
+    http = true;
+    route = fromRoute;
+  }
+
+  @HostAccess.Export
+  public void done(Value value) {
+    try {
+      Object out = convert.apply(value);
+      result.complete(http ? HttpIngress.encode(out, route) : out);
+    } catch (RuntimeException e) {
+      result.completeExceptionally(new DeploymentException("ResultError", what + " returned what cannot be sent: "
+          + e.getMessage()));
+    }
+  }
+
+  @HostAccess.Export
+  public void end() {
+    result.complete(END);
+  }
+
+  /**
+   * A Python exception: a Java one raised through Python (a 400 from {@code request.json()}, a failed
+   * call) keeps its status; {@code HTTPException} gives its own; anything else is a 500 that names
+   * the Python type and the file and line it came from.
+   */
+  @HostAccess.Export
+  public void fail(Value exception, int status, String type, String message, String where, String trace) {
+    if (exception != null && exception.isHostObject() && exception.asHostObject() instanceof Throwable t) {
+      result.completeExceptionally(t);
+      return;
+    }
+    ServeException e;
+    if ("HTTPException".equals(type)) {
+      e = new HttpException(status, message);
+    } else if (status == 500) {
+      String text = message.isEmpty() ? type : message;
+      e = new DeploymentException(type, where.isEmpty() ? text : text + " (at " + where + ")");
+      LOG.log(System.Logger.Level.WARNING, what + " raised " + type + ": " + message + "\n" + trace);
+    } else {
+      e = new ServeException(status, type, message);
+    }
+    result.completeExceptionally(e);
+  }
+}

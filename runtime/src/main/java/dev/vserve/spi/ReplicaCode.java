@@ -1,0 +1,19 @@
+package dev.vserve.spi;
+
+import dev.vserve.impl.call.Call;
+
+/**
+ * The user's code inside one replica, whatever its language: the replica verticle admits calls and
+ * hands each to {@link #invoke} on a virtual thread of its own.
+ */
+public interface ReplicaCode extends AutoCloseable {
+  /**
+   * Runs one call to completion and returns its value (a {@link dev.vserve.StreamingResponse} for
+   * items that follow). May block: it never runs on an event loop.
+   */
+  Object invoke(Call call) throws Throwable;
+
+  /** Stops batch collectors and releases the user object; waiting calls fail. */
+  @Override
+  void close();
+}

@@ -1,0 +1,40 @@
+package dev.vserve.spi;
+
+import dev.vserve.impl.app.DeploymentPlan;
+import dev.vserve.impl.replica.DeploymentInvoker;
+
+import java.util.ServiceLoader;
+import java.util.function.Function;
+
+/**
+ * Makes the {@link ReplicaCode} for a deployment plan's code reference. Java classes need none; a
+ * language host (the Python one in {@code polyglot-host}) registers one through
+ * {@link ServiceLoader} for the references it owns, such as {@code python:...}.
+ */
+public interface ReplicaCodeFactory {
+  boolean accepts(String code);
+
+  /**
+   * Constructs the user object on the calling (virtual) thread, with {@link dev.vserve.ReplicaContext}
+   * set. {@code resolveArg} turns placeholders for bound deployments into handles.
+   */
+  ReplicaCode create(DeploymentPlan plan, Function<Object, Object> resolveArg) throws Throwable;
+
+  /** The code for {@code plan}: a registered host's if one accepts it, else a Java class by name. */
+  static ReplicaCode load(DeploymentPlan plan, Function<Object, Object> resolveArg) throws Throwable {
+    for (ReplicaCodeFactory f : ServiceLoader.load(ReplicaCodeFactory.class, ReplicaCodeFactory.class.getClassLoader())) {
+      if (f.accepts(plan.className())) return f.create(plan, resolveArg);
+    }
+    if (plan.className().contains(":")) {
+      throw new IllegalStateException("no language host on the class path runs '" + plan.className()
+          + "' (Python deployments need vserve-polyglot-host)");
+    }
+    if (!plan.initKwargs().isEmpty()) {
+      throw new IllegalArgumentException("Java deployment " + plan.name() + " takes no keyword arguments, got "
+          + plan.initKwargs().keySet());
+    }
+    ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
+        ? Thread.currentThread().getContextClassLoader() : ReplicaCodeFactory.class.getClassLoader();
+    return DeploymentInvoker.create(Class.forName(plan.className(), true, loader), plan.initArgs(), resolveArg);
+  }
+}
