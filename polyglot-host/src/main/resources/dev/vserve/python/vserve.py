@@ -59,6 +59,24 @@ class Deployment:
         raise RuntimeError("deployment %s cannot be called directly; use .bind() and serve.run()" % self.name)
 
 
+class JavaDeployment(Deployment):
+    """A Java deployment class, to bind into a Python application: java_deployment("pkg.Class")."""
+
+    def __init__(self, class_name, name, options):
+        Deployment.__init__(self, None, name, options)
+        self.java_class = class_name
+
+    def options(self, **changes):
+        merged = dict(self._options)
+        merged.update(changes)
+        return JavaDeployment(self.java_class, changes.get("name", self.name), merged)
+
+
+def java_deployment(class_name, **options):
+    """A Java deployment by class name (nested classes with $), with Ray-style option overrides."""
+    return JavaDeployment(class_name, options.get("name"), options)
+
+
 class Application:
     """A bound deployment and, through its arguments, the deployments it calls."""
 
@@ -93,12 +111,18 @@ def _describe(app, seen=None):
         return {"@vserve.app": {"id": key}}
     seen[key] = True
     d = app._deployment
-    target = d.func_or_class
-    if "<locals>" in target.__qualname__:
-        raise TypeError("deployment %s is defined inside a function; define it at module level" % d.name)
 
     def arg(a):
         return _describe(a, seen) if isinstance(a, Application) else a
+    if isinstance(d, JavaDeployment):
+        if app._kwargs:
+            raise TypeError("Java deployment %s takes positional bind() arguments only" % d.java_class)
+        return {"@vserve.app": {"id": key, "name": d.name, "java": d.java_class,
+                                "config": _config(d._options, d.name), "args": [arg(a) for a in app._args],
+                                "kwargs": {}}}
+    target = d.func_or_class
+    if "<locals>" in target.__qualname__:
+        raise TypeError("deployment %s is defined inside a function; define it at module level" % d.name)
     return {"@vserve.app": {"id": key, "name": d.name, "qualname": target.__qualname__,
                             "config": _config(d._options, d.name),
                             "args": [arg(a) for a in app._args],
@@ -757,12 +781,18 @@ class Model:
         Returns one list of floats per batch entry."""
         return self._j.predict(inputs, list(shape) if shape is not None else None, float(mean), float(std))
 
+    def tensor(self, data, shape=None, mean=0.0, std=1.0):
+        """Reads and checks one input now (a 400 naming the problem if it is not `shape` numbers),
+        normalised as (x - mean) / std; predict() takes a list of these."""
+        return self._j.tensor(data, list(shape) if shape is not None else None, float(mean), float(std))
+
     def split_batches_of(self, n):
         self._j.splitBatchesOf(int(n))
         return self
 
 
 djl = _Djl()
+serve = None   # the `vserve.serve` module, set by the host when it installs this package
 
 
 # ---------------------------------------------------------------------------------------------

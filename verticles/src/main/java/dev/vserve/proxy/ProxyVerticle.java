@@ -25,7 +25,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,8 +72,7 @@ public final class ProxyVerticle extends VerticleBase {
             writeError(rc.response(), requestId(rc.request()), 503, "NoController", "the controller did not answer: " + ar.cause().getMessage());
           }
         }));
-    router.route().handler(BodyHandler.create(false).setBodyLimit(options.getMaxRequestBodyBytes()));
-    router.route().handler(rc -> forward(node, rc));
+    router.route().handler(rc -> readBody(rc, options.getMaxRequestBodyBytes(), body -> forward(node, rc, body)));
     router.route().failureHandler(rc -> {
       int status = rc.statusCode() > 0 ? rc.statusCode() : 500;
       String why = status == 413 ? "request body larger than " + options.getMaxRequestBodyBytes() + " bytes"
@@ -98,7 +96,50 @@ public final class ProxyVerticle extends VerticleBase {
         : server.shutdown(options.getGracefulShutdownTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
-  private static void forward(NodeContext node, RoutingContext rc) {
+  /**
+   * The request body as bytes, whatever its content type: BodyHandler would decode form types (which
+   * curl -d sends JSON as) and fail them; the ingress reads the bytes itself. Larger than
+   * {@code max}: 413 at once, from Content-Length when the client sent one.
+   */
+  private static void readBody(RoutingContext rc, long max, io.vertx.core.Handler<Buffer> then) {
+    HttpServerRequest req = rc.request();
+    String declared = req.getHeader("content-length");
+    if (declared != null) {
+      try {
+        if (Long.parseLong(declared.trim()) > max) {
+          tooLarge(rc, max);
+          return;
+        }
+      } catch (NumberFormatException e) {
+        writeError(rc.response(), requestId(req), 400, "BadRequest", "malformed Content-Length: " + declared);
+        return;
+      }
+    }
+    Buffer body = Buffer.buffer();
+    boolean[] failed = {false};
+    req.handler(chunk -> {
+      if (failed[0]) return;
+      if (body.length() + chunk.length() > max) {
+        failed[0] = true;
+        tooLarge(rc, max);
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    req.exceptionHandler(t -> failed[0] = true);
+    req.endHandler(v -> {
+      if (!failed[0]) then.handle(body);
+    });
+    req.resume();
+  }
+
+  private static void tooLarge(RoutingContext rc, long max) {
+    if (!rc.response().ended()) {
+      writeError(rc.response(), requestId(rc.request()), 413, "PayloadTooLarge", "request body larger than " + max + " bytes");
+    }
+  }
+
+  private static void forward(NodeContext node, RoutingContext rc, Buffer body) {
     HttpServerRequest http = rc.request();
     String id = requestId(http);
     String path = pathBelowMount(rc);
@@ -115,9 +156,8 @@ public final class ProxyVerticle extends VerticleBase {
       writeError(rc.response(), id, 400, "BadRequest", "malformed query string: " + e.getMessage());
       return;
     }
-    Buffer body = rc.body().buffer();
     Request req = new Request(id, http.method().name(), path, route.below(path), query,
-        headers(http.headers()), body == null ? null : body.getBytes());
+        headers(http.headers()), body.length() == 0 ? null : body.getBytes());
     long deadline = System.currentTimeMillis() + node.requestTimeoutMs();
     // safe methods may run twice: a GET lost with a node is retried on another replica
     boolean safe = http.method() == HttpMethod.GET || http.method() == HttpMethod.HEAD;

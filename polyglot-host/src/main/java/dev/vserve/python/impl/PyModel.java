@@ -24,6 +24,34 @@ public final class PyModel implements AutoCloseable {
     model.splitBatchesOf(n);
   }
 
+  /** One input read and checked ahead of a batch: its values (normalised) and its shape. */
+  record Tensor(float[] values, List<Integer> shape) {}
+
+  /**
+   * Reads one input into a tensor, checking it against {@code shape} (null: any), so that a bad input
+   * is a 400 naming the problem before it joins a batch with others.
+   */
+  @HostAccess.Export
+  public Object tensor(Value input, Value shape, double mean, double std) {
+    List<Integer> dims = new ArrayList<>();
+    float[][] buf = {new float[1024]};
+    int[] used = {0};
+    read(input, 0, dims, buf, used, (float) mean, (float) (1 / std), "input");
+    if (shape != null && !shape.isNull()) {
+      List<Integer> want = new ArrayList<>();
+      for (long i = 0; i < shape.getArraySize(); i++) want.add(shape.getArrayElement(i).asInt());
+      if (!want.equals(dims)) throw new BadRequestException("input must have shape " + want + ", got " + dims);
+    }
+    checkRagged(dims, used[0]);
+    return new Tensor(java.util.Arrays.copyOf(buf[0], used[0]), dims);
+  }
+
+  private static void checkRagged(List<Integer> dims, int count) {
+    long n = 1;
+    for (int d : dims) n *= d;
+    if (n != count) throw new BadRequestException("input is ragged or mixes numbers and lists: shape " + dims + " but " + count + " values");
+  }
+
   /**
    * Runs the model on {@code inputs} ({@code [N][...]} nested lists of numbers), each value taken as
    * {@code (x - mean) / std}. {@code shape} is the model's input shape with -1 for the batch size
@@ -36,9 +64,7 @@ public final class PyModel implements AutoCloseable {
     int[] used = {0};
     read(inputs, 0, dims, buf, used, (float) mean, (float) (1 / std), "inputs");
     long n = dims.isEmpty() ? 0 : dims.get(0);
-    long count = 1;
-    for (int d : dims) count *= d;
-    if (count != used[0]) throw new BadRequestException("inputs are ragged: shape " + dims + " but " + used[0] + " values");
+    checkRagged(dims, used[0]);
     long[] s;
     if (shape == null || shape.isNull()) {
       s = dims.stream().mapToLong(Integer::longValue).toArray();
@@ -57,12 +83,18 @@ public final class PyModel implements AutoCloseable {
 
   /** Appends the numbers of {@code v} to the buffer, checking that every list at a depth has one length. */
   private static void read(Value v, int depth, List<Integer> dims, float[][] buf, int[] used, float mean, float scale, String at) {
+    if (v.isHostObject() && v.asHostObject() instanceof Tensor t) {
+      // already read and normalised: its shape continues at this depth
+      for (int i = 0; i < t.shape().size(); i++) dim(dims, depth + i, t.shape().get(i), at);
+      for (float x : t.values()) put(buf, used, x);
+      return;
+    }
     if (v.isHostObject() && v.asHostObject() instanceof List<?> list) {
       readJava(list, depth, dims, buf, used, mean, scale, at);
       return;
     }
-    if (v.isNumber()) {
-      put(buf, used, (v.asFloat() - mean) * scale);
+    if (v.isNumber() && !v.isBoolean()) {
+      put(buf, used, (float) ((v.asDouble() - mean) * scale));
       return;
     }
     if (!v.hasArrayElements()) throw new BadRequestException(at + " must be a number or a list, got " + v);
@@ -73,7 +105,7 @@ public final class PyModel implements AutoCloseable {
 
   private static void readJava(Object o, int depth, List<Integer> dims, float[][] buf, int[] used, float mean, float scale, String at) {
     if (o instanceof Number x) {
-      put(buf, used, (x.floatValue() - mean) * scale);
+      put(buf, used, (float) ((x.doubleValue() - mean) * scale));
       return;
     }
     if (!(o instanceof List<?> list)) throw new BadRequestException(at + " must be a number or a list, got " + o);

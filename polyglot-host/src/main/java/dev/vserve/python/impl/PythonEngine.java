@@ -111,7 +111,7 @@ public final class PythonEngine {
               return mod
           names = ("deployment", "run", "batch", "ingress", "multiplexed", "get_multiplexed_model_id",
                    "get_app_handle", "get_deployment_handle", "get_replica_context", "Deployment",
-                   "Application", "DeploymentHandle", "DeploymentResponse", "DeploymentResponseGenerator",
+                   "Application", "java_deployment", "DeploymentHandle", "DeploymentResponse", "DeploymentResponseGenerator",
                    "HTTPException", "Request", "StreamingResponse")
           serve = module("vserve.serve", **{n: getattr(m, n) for n in names})
           serve.handle = module("vserve.serve.handle", DeploymentHandle=m.DeploymentHandle,

@@ -59,15 +59,35 @@ public final class PythonLoader {
     Application done = built.get(d.get("id"));
     if (done != null) return done;
     String name = (String) d.get("name");
-    DeploymentConfig config = new DeploymentConfig().apply((Map<String, Object>) d.get("config"), name);
     List<Object> args = new ArrayList<>();
     for (Object a : (List<Object>) d.get("args")) args.add(arg(a, file, built));
+    Map<String, Object> settings = (Map<String, Object>) d.get("config");
+    if (d.get("java") instanceof String className) {
+      Application app = javaDeployment(className, name, settings, args);
+      built.put(d.get("id"), app);
+      return app;
+    }
+    DeploymentConfig config = new DeploymentConfig().apply(settings, name);
     Map<String, Object> kwargs = new LinkedHashMap<>();
     ((Map<String, Object>) d.get("kwargs")).forEach((k, v) -> kwargs.put(k, arg(v, file, built)));
     Application app = Application.ofCode(new PythonReplica.Code(file, (String) d.get("qualname")).toString(), name,
         config, args, kwargs);
     built.put(d.get("id"), app);
     return app;
+  }
+
+  /** A Java class bound from Python: its own annotations, then the Python side's overrides. */
+  private static Application javaDeployment(String className, String name, Map<String, Object> settings, List<Object> args) {
+    Class<?> type;
+    try {
+      type = Class.forName(className, true, PythonLoader.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalArgumentException("java_deployment: no class " + className + " on the class path");
+    }
+    dev.vserve.DeploymentSpec<?> spec = dev.vserve.DeploymentSpec.of(type);
+    if (name != null) spec = spec.name(name);
+    String n = spec.name();
+    return spec.options(c -> c.apply(settings, n)).bind(args.toArray());
   }
 
   private static Object arg(Object a, Path file, Map<Object, Application> built) {

@@ -1,0 +1,64 @@
+package dev.vserve.examples.python;
+
+import dev.vserve.testing.ChildProcess;
+import dev.vserve.testing.Poll;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code vserve run ...} in a JVM of its own, as a user starts it; the tests talk to it over HTTP. */
+final class Launcher implements AutoCloseable {
+  private static final Pattern UP = Pattern.compile("proxy at http://127\\.0\\.0\\.1:(\\d+)");
+  final ChildProcess child;
+  final int port;
+
+  private Launcher(ChildProcess child, int port) {
+    this.child = child;
+    this.port = port;
+  }
+
+  /** Starts the launcher and waits until every application it was given is ready (or it exits). */
+  static Launcher run(int apps, String... args) throws Exception {
+    String[] full = new String[args.length + 3];
+    full[0] = "run";
+    System.arraycopy(args, 0, full, 1, args.length);
+    full[args.length + 1] = "--port";
+    full[args.length + 2] = "0";
+    ChildProcess child = ChildProcess.java(List.of("--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"),
+        "dev.vserve.cli.Main", full);
+    try {
+      Poll.until("the launcher to deploy " + apps + " application(s); output: " + child.lines, Duration.ofSeconds(110), () -> {
+        if (!child.process.isAlive()) throw new AssertionError("launcher exited: " + String.join("\n", child.lines));
+        return child.lines.stream().filter(l -> l.contains("ready at http")).count() >= apps;
+      });
+      Matcher m = child.lines.stream().map(UP::matcher).filter(Matcher::find).findFirst().orElseThrow();
+      return new Launcher(child, Integer.parseInt(m.group(1)));
+    } catch (Throwable t) {
+      child.kill();
+      throw t;
+    }
+  }
+
+  /** Runs a launcher expected to fail; returns its exit code and output. */
+  static String fails(String... args) throws Exception {
+    String[] full = new String[args.length + 1];
+    full[0] = "run";
+    System.arraycopy(args, 0, full, 1, args.length);
+    ChildProcess child = ChildProcess.java(List.of("--enable-native-access=ALL-UNNAMED"), "dev.vserve.cli.Main", full);
+    try {
+      if (!child.process.waitFor(100, java.util.concurrent.TimeUnit.SECONDS)) throw new AssertionError("launcher kept running: " + child.lines);
+      int code = child.process.exitValue();
+      Poll.until("the output to be read", Duration.ofSeconds(5), () -> !child.lines.isEmpty());
+      return code + "\n" + String.join("\n", child.lines);
+    } finally {
+      child.kill();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    child.kill();
+  }
+}

@@ -1,0 +1,197 @@
+package dev.vserve.examples.python;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vserve.examples.mnist.MnistData;
+import dev.vserve.impl.Json;
+import dev.vserve.testing.Http;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Python examples as users run them: one {@code vserve run} JVM serving them all from a serve
+ * config (each file also runs alone: {@code ./vserve run examples-python/hello.py}), answered over
+ * real HTTP. Same answers as the Java examples.
+ */
+class PythonExamplesTest {
+  static Launcher launcher;
+  static Http http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path config = Files.createTempFile("vserve-python-examples", ".yaml");
+    Files.writeString(config, """
+        applications:
+          - {name: hello, route_prefix: /hello, import_path: hello.py}
+          - {name: composition, route_prefix: /composition, import_path: composition.py}
+          - {name: mixed, route_prefix: /mixed, import_path: mixed.py}
+          - {name: java-mixed, route_prefix: /java-mixed, import_path: dev.vserve.examples.Mixed}
+          - {name: mnist, route_prefix: /mnist, import_path: mnist.py}
+          - {name: checks, route_prefix: /checks, import_path: src/test/python/checks.py}
+          - {name: sync, route_prefix: /sync, import_path: "src/test/python/checks.py:sync_app"}
+        """);
+    launcher = Launcher.run(7, config.toString());
+    http = new Http(launcher.port);
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    if (launcher != null) launcher.close();
+  }
+
+  @Test
+  void helloAnswersAsTheQuickstart() {
+    HttpResponse<String> r = http.get("/hello");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("Hello world!", Http.json(r).get("result").asText());
+  }
+
+  @Test
+  void compositionAveragesTheAdders() {
+    assertEquals(101.5, Http.json(http.post("/composition", "{\"val\": 100.0}")).get("result").asDouble());
+  }
+
+  @Test
+  void badInputIsAClearErrorAndTheReplicaKeepsServing() {
+    HttpResponse<String> malformed = http.post("/composition", "{\"val\": ");
+    assertEquals(400, malformed.statusCode());
+    assertTrue(malformed.body().contains("malformed JSON"), malformed.body());
+
+    // a KeyError in the user's handler: a 500 naming the Python error, file and line
+    HttpResponse<String> missing = http.post("/composition", "{\"other\": 1}");
+    assertEquals(500, missing.statusCode());
+    JsonNode e = Http.json(missing);
+    assertEquals("KeyError", e.get("error").asText());
+    assertTrue(e.get("message").asText().contains("composition.py:"), e.toString());
+
+    HttpResponse<String> raised = http.get("/checks?what=raise");
+    assertEquals(500, raised.statusCode());
+    assertEquals("ValueError", Http.json(raised).get("error").asText());
+    assertTrue(Http.json(raised).get("message").asText().contains("broken on purpose"));
+
+    assertEquals(101.5, Http.json(http.post("/composition", "{\"val\": 100.0}")).get("result").asDouble());
+  }
+
+  @Test
+  void pythonCallsJavaAndJavaCallsPython() {
+    JsonNode py = Http.json(http.post("/mixed", "{\"val\": 10}"));
+    assertEquals(11.0, py.get("sum").asDouble());
+    assertEquals(33.0, py.get("scaled").asDouble());
+    assertEquals("python", py.get("by").asText());
+
+    JsonNode java = Http.json(http.post("/java-mixed", "{\"val\": 10}"));
+    assertEquals(30.0, java.get("scaled").asDouble());
+    assertEquals("java", java.get("by").asText());
+  }
+
+  @Test
+  void asyncHandlersOfOneReplicaInterleave() throws Exception {
+    // four requests to the single Checks replica, each awaiting a 300 ms call: they overlap there
+    try (ExecutorService clients = Executors.newFixedThreadPool(4)) {
+      List<CompletableFuture<HttpResponse<String>>> rs = new ArrayList<>();
+      for (int i = 0; i < 4; i++) rs.add(CompletableFuture.supplyAsync(() -> http.get("/checks?what=overlap"), clients));
+      int max = 0;
+      for (var f : rs) {
+        HttpResponse<String> r = f.get(30, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode(), r.body());
+        max = Math.max(max, Http.json(r).get("max_inflight").asInt());
+      }
+      assertTrue(max >= 2, "coroutines of one replica did not overlap (max in flight " + max + ")");
+    }
+  }
+
+  @Test
+  void batchCollectsConcurrentCallsAndChecksLengths() throws Exception {
+    try (ExecutorService clients = Executors.newFixedThreadPool(4)) {
+      List<CompletableFuture<HttpResponse<String>>> rs = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        int x = i;
+        rs.add(CompletableFuture.supplyAsync(() -> http.get("/checks?what=batch&x=" + x), clients));
+      }
+      // max_batch_size 4 with a 5 s timeout: the four calls flush together, as soon as the fourth arrives
+      for (var f : rs) assertEquals(4, Http.json(f.get(30, TimeUnit.SECONDS)).get("batch_size").asInt());
+    }
+    HttpResponse<String> wrong = http.get("/checks?what=wrong_length");
+    assertEquals(500, wrong.statusCode());
+    assertTrue(wrong.body().contains("returned 2 results for 1 inputs"), wrong.body());
+    assertEquals(200, http.get("/checks").statusCode());
+  }
+
+  @Test
+  void plainDefHandlersWaitWithResultAndKeywordsReachPython() {
+    assertEquals(10, Http.json(http.get("/sync")).get("slept").asInt());
+    assertEquals(5, Http.json(http.get("/checks?what=kwargs")).get("value").asInt());
+    assertEquals("Checks", Http.json(http.get("/checks")).get("context").asText());
+  }
+
+  @Test
+  void aReplicaReadsOnlyItsDirectoryWritesNothingAndSeesNoJavaClasses() {
+    JsonNode read = Http.json(http.get("/checks?what=read"));
+    assertFalse(read.get("read").asBoolean(), read.toString());
+    JsonNode write = Http.json(http.get("/checks?what=write"));
+    assertFalse(write.get("written").asBoolean(), write.toString());
+    JsonNode java = Http.json(http.get("/checks?what=java"));
+    assertFalse(java.get("java").asBoolean(), java.toString());
+  }
+
+  @Test
+  void mnistFromPythonReachesTheJavaServicesAccuracy() throws Exception {
+    MnistData data = MnistData.load();
+    int n = data.testCount();
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>(n);
+    try (ExecutorService clients = Executors.newFixedThreadPool(64)) {
+      for (int k = 0; k < n; k++) {
+        int i = data.trainCount + k;
+        answers.add(CompletableFuture.supplyAsync(() -> http.post("/mnist",
+            new String(Json.encode(Map.of("image", data.image(i))))), clients));
+      }
+      int correct = 0;
+      for (int k = 0; k < n; k++) {
+        HttpResponse<String> r = answers.get(k).get(60, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode a = Http.json(r);
+        assertEquals(10, a.get("logits").size());
+        if (a.get("predicted_label").asInt() == data.label(data.trainCount + k)) correct++;
+      }
+      double accuracy = correct / (double) n;
+      System.out.printf("MNIST (Python ingress) held-out accuracy through HTTP: %.4f (%d/%d)%n", accuracy, correct, n);
+      assertTrue(accuracy >= 0.97, "accuracy " + accuracy);
+    }
+    // a batch request answers lists in order; bad shapes are a 400 naming the problem
+    JsonNode both = Http.json(http.post("/mnist", new String(Json.encode(Map.of("image", List.of(data.image(0), data.image(1)))))));
+    assertEquals(2, both.get("predicted_label").size());
+    HttpResponse<String> shortRow = http.post("/mnist", "{\"image\": [[0.5, 0.5]]}");
+    assertEquals(400, shortRow.statusCode());
+    assertTrue(shortRow.body().contains("shape"), shortRow.body());
+    HttpResponse<String> text = http.post("/mnist", "{\"image\": [[\"a\"]]}");
+    assertEquals(400, text.statusCode(), text.body());
+  }
+
+  @Test
+  void brokenFilesNameFileAndLine() throws Exception {
+    String syntax = Launcher.fails("src/test/python/broken_syntax.py");
+    assertTrue(syntax.startsWith("1\n"), syntax);
+    assertTrue(syntax.contains("broken_syntax.py, line 3: SyntaxError"), syntax);
+
+    String name = Launcher.fails("src/test/python/broken_import.py");
+    assertTrue(name.contains("broken_import.py, line 10: NameError"), name);
+
+    String attr = Launcher.fails("hello.py:nope");
+    assertTrue(attr.contains("has no attribute 'nope'"), attr);
+  }
+}

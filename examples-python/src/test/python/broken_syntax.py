@@ -1,0 +1,4 @@
+from vserve import serve
+
+def oops(:
+    pass

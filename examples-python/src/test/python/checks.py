@@ -1,0 +1,83 @@
+# Behaviour the tests check that the examples do not show: concurrent coroutines in one replica,
+# @serve.batch, .result() in plain code, what a replica may not do, and errors.
+import time
+
+from vserve import serve
+
+
+@serve.deployment(num_replicas=2, max_ongoing_requests=8)
+class Sleeper:
+    def sleep(self, ms):
+        time.sleep(ms / 1000.0)
+        return ms
+
+
+@serve.deployment(max_ongoing_requests=16)
+class Checks:
+    def __init__(self, sleeper):
+        self.sleeper = sleeper
+        self.inflight = 0
+        self.max_inflight = 0
+
+    @serve.batch(max_batch_size=4, batch_wait_timeout_s=5.0)
+    async def sizes(self, items):
+        return [len(items)] * len(items)
+
+    @serve.batch(max_batch_size=2, batch_wait_timeout_s=0.05)
+    async def wrong_length(self, items):
+        return list(items) + list(items)   # one result too many per item
+
+    async def __call__(self, request):
+        what = request.query_params.get("what", "")
+        if what == "overlap":
+            self.inflight += 1
+            self.max_inflight = max(self.max_inflight, self.inflight)
+            try:
+                await self.sleeper.sleep.remote(300)
+            finally:
+                self.inflight -= 1
+            return {"max_inflight": self.max_inflight}
+        if what == "batch":
+            return {"batch_size": await self.sizes(int(request.query_params["x"]))}
+        if what == "wrong_length":
+            return {"value": await self.wrong_length(1)}
+        if what == "read":
+            try:
+                with open("/etc/hostname") as f:
+                    f.read()
+                return {"read": True}
+            except Exception as e:
+                return {"read": False, "error": type(e).__name__}
+        if what == "write":
+            try:
+                with open("written.txt", "w") as f:
+                    f.write("x")
+                return {"written": True}
+            except Exception as e:
+                return {"written": False, "error": type(e).__name__}
+        if what == "java":
+            try:
+                import java
+                java.type("java.lang.Runtime")
+                return {"java": True}
+            except Exception as e:
+                return {"java": False, "error": type(e).__name__}
+        if what == "raise":
+            raise ValueError("broken on purpose")
+        if what == "kwargs":
+            return {"value": await self.sleeper.options(method_name="sleep").remote(ms=5)}
+        return {"ok": True, "context": serve.get_replica_context().deployment}
+
+
+@serve.deployment
+class SyncCaller:
+    def __init__(self, sleeper):
+        self.sleeper = sleeper
+
+    def __call__(self, request):
+        return {"slept": self.sleeper.sleep.remote(10).result()}
+
+
+sleeper = Sleeper.bind()
+app = Checks.bind(sleeper)
+sync_app = SyncCaller.bind(Sleeper.bind())
