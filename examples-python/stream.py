@@ -15,6 +15,7 @@ class TokenStream:
     def __init__(self, model_dir: str = "../examples-java/models/mnist"):
         self.model = djl.load_model(model_dir, "mnist", "mnist-cnn")
         self.produced = 0   # tokens made so far: a client that goes away stops the count
+        self.closed = 0     # generators stopped early (GeneratorExit) or finished
 
     @app_routes.get("/")
     def tokens(self, prompt: str = "hello", n: int = 10, delay_ms: int = 0):
@@ -24,15 +25,18 @@ class TokenStream:
 
     def _tokens(self, prompt, n, delay_s):
         words = prompt.split() or ["token"]
-        for i in range(n):
-            if delay_s > 0:
-                time.sleep(delay_s)
-            self.produced += 1
-            yield {"index": i, "token": words[i % len(words)]}
+        try:
+            for i in range(n):
+                if delay_s > 0:
+                    time.sleep(delay_s)
+                self.produced += 1
+                yield {"index": i, "token": words[i % len(words)]}
+        finally:
+            self.closed += 1
 
     @app_routes.get("/produced")
     def produced_so_far(self):
-        return {"produced": self.produced}
+        return {"produced": self.produced, "closed": self.closed}
 
     @app_routes.get("/digits")
     def digits(self, n: int = 5):

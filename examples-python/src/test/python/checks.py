@@ -11,6 +11,10 @@ class Sleeper:
         time.sleep(ms / 1000.0)
         return ms
 
+    async def count(self, n):
+        for i in range(n):
+            yield i * 10
+
 
 @serve.deployment(max_ongoing_requests=16)
 class Checks:
@@ -64,6 +68,11 @@ class Checks:
                 return {"java": False, "error": type(e).__name__}
         if what == "raise":
             raise ValueError("broken on purpose")
+        if what == "stream":
+            items = []
+            async for item in self.sleeper.options(stream=True).count.remote(int(request.query_params["n"])):
+                items.append(item)
+            return {"items": items}
         if what == "kwargs":
             return {"value": await self.sleeper.options(method_name="sleep").remote(ms=5)}
         return {"ok": True, "context": serve.get_replica_context().deployment}

@@ -42,10 +42,11 @@ class PythonExamplesTest {
           - {name: mixed, route_prefix: /mixed, import_path: mixed.py}
           - {name: java-mixed, route_prefix: /java-mixed, import_path: dev.vserve.examples.Mixed}
           - {name: mnist, route_prefix: /mnist, import_path: mnist.py}
+          - {name: stream, route_prefix: /stream, import_path: stream.py}
           - {name: checks, route_prefix: /checks, import_path: src/test/python/checks.py}
           - {name: sync, route_prefix: /sync, import_path: "src/test/python/checks.py:sync_app"}
         """);
-    launcher = Launcher.run(7, config.toString());
+    launcher = Launcher.run(8, config.toString());
     http = new Http(launcher.port);
   }
 
@@ -193,5 +194,68 @@ class PythonExamplesTest {
 
     String attr = Launcher.fails("hello.py:nope");
     assertTrue(attr.contains("has no attribute 'nope'"), attr);
+  }
+
+  // --- streaming from Python generators ----------------------------------------------------------
+
+  private static HttpResponse<java.io.InputStream> sse(String path) throws Exception {
+    return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+        .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + launcher.port + path))
+            .header("accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  @Test
+  void aGeneratorStreamsServerSentEventsIncrementallyInOrder() throws Exception {
+    int before = Http.json(http.get("/stream/produced")).get("produced").asInt();
+    HttpResponse<java.io.InputStream> r = sse("/stream/?prompt=a%20b&n=40&delay_ms=25");
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("content-type").orElseThrow().startsWith("text/event-stream"));
+    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals("id: 0", in.readLine());
+    assertEquals("data: {\"index\":0,\"token\":\"a\"}", in.readLine());
+    // the first token is here while the generator is still at work on the rest
+    assertTrue(Http.json(http.get("/stream/produced")).get("produced").asInt() - before < 40);
+    StringBuilder rest = new StringBuilder();
+    for (String line; (line = in.readLine()) != null; ) rest.append(line).append('\n');
+    for (int i = 1; i < 40; i++) {
+      assertTrue(rest.indexOf("id: " + i + "\ndata: {\"index\":" + i + ",\"token\":\"" + (i % 2 == 0 ? "a" : "b") + "\"}") >= 0, rest.toString());
+    }
+    assertTrue(rest.toString().endsWith("event: end\ndata: \n\n"), rest.toString());
+  }
+
+  @Test
+  void aFailingGeneratorEndsWithAnErrorEvent() throws Exception {
+    String body = new String(sse("/stream/broken?after=2").body().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(body.startsWith("id: 0\ndata: {\"index\":0}\n\nid: 1\ndata: {\"index\":1}\n\nevent: error\ndata: {\"error\":\"RuntimeError\""), body);
+    assertTrue(body.contains("the generator failed after 2 items"), body);
+    assertEquals(200, http.get("/stream/produced").statusCode(), "the replica serves on");
+  }
+
+  @Test
+  void aClientThatGoesAwayStopsThePythonGenerator() throws Exception {
+    int closedBefore = Http.json(http.get("/stream/produced")).get("closed").asInt();
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", launcher.port)) {
+      s.getOutputStream().write("GET /stream/?n=100000&delay_ms=2 HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getInputStream().readNBytes(2048);
+    }
+    long t0 = System.nanoTime();
+    dev.vserve.testing.Poll.until("the generator to be closed", java.time.Duration.ofSeconds(2),
+        () -> Http.json(http.get("/stream/produced")).get("closed").asInt() > closedBefore);
+    System.out.printf("Python generator closed %d ms after the client left%n", (System.nanoTime() - t0) / 1_000_000);
+    int produced = Http.json(http.get("/stream/produced")).get("produced").asInt();
+    assertTrue(produced < 100000, "the generator ran on to the end");
+  }
+
+  @Test
+  void aStreamCarriesModelOutput() throws Exception {
+    String body = new String(sse("/stream/digits?n=3").body().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    for (int i = 0; i < 3; i++) assertTrue(body.contains("id: " + i + "\ndata: {\"index\":" + i + ",\"predicted_label\":"), body);
+  }
+
+  @Test
+  void pythonReadsAStreamThroughAHandleWithAsyncFor() {
+    JsonNode r = Http.json(http.get("/checks?what=stream&n=4"));
+    assertEquals("[0,10,20,30]", r.get("items").toString());
   }
 }

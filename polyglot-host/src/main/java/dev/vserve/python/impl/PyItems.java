@@ -17,6 +17,7 @@ final class PyItems implements Iterator<Object>, AutoCloseable {
   private final Value items;
   private final String what;
   private Object next;
+  private boolean buffered;
   private boolean done;
 
   PyItems(ReplicaThread thread, Value items, String what) {
@@ -28,7 +29,7 @@ final class PyItems implements Iterator<Object>, AutoCloseable {
   @Override
   public boolean hasNext() {
     if (done) return false;
-    if (next != null) return true;
+    if (buffered) return true;
     Reply reply = new Reply(what);
     if (!thread.post(() -> items.invokeMember("next", reply))) throw new IllegalStateException("the replica stopped");
     try {
@@ -45,6 +46,7 @@ final class PyItems implements Iterator<Object>, AutoCloseable {
       next = null;
       return false;
     }
+    buffered = true;
     return true;
   }
 
@@ -53,6 +55,7 @@ final class PyItems implements Iterator<Object>, AutoCloseable {
     if (!hasNext()) throw new NoSuchElementException();
     Object out = next;
     next = null;
+    buffered = false;
     return out;
   }
 
