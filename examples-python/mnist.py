@@ -16,7 +16,8 @@ class MnistClassifier:
 
     @serve.batch(max_batch_size=128, batch_wait_timeout_s=0.1)
     async def classify(self, images):
-        rows = self.model.predict(images, shape=(-1, 1, 28, 28))
+        # awaited: while the model runs, this replica parses and checks the requests of the next batch
+        rows = await self.model.predict_async(images, shape=(-1, 1, 28, 28))
         return [answer(row) for row in rows]
 
     async def __call__(self, request):

@@ -1,5 +1,6 @@
 # Behaviour the tests check that the examples do not show: concurrent coroutines in one replica,
 # @serve.batch, .result() in plain code, what a replica may not do, and errors.
+import asyncio
 import time
 
 from vserve import serve
@@ -73,6 +74,10 @@ class Checks:
             async for item in self.sleeper.options(stream=True).count.remote(int(request.query_params["n"])):
                 items.append(item)
             return {"items": items}
+        if what == "asyncio":
+            await asyncio.sleep(0.05)
+            both = await asyncio.gather(self.sleeper.sleep.remote(5), self.sleeper.sleep.remote(6))
+            return {"gathered": both}
         if what == "kwargs":
             return {"value": await self.sleeper.options(method_name="sleep").remote(ms=5)}
         return {"ok": True, "context": serve.get_replica_context().deployment}

@@ -65,6 +65,7 @@ public final class Bench {
     if (which.equals("all") || which.equals("stream")) StreamBench.run();
     if (which.equals("all") || which.equals("mnist")) MnistBench.run();
     if (which.equals("all") || which.equals("cluster")) ClusterBench.run();
+    if (which.equals("all") || which.equals("python")) PythonBench.run();
     System.exit(0);
   }
 
@@ -108,8 +109,12 @@ public final class Bench {
 
   /** Runs wrk against a port and reads requests/s and the latency distribution from its report. */
   static Load wrk(int port, int connections, int seconds) throws Exception {
+    return wrk(port, "/", connections, seconds);
+  }
+
+  static Load wrk(int port, String path, int connections, int seconds) throws Exception {
     Process p = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
-        "http://127.0.0.1:" + port + "/").redirectErrorStream(true).start();
+        "http://127.0.0.1:" + port + path).redirectErrorStream(true).start();
     StringBuilder out = new StringBuilder();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
       for (String line; (line = r.readLine()) != null; ) out.append(line).append('\n');

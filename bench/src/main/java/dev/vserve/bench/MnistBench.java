@@ -103,7 +103,7 @@ final class MnistBench {
   }
 
   /** The round with the median throughput. */
-  private static Result median(List<Result> rs) {
+  static Result median(List<Result> rs) {
     List<Result> sorted = new ArrayList<>(rs);
     sorted.sort((x, y) -> Double.compare(x.rps, y.rps));
     return sorted.get(sorted.size() / 2);
@@ -122,7 +122,7 @@ final class MnistBench {
     return summarize(latency, System.nanoTime() - t0);
   }
 
-  private static Result blast(HttpClient client, String uri, List<Buffer> bodies) {
+  static Result blast(HttpClient client, String uri, List<Buffer> bodies) {
     long[] latency = new long[bodies.size()];
     AtomicInteger failures = new AtomicInteger();
     List<Future<?>> all = new ArrayList<>(bodies.size());

@@ -568,6 +568,7 @@ def _init(target, args, kwargs):
     global _instance, _router
     args = [_from_host(a) for a in args]
     kwargs = {k: _from_host(v) for k, v in kwargs.items()}
+    _patch_asyncio()
     if isinstance(target, Deployment):
         target = target.func_or_class
     if isinstance(target, type):
@@ -577,6 +578,43 @@ def _init(target, args, kwargs):
         if args or kwargs:
             raise TypeError("function deployment %s takes no bind() arguments" % target.__name__)
         _instance = target
+
+
+async def sleep(delay, result=None):
+    """asyncio.sleep for vserve replicas: the coroutine waits on a Java timer, the replica serves on."""
+    if delay <= 0:
+        await _Yield()
+    else:
+        await _Pending(_host.timer(float(delay)))
+    return result
+
+
+class _Yield:
+    def __await__(self):
+        yield None
+
+
+async def gather(*aws, return_exceptions=False):
+    """asyncio.gather over vserve awaitables. Handle calls already run concurrently once made;
+    coroutines given here run one after the other."""
+    out = []
+    for a in aws:
+        try:
+            out.append(await a)
+        except Exception as e:
+            if not return_exceptions:
+                raise
+            out.append(e)
+    return out
+
+
+def _patch_asyncio():
+    # the user's module imported asyncio: its sleep and gather would need asyncio's event loop,
+    # which a replica does not run; vserve's stand in
+    aio = sys.modules.get("asyncio")
+    if aio is not None:
+        aio.sleep = sleep
+        aio.gather = gather
 
 
 def _from_host(v):
@@ -780,6 +818,11 @@ class Model:
         """Runs the model on nested lists (or a list of them); the values are read in Java.
         Returns one list of floats per batch entry."""
         return self._j.predict(inputs, list(shape) if shape is not None else None, float(mean), float(std))
+
+    def predict_async(self, inputs, shape=None, mean=0.0, std=1.0):
+        """predict() with the forward pass off the replica's thread: `await` it, and the replica
+        serves other requests (and collects the next batch) while the model runs."""
+        return _Pending(self._j.predictAsync(inputs, list(shape) if shape is not None else None, float(mean), float(std)))
 
     def tensor(self, data, shape=None, mean=0.0, std=1.0):
         """Reads and checks one input now (a 400 naming the problem if it is not `shape` numbers),

@@ -138,6 +138,8 @@ class PythonExamplesTest {
     assertEquals(10, Http.json(http.get("/sync")).get("slept").asInt());
     assertEquals(5, Http.json(http.get("/checks?what=kwargs")).get("value").asInt());
     assertEquals("Checks", Http.json(http.get("/checks")).get("context").asText());
+    // Ray apps' asyncio.sleep and asyncio.gather work in a replica (which runs no asyncio loop)
+    assertEquals("[5,6]", Http.json(http.get("/checks?what=asyncio")).get("gathered").toString());
   }
 
   @Test

@@ -69,6 +69,13 @@ public final class HostBridge {
     }));
   }
 
+  /** A future that completes after {@code seconds}: what {@code asyncio.sleep} awaits in a replica. */
+  @HostAccess.Export
+  public Object timer(double seconds) {
+    return CompletableFuture.supplyAsync(() -> null,
+        CompletableFuture.delayedExecutor((long) (seconds * 1_000_000), TimeUnit.MICROSECONDS));
+  }
+
   @HostAccess.Export
   public void later(Value callback) {
     thread.post(callback::executeVoid);

@@ -14,6 +14,9 @@ import java.util.List;
  */
 public final class PyModel implements AutoCloseable {
   private final DjlModel model;
+  /** Runs {@link #predictAsync}'s forward passes, so the replica's Python thread serves on meanwhile. */
+  private final java.util.concurrent.ExecutorService inference =
+      java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("vserve-py-model").factory());
 
   PyModel(DjlModel model) {
     this.model = model;
@@ -59,6 +62,24 @@ public final class PyModel implements AutoCloseable {
    */
   @HostAccess.Export
   public float[][] predict(Value inputs, Value shape, double mean, double std) {
+    Input in = input(inputs, shape, mean, std);
+    return in.shape[0] == 0 ? new float[0][] : model.predict(in.values, in.shape);
+  }
+
+  /**
+   * {@link #predict} with the forward pass on a thread of its own: the inputs are read now, the
+   * future completes with the rows. Awaited in Python, the replica takes other requests meanwhile.
+   */
+  @HostAccess.Export
+  public Object predictAsync(Value inputs, Value shape, double mean, double std) {
+    Input in = input(inputs, shape, mean, std);
+    if (in.shape[0] == 0) return java.util.concurrent.CompletableFuture.completedFuture(new float[0][]);
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> model.predict(in.values, in.shape), inference);
+  }
+
+  private record Input(float[] values, long[] shape) {}
+
+  private static Input input(Value inputs, Value shape, double mean, double std) {
     List<Integer> dims = new ArrayList<>();
     float[][] buf = {new float[1024]};
     int[] used = {0};
@@ -77,8 +98,8 @@ public final class PyModel implements AutoCloseable {
       }
       for (int i = 0; i < s.length; i++) if (s[i] < 0) s[i] = used[0] / Math.max(1, known);
     }
-    if (n == 0) return new float[0][];
-    return model.predict(java.util.Arrays.copyOf(buf[0], used[0]), s);
+    if (n == 0) s = new long[] {0};
+    return new Input(java.util.Arrays.copyOf(buf[0], used[0]), s);
   }
 
   /** Appends the numbers of {@code v} to the buffer, checking that every list at a depth has one length. */
@@ -127,6 +148,7 @@ public final class PyModel implements AutoCloseable {
 
   @Override
   public void close() {
+    inference.shutdown();
     model.close();
   }
 }

@@ -97,18 +97,16 @@ public final class PythonReplica implements ReplicaCode {
     Reply reply = new Reply(name + "." + call.method());
     List<Object> args;
     if (Call.HTTP.equals(call.method())) {
-      args = List.of(new PyRequest(Json.convert(call.args()[0], Request.class)));
+      PyRequest request = new PyRequest(Json.convert(call.args()[0], Request.class));
+      request.prefetch();
+      args = List.of(request);
     } else {
       args = call.args() == null ? List.of() : Arrays.asList(call.args());
     }
     if (!thread.post(() -> callFn.executeVoid(reply, call.method(), args))) {
       throw new IllegalStateException("replica of " + name + " is stopped");
     }
-    try {
-      return reply.result.get();
-    } catch (ExecutionException e) {
-      throw e.getCause();
-    }
+    return reply.outcome();
   }
 
   @Override

@@ -22,8 +22,8 @@ public final class Reply {
   final CompletableFuture<Object> result = new CompletableFuture<>();
   private final String what;
   private final Function<Value, Object> convert;
-  private boolean http;
-  private boolean route;
+  private volatile boolean http;
+  private volatile boolean route;
 
   Reply(String what) {
     this(what, PyValues::toJava);
@@ -44,12 +44,22 @@ public final class Reply {
   @HostAccess.Export
   public void done(Value value) {
     try {
-      Object out = convert.apply(value);
-      result.complete(http ? HttpIngress.encode(out, route) : out);
+      result.complete(convert.apply(value));
     } catch (RuntimeException e) {
       result.completeExceptionally(new DeploymentException("ResultError", what + " returned what cannot be sent: "
           + e.getMessage()));
     }
+  }
+
+  /** The outcome as its caller sends it on: encoded as an HTTP response if it answers one (off the Python thread). */
+  Object outcome() throws Throwable {
+    Object out;
+    try {
+      out = result.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause();
+    }
+    return http ? HttpIngress.encode(out, route) : out;
   }
 
   @HostAccess.Export

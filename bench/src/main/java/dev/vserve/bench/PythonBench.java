@@ -1,0 +1,131 @@
+package dev.vserve.bench;
+
+import dev.vserve.Application;
+import dev.vserve.DeploymentResponse;
+import dev.vserve.Serve;
+import dev.vserve.ServeNode;
+import dev.vserve.ServeOptions;
+import dev.vserve.examples.MnistService;
+import dev.vserve.examples.mnist.MnistData;
+import dev.vserve.impl.Json;
+import dev.vserve.python.PythonApplications;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Python deployments next to their Java twins, in one node and one run: replica start time (the
+ * first Python replica of the JVM, then another in the running node), the no-op answer under wrk,
+ * and the MNIST service under the seed's 2000 concurrent requests. Rounds alternate Java and Python
+ * so the machine's noise hits both alike.
+ */
+final class PythonBench {
+  private static final int ROUNDS = 3;
+
+  private PythonBench() {}
+
+  static void run() throws Exception {
+    int seconds = Integer.parseInt(System.getProperty("bench.seconds", "10"));
+    int connections = Integer.parseInt(System.getProperty("bench.connections", "64"));
+    PythonApplications python = new PythonApplications();
+    ServeNode node = new DeploymentResponse<>(Serve.start(new ServeOptions().setHttpPort(Bench.freePort()))).await();
+    try {
+      // replica start: the JVM's first Python replica pays for the engine; later ones share it
+      Application probe = python.load("bench/python/noop.py").app();
+      long t0 = System.nanoTime();
+      new DeploymentResponse<>(node.deploy(probe, "py-first", "/py-first", Map.of("Constant", Map.of("num_replicas", 1)))).await();
+      double firstS = (System.nanoTime() - t0) / 1e9;
+      t0 = System.nanoTime();
+      new DeploymentResponse<>(node.deploy(probe, "py-second", "/py-second", Map.of("Constant", Map.of("num_replicas", 1)))).await();
+      double secondS = (System.nanoTime() - t0) / 1e9;
+      t0 = System.nanoTime();
+      new DeploymentResponse<>(node.deploy(probe, "py-third", "/py-third", Map.of("Constant", Map.of("num_replicas", 1)))).await();
+      double thirdS = (System.nanoTime() - t0) / 1e9;
+
+      // no-op: 2 replicas each, 64 ongoing requests each, the same answer
+      new DeploymentResponse<>(node.deploy(Application.bind(Bench.Constant.class), "java-noop", "/java")).await();
+      new DeploymentResponse<>(node.deploy(probe, "py-noop", "/python")).await();
+      int warmup = Integer.parseInt(System.getProperty("bench.warmup", "5"));
+      System.out.printf("Python benchmark: %d cores, wrk -t2 -c%d -d%ds, %d rounds after warm-ups, Java and Python alternating%n",
+          Runtime.getRuntime().availableProcessors(), connections, seconds, ROUNDS);
+      for (int i = 0; i < 2; i++) {
+        Bench.wrk(node.httpPort(), "/java", connections, warmup);
+        Bench.wrk(node.httpPort(), "/python", connections, warmup);
+      }
+      List<Bench.Load> java = new ArrayList<>();
+      List<Bench.Load> py = new ArrayList<>();
+      for (int r = 0; r < ROUNDS; r++) {
+        java.add(Bench.wrk(node.httpPort(), "/java", connections, seconds));
+        py.add(Bench.wrk(node.httpPort(), "/python", connections, seconds));
+        System.out.printf("  no-op round %d: Java %.0f, Python %.0f requests/s (%.2f)%n", r, java.get(r).rps(), py.get(r).rps(),
+            py.get(r).rps() / java.get(r).rps());
+      }
+      new DeploymentResponse<>(node.delete("java-noop")).await();
+      new DeploymentResponse<>(node.delete("py-noop")).await();
+
+      // MNIST: the Java service and the Python ingress, both batching 128 with a 100 ms wait
+      new DeploymentResponse<>(node.deploy(MnistService.app, "java-mnist", "/java-mnist")).await();
+      new DeploymentResponse<>(node.deploy(python.load("examples-python/mnist.py").app(), "py-mnist", "/py-mnist")).await();
+      MnistData data = MnistData.load();
+      List<Buffer> bodies = new ArrayList<>(MnistBench.REQUESTS);
+      for (int k = 0; k < MnistBench.REQUESTS; k++) {
+        bodies.add(Buffer.buffer(Json.encode(Map.of("image", data.image(data.trainCount + (k % data.testCount()))))));
+      }
+      Vertx clientVertx = Vertx.vertx();
+      List<MnistBench.Result> javaMnist = new ArrayList<>();
+      List<MnistBench.Result> pyMnist = new ArrayList<>();
+      try {
+        HttpClient client = clientVertx.createHttpClient(new HttpClientOptions().setDefaultPort(node.httpPort())
+            .setDefaultHost("127.0.0.1"), new PoolOptions().setHttp1MaxSize(MnistBench.CONNECTIONS).setMaxWaitQueueSize(-1));
+        for (int round = 0; round < MnistBench.WARMUP_ROUNDS + MnistBench.ROUNDS; round++) {
+          MnistBench.Result j = MnistBench.blast(client, "/java-mnist", bodies);
+          MnistBench.Result p = MnistBench.blast(client, "/py-mnist", bodies);
+          System.out.printf("  MNIST round %d%s: Java %.0f, Python %.0f requests/s%n", round,
+              round < MnistBench.WARMUP_ROUNDS ? " (warm-up)" : "", j.rps(), p.rps());
+          if (round < MnistBench.WARMUP_ROUNDS) continue;
+          javaMnist.add(j);
+          pyMnist.add(p);
+        }
+      } finally {
+        clientVertx.close().await();
+      }
+      Bench.Load jn = medianLoad(java);
+      Bench.Load pn = medianLoad(py);
+      MnistBench.Result jm = MnistBench.median(javaMnist);
+      MnistBench.Result pm = MnistBench.median(pyMnist);
+      System.out.println();
+      System.out.printf("%-46s %12s %10s %10s%n", "Python next to Java (median rounds)", "requests/s", "p50 ms", "p99 ms");
+      System.out.printf("%-46s %12.0f %10.3f %10.3f%n", "no-op, Java deployment", jn.rps(), jn.p50ms(), jn.p99ms());
+      System.out.printf("%-46s %12.0f %10.3f %10.3f%n", "no-op, Python deployment", pn.rps(), pn.p50ms(), pn.p99ms());
+      System.out.printf("%-46s %12.2f   (goal >= 0.30; median of the rounds' own ratios)%n", "ratio Python/Java, no-op", medianRatio(py.stream().map(Bench.Load::rps).toList(), java.stream().map(Bench.Load::rps).toList()));
+      System.out.printf("%-46s %12.0f %10.1f %10.1f%n", "MNIST, Java service", jm.rps(), jm.p50ms(), jm.p99ms());
+      System.out.printf("%-46s %12.0f %10.1f %10.1f%n", "MNIST, Python ingress + @serve.batch", pm.rps(), pm.p50ms(), pm.p99ms());
+      System.out.printf("%-46s %12.2f   (goal >= 0.80; median of the rounds' own ratios)%n", "ratio Python/Java, MNIST",
+          medianRatio(pyMnist.stream().map(MnistBench.Result::rps).toList(), javaMnist.stream().map(MnistBench.Result::rps).toList()));
+      System.out.printf("%-46s %9.2f s%n", "first Python replica of the JVM (engine start)", firstS);
+      System.out.printf("%-46s %9.2f s, then %.2f s   (goal <= 2 s)%n", "another Python replica in the running node", secondS, thirdS);
+    } finally {
+      new DeploymentResponse<>(node.close()).await();
+    }
+  }
+
+  /** Each round compares the two under the same noise; the median of those ratios is the figure. */
+  private static double medianRatio(List<Double> a, List<Double> b) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) ratios.add(a.get(i) / b.get(i));
+    ratios.sort(Double::compare);
+    return ratios.get(ratios.size() / 2);
+  }
+
+  private static Bench.Load medianLoad(List<Bench.Load> loads) {
+    List<Bench.Load> sorted = new ArrayList<>(loads);
+    sorted.sort((x, y) -> Double.compare(x.rps(), y.rps()));
+    return sorted.get(sorted.size() / 2);
+  }
+}

@@ -1,0 +1,15 @@
+# JVM flags for vserve's launchers (sourced by ./vserve and ./bench/run); needs $JAVA_HOME and $root.
+# Hazelcast (--cluster) reaches into JDK internals; these keep it quiet and fast on JDK 21+
+hazelcast_flags="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+if "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
+  hazelcast_flags="$hazelcast_flags --sun-misc-unsafe-memory-access=allow"
+fi
+# GraalPy (Python deployments) compiles Python with the Graal JIT when this JDK can load the
+# matching compiler (JDK 25, jars copied by the examples-java build); elsewhere it interprets and
+# says so at start
+jit_flags=""
+jit="$root/examples-java/target/jit"
+if [ -d "$jit" ] && "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "25'; then
+  jit_flags="-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path=$(ls "$jit"/*.jar | tr '\n' ':' | sed 's/:$//')"
+fi
+vserve_jvm_flags="--enable-native-access=ALL-UNNAMED -Dai.djl.offline=true $hazelcast_flags $jit_flags"
