@@ -17,10 +17,16 @@ class Sleeper:
             yield i * 10
 
 
+@serve.deployment
+def double(x):
+    return 2 * x
+
+
 @serve.deployment(max_ongoing_requests=16)
 class Checks:
-    def __init__(self, sleeper):
+    def __init__(self, sleeper, double):
         self.sleeper = sleeper
+        self.double = double
         self.inflight = 0
         self.max_inflight = 0
 
@@ -78,6 +84,10 @@ class Checks:
             await asyncio.sleep(0.05)
             both = await asyncio.gather(self.sleeper.sleep.remote(5), self.sleeper.sleep.remote(6))
             return {"gathered": both}
+        if what == "function":
+            return {"value": await self.double.remote(21)}
+        if what == "blocking_for":
+            return {"items": [x for x in self.sleeper.options(stream=True).count.remote(3)]}
         if what == "kwargs":
             return {"value": await self.sleeper.options(method_name="sleep").remote(ms=5)}
         return {"ok": True, "context": serve.get_replica_context().deployment}
@@ -93,5 +103,5 @@ class SyncCaller:
 
 
 sleeper = Sleeper.bind()
-app = Checks.bind(sleeper)
+app = Checks.bind(sleeper, double.options(name="Doubler").bind())
 sync_app = SyncCaller.bind(Sleeper.bind())

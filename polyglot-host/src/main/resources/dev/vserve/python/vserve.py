@@ -872,10 +872,13 @@ def _where_in(e, path):
     return where
 
 
-def _application(module_attr_value, attr_given):
-    """What the launcher deploys: the named attribute, else `app`, else what serve.run(...) was given."""
+def _application(module_attr_value, attr_given, named):
+    """What the launcher deploys: the named attribute, else `app` (when it is an application), else
+    what serve.run(...) was given (Ray's FastAPI example calls its router `app`)."""
     target = module_attr_value
     name = route_prefix = None
+    if not named and not isinstance(target, (Application, Deployment)):
+        target = None
     if target is None and _runs:
         target, name, route_prefix = _runs[-1]
     elif _runs:

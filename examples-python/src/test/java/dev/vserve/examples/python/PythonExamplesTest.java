@@ -38,6 +38,7 @@ class PythonExamplesTest {
     Files.writeString(config, """
         applications:
           - {name: hello, route_prefix: /hello, import_path: hello.py}
+          - {name: fastapi, route_prefix: /fastapi, import_path: fastapi_hello.py}
           - {name: composition, route_prefix: /composition, import_path: composition.py}
           - {name: mixed, route_prefix: /mixed, import_path: mixed.py}
           - {name: java-mixed, route_prefix: /java-mixed, import_path: dev.vserve.examples.Mixed}
@@ -46,7 +47,7 @@ class PythonExamplesTest {
           - {name: checks, route_prefix: /checks, import_path: src/test/python/checks.py}
           - {name: sync, route_prefix: /sync, import_path: "src/test/python/checks.py:sync_app"}
         """);
-    launcher = Launcher.run(8, config.toString());
+    launcher = Launcher.run(9, config.toString());
     http = new Http(launcher.port);
   }
 
@@ -60,6 +61,16 @@ class PythonExamplesTest {
     HttpResponse<String> r = http.get("/hello");
     assertEquals(200, r.statusCode(), r.body());
     assertEquals("Hello world!", Http.json(r).get("result").asText());
+  }
+
+  @Test
+  void theFastApiExampleAnswersAsTheJavaGreeter() {
+    HttpResponse<String> r = http.get("/fastapi/hello?name=Theodore");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("\"Hello Theodore!\"", r.body());
+    assertEquals(422, http.get("/fastapi/hello").statusCode());
+    assertEquals(404, http.get("/fastapi/nowhere").statusCode());
+    assertEquals(405, http.post("/fastapi/hello?name=x", "").statusCode());
   }
 
   @Test
@@ -138,6 +149,8 @@ class PythonExamplesTest {
     assertEquals(10, Http.json(http.get("/sync")).get("slept").asInt());
     assertEquals(5, Http.json(http.get("/checks?what=kwargs")).get("value").asInt());
     assertEquals("Checks", Http.json(http.get("/checks")).get("context").asText());
+    // a function deployment, renamed with .options(), called through its handle
+    assertEquals(42, Http.json(http.get("/checks?what=function")).get("value").asInt());
     // Ray apps' asyncio.sleep and asyncio.gather work in a replica (which runs no asyncio loop)
     assertEquals("[5,6]", Http.json(http.get("/checks?what=asyncio")).get("gathered").toString());
   }
@@ -259,5 +272,31 @@ class PythonExamplesTest {
   void pythonReadsAStreamThroughAHandleWithAsyncFor() {
     JsonNode r = Http.json(http.get("/checks?what=stream&n=4"));
     assertEquals("[0,10,20,30]", r.get("items").toString());
+    // and with a plain for loop, blocking the replica's thread between items
+    assertEquals("[0,10,20]", Http.json(http.get("/checks?what=blocking_for")).get("items").toString());
+  }
+
+  @Test
+  void aClientThatDoesNotReadHoldsThePythonGeneratorBack() throws Exception {
+    int before = Http.json(http.get("/stream/produced")).get("produced").asInt();
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", launcher.port)) {
+      s.setReceiveBufferSize(16 * 1024);
+      s.getOutputStream().write("GET /stream/?n=100000 HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      int[] last = {-1};
+      // the generator stops making tokens once the buffers on the way are full
+      dev.vserve.testing.Poll.until("the generator to be held back", java.time.Duration.ofSeconds(20), () -> {
+        int now = Http.json(http.get("/stream/produced")).get("produced").asInt();
+        boolean still = now > before && now == last[0];
+        last[0] = now;
+        try {
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return still;
+      });
+      assertTrue(last[0] - before < 100000, "the generator ran to the end for a client that reads nothing");
+    }
   }
 }

@@ -39,7 +39,7 @@ public final class PythonLoader {
       Value module = Modules.loadModule(path);
       if (named && !module.hasMember(wanted)) throw new IllegalArgumentException(file + " has no attribute '" + wanted + "'");
       Value value = module.hasMember(wanted) ? module.getMember(wanted) : null;
-      Value r = vserve.getMember("_application").execute(value, wanted);
+      Value r = vserve.getMember("_application").execute(value, wanted, named);
       if (!r.getArrayElement(0).asBoolean()) throw new IllegalArgumentException(file + ": " + r.getArrayElement(1).asString());
       Value out = r.getArrayElement(1);
       Object graph = PyValues.toJava(out.getArrayElement(0));

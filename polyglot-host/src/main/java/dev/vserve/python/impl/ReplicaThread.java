@@ -64,9 +64,6 @@ final class ReplicaThread {
     return true;
   }
 
-  boolean isCurrent() {
-    return Thread.currentThread() == thread;
-  }
 
   void stop() {
     stopped = true;
