@@ -51,7 +51,8 @@ final class PythonBench {
       // no-op: 2 replicas each, 64 ongoing requests each, the same answer
       new DeploymentResponse<>(node.deploy(Application.bind(Bench.Constant.class), "java-noop", "/java")).await();
       new DeploymentResponse<>(node.deploy(probe, "py-noop", "/python")).await();
-      int warmup = Integer.parseInt(System.getProperty("bench.warmup", "5"));
+      // both JITs (HotSpot's for the Java path, Graal's for the Python one) need the full length to settle
+      int warmup = Integer.parseInt(System.getProperty("bench.warmup", String.valueOf(seconds)));
       System.out.printf("Python benchmark: %d cores, wrk -t2 -c%d -d%ds, %d rounds after warm-ups, Java and Python alternating%n",
           Runtime.getRuntime().availableProcessors(), connections, seconds, ROUNDS);
       for (int i = 0; i < 2; i++) {

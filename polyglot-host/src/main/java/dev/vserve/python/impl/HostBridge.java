@@ -44,6 +44,7 @@ public final class HostBridge {
   private final Path appDir;
   private final ReplicaContext replica;
   private final List<BatchQueue> batches = new ArrayList<>();
+  private final List<PyModel> models = new ArrayList<>();
   /** vserve._run_batch of this context: runs a batch and settles its reply. */
   Value runBatch;
 
@@ -200,9 +201,11 @@ public final class HostBridge {
     return ((BatchQueue) queue).submit(item);
   }
 
+  /** The replica stops: waiting batched calls fail, its models release their native memory. */
   void close() {
     synchronized (batches) {
       batches.forEach(BatchQueue::close);
+      models.forEach(PyModel::close);
     }
   }
 
@@ -229,6 +232,10 @@ public final class HostBridge {
   @HostAccess.Export
   public Object loadModel(String path, String name, String block) {
     Path dir = appDir.resolve(path).normalize();
-    return new PyModel(DjlModel.load(dir, name, ModelBlock.named(block)));
+    PyModel model = new PyModel(DjlModel.load(dir, name, ModelBlock.named(block)));
+    synchronized (batches) {
+      models.add(model);
+    }
+    return model;
   }
 }

@@ -17,8 +17,9 @@ final class PyValues {
     if (v.isBoolean()) return v.asBoolean();
     if (v.isString()) return v.asString();
     if (v.isNumber()) {
+      if (!v.fitsInLong()) return v.fitsInDouble() ? (Object) v.asDouble() : new java.math.BigInteger(v.toString());
       // interop says 2.0 "fits in an int"; Python says it is a float, and JSON should too
-      if (v.fitsInLong() && !"float".equals(v.getMetaObject().getMetaSimpleName())) {
+      if (!"float".equals(v.getMetaObject().getMetaSimpleName())) {
         return v.fitsInInt() ? (Object) v.asInt() : (Object) v.asLong();
       }
       if (v.fitsInDouble()) return v.asDouble();
