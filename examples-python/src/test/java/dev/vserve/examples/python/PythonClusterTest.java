@@ -1,0 +1,69 @@
+package dev.vserve.examples.python;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vserve.testing.ClusterNode;
+import dev.vserve.testing.Http;
+import dev.vserve.testing.Poll;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Python applications on a cluster of two node JVMs: node B reads the files and deploys them; the
+ * controller places their replicas on both nodes (each deployment reserves a CPU), so Python replicas
+ * run on a node that never saw the launcher's command, and calls between Python and Java cross the
+ * clustered event bus as JSON.
+ */
+class PythonClusterTest {
+  static ClusterNode a;
+  static ClusterNode b;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path config = Files.createTempFile("vserve-python-cluster", ".yaml");
+    Files.writeString(config, """
+        applications:
+          - {name: composition, route_prefix: /composition, import_path: composition.py}
+          - {name: mixed, route_prefix: /mixed, import_path: mixed.py}
+        """);
+    a = ClusterNode.start("start", "--num-cpus", "4");
+    b = ClusterNode.start("run", config.toString(), "--num-cpus", "3");
+    b.awaitOutput("application 'mixed'", Duration.ofSeconds(100));
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    ClusterNode.killAll(a, b);
+  }
+
+  @Test
+  void pythonReplicasRunOnBothNodesAndAnswerThroughEitherProxy() {
+    Set<String> nodes = new HashSet<>();
+    for (JsonNode app : a.status().get("applications")) {
+      assertEquals("RUNNING", app.get("status").asText(), app.toString());
+      for (JsonNode d : app.get("deployments")) for (JsonNode r : d.get("replicas")) nodes.add(r.get("node").asText());
+    }
+    assertEquals(Set.of(a.nodeId, b.nodeId), nodes, "7 one-CPU deployments on 4 + 3 CPUs use both nodes");
+    for (ClusterNode n : new ClusterNode[] {a, b}) {
+      Poll.until("node " + n.nodeId + " to route both applications", Duration.ofSeconds(30),
+          () -> n.http.post("/mixed", "{\"val\": 10}").statusCode() == 200);
+      assertEquals(101.5, Http.json(n.http.post("/composition", "{\"val\": 100.0}")).get("result").asDouble());
+      JsonNode mixed = Http.json(n.http.post("/mixed", "{\"val\": 10}"));
+      assertEquals(11.0, mixed.get("sum").asDouble());
+      assertEquals(33.0, mixed.get("scaled").asDouble());
+    }
+    // a Python error from a replica on another node keeps its type, file and line
+    JsonNode e = Http.json(a.http.post("/composition", "{\"other\": 1}"));
+    assertEquals("KeyError", e.get("error").asText());
+    assertTrue(e.get("message").asText().contains("composition.py:"), e.toString());
+  }
+}
