@@ -563,6 +563,15 @@ async def _probe_gen():
 _asyncgen = type(_probe_gen())
 
 
+def _start(path, target, args, kwargs):
+    """_init, with a failure told as (False, "file, line N: Type: message")."""
+    try:
+        _init(target, args, kwargs)
+        return (True, None)
+    except BaseException as e:
+        return (False, "%s: %s: %s" % (_where_in(e, path) or path, type(e).__name__, e))
+
+
 def _init(target, args, kwargs):
     """Constructs the user's object (a class) or keeps the function, on the replica's thread."""
     global _instance, _router

@@ -207,6 +207,11 @@ class PythonExamplesTest {
     String name = Launcher.fails("src/test/python/broken_import.py");
     assertTrue(name.contains("broken_import.py, line 10: NameError"), name);
 
+    // a constructor that raises: the deploy fails naming where, and the launcher exits 1
+    String init = Launcher.fails("src/test/python/broken_init.py");
+    assertTrue(init.startsWith("1\n"), init);
+    assertTrue(init.contains("broken_init.py, line 14: FileNotFoundError: no weights at nowhere"), init);
+
     String attr = Launcher.fails("hello.py:nope");
     assertTrue(attr.contains("has no attribute 'nope'"), attr);
   }

@@ -74,7 +74,8 @@ public final class PythonReplica implements ReplicaCode {
         Value vserve = PythonEngine.install(Context.getCurrent(), host, false);
         host.runBatch = vserve.getMember("_run_batch");
         Value target = Modules.load(code.file(), code.qualname(), false);
-        vserve.getMember("_init").execute(target, Arrays.asList(args), kwargs);
+        Value constructed = vserve.getMember("_start").execute(code.file().toString(), target, Arrays.asList(args), kwargs);
+        if (!constructed.getArrayElement(0).asBoolean()) throw new IllegalArgumentException(constructed.getArrayElement(1).asString());
         ready.complete(vserve.getMember("_call"));
       } catch (Throwable t) {
         ready.completeExceptionally(t);
