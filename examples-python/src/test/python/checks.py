@@ -3,6 +3,7 @@
 import asyncio
 import time
 
+from starlette.responses import JSONResponse
 from vserve import serve
 
 
@@ -84,6 +85,13 @@ class Checks:
             await asyncio.sleep(0.05)
             both = await asyncio.gather(self.sleeper.sleep.remote(5), self.sleeper.sleep.remote(6))
             return {"gathered": both}
+        if what == "request":
+            body = await request.body()
+            return {"method": request.method, "url": str(request.url), "path": request.url.path,
+                    "header": request.headers.get("X-Probe"), "has_header": "x-probe" in request.headers,
+                    "body_bytes": len(body), "text": request.text()}
+        if what == "json_response":
+            return JSONResponse({"word": "héllo"}, status_code=201)
         if what == "function":
             return {"value": await self.double.remote(21)}
         if what == "blocking_for":

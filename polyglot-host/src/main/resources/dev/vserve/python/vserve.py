@@ -386,7 +386,7 @@ class Request:
         return _ready(self._j.json())
 
     def body(self):
-        return _ReadyBytes(bytes(self._j.body()))
+        return _ReadyBytes(self._j.bodyLatin1().encode("latin-1"))
 
     def text(self):
         return _ReadyStr(self._j.text())

@@ -145,6 +145,26 @@ class PythonExamplesTest {
   }
 
   @Test
+  void theRequestHasStarlettesAttributes() {
+    HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + launcher.port + "/checks/x?what=request"))
+        .header("X-Probe", "42").POST(java.net.http.HttpRequest.BodyPublishers.ofString("héllo")));
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode j = Http.json(r);
+    assertEquals("POST", j.get("method").asText());
+    assertEquals("http://127.0.0.1:" + launcher.port + "/checks/x?what=request", j.get("url").asText());
+    assertEquals("/checks/x", j.get("path").asText());
+    assertEquals("42", j.get("header").asText());
+    assertTrue(j.get("has_header").asBoolean());
+    assertEquals(6, j.get("body_bytes").asInt());
+    assertEquals("héllo", j.get("text").asText());
+
+    HttpResponse<String> created = http.get("/checks?what=json_response");
+    assertEquals(201, created.statusCode(), created.body());
+    assertEquals("héllo", Http.json(created).get("word").asText());
+  }
+
+  @Test
   void plainDefHandlersWaitWithResultAndKeywordsReachPython() {
     assertEquals(10, Http.json(http.get("/sync")).get("slept").asInt());
     assertEquals(5, Http.json(http.get("/checks?what=kwargs")).get("value").asInt());

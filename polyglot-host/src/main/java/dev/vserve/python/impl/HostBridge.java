@@ -221,9 +221,10 @@ public final class HostBridge {
     return new StreamingResponse(new PyItems(thread, items, "stream"), mediaType);
   }
 
+  /** JSON text (Python encodes it; a Java byte[] would reach Python as signed numbers). */
   @HostAccess.Export
-  public byte[] toJson(Value content) {
-    return Json.encode(PyValues.toJava(content));
+  public String toJson(Value content) {
+    return new String(Json.encode(PyValues.toJava(content)), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   // --- models ----------------------------------------------------------------------------------

@@ -42,7 +42,8 @@ public final class PyRequest {
   }
 
   @HostAccess.Export public Map<String, String> headers() { return request.headers(); }
-  @HostAccess.Export public byte[] body() { return request.body(); }
+  /** The body bytes as a Latin-1 string: one bulk copy, which Python turns back into exactly these bytes. */
+  @HostAccess.Export public String bodyLatin1() { return new String(request.body(), java.nio.charset.StandardCharsets.ISO_8859_1); }
   @HostAccess.Export public String text() { return request.text(); }
 
   /**
