@@ -16,8 +16,12 @@ final class ReplicaThread {
   private static final Runnable STOP = () -> {};
 
   private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+  /** How long a stopping replica's Python may run on before it is cancelled. */
+  private static final long CANCEL_AFTER_MS = 2_000;
+
   private final Thread thread;
   private volatile boolean stopped;
+  private volatile Context context;
 
   ReplicaThread(String name, Supplier<Context> contextFactory, CompletableFuture<Context> started) {
     thread = Thread.ofPlatform().name(name).daemon().start(() -> run(contextFactory, started));
@@ -33,6 +37,7 @@ final class ReplicaThread {
       started.completeExceptionally(t);
       return;
     }
+    this.context = context;
     started.complete(context);
     try {
       while (true) {
@@ -65,8 +70,26 @@ final class ReplicaThread {
   }
 
 
+  /**
+   * Stops after the tasks already posted. Python that does not return (a loop that never ends) is
+   * cancelled from outside after a grace period, so a stuck replica still goes away.
+   */
   void stop() {
     stopped = true;
     tasks.add(STOP);
+    Thread.ofVirtual().start(() -> {
+      try {
+        thread.join(CANCEL_AFTER_MS);
+        Context c = context;
+        if (thread.isAlive() && c != null) {
+          LOG.log(System.Logger.Level.WARNING, thread.getName() + " did not stop; cancelling its Python code");
+          c.close(true);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "cancelling " + thread.getName() + " failed", e);
+      }
+    });
   }
 }

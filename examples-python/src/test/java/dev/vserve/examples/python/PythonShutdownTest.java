@@ -1,0 +1,41 @@
+package dev.vserve.examples.python;
+
+import dev.vserve.DeploymentResponse;
+import dev.vserve.ServeNode;
+import dev.vserve.python.PythonApplications;
+import dev.vserve.testing.Http;
+import dev.vserve.testing.Nodes;
+import dev.vserve.testing.Poll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A Python handler stuck in a loop does not outlive its application: deleting it stops the replica,
+ * cancelling the Python code that never returns, and its thread ends.
+ */
+class PythonShutdownTest {
+  @Test
+  void deletingAnApplicationCancelsAPythonHandlerThatSpins() throws Exception {
+    ServeNode node = Nodes.start(new dev.vserve.ServeOptions().setHttpPort(0).setRequestTimeoutMs(1000));
+    try {
+      Nodes.deploy(node, new PythonApplications().load("src/test/python/spin.py").app(), "spin", "/");
+      Http http = new Http(node.httpPort());
+      assertEquals(200, http.get("/").statusCode());
+      http.getAsync("/?forever=1");   // never answered by Python
+      // the replica's one Python thread spins: the next request is not answered in time
+      Poll.until("the handler to spin", Duration.ofSeconds(20), () -> http.get("/").statusCode() == 504);
+      assertEquals(1, pythonThreadsAlive());
+      new DeploymentResponse<>(node.delete("spin")).await();
+      Poll.until("the replica's Python thread to end", Duration.ofSeconds(10), () -> pythonThreadsAlive() == 0);
+    } finally {
+      Nodes.close(node);
+    }
+  }
+
+  private static long pythonThreadsAlive() {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("vserve-py-spin#")).filter(Thread::isAlive).count();
+  }
+}
