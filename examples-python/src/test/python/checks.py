@@ -92,6 +92,10 @@ class Checks:
                     "body_bytes": len(body), "text": request.text()}
         if what == "json_response":
             return JSONResponse({"word": "héllo"}, status_code=201)
+        if what == "app_handle":
+            hello = await serve.get_app_handle("hello").remote(None)
+            added = await serve.get_deployment_handle("Adder", app_name="composition").add.remote(1)
+            return {"hello": hello, "added": added}
         if what == "function":
             return {"value": await self.double.remote(21)}
         if what == "blocking_for":

@@ -169,6 +169,10 @@ class PythonExamplesTest {
     assertEquals(10, Http.json(http.get("/sync")).get("slept").asInt());
     assertEquals(5, Http.json(http.get("/checks?what=kwargs")).get("value").asInt());
     assertEquals("Checks", Http.json(http.get("/checks")).get("context").asText());
+    // handles to other applications' ingress and deployments, by name
+    JsonNode byName = Http.json(http.get("/checks?what=app_handle"));
+    assertEquals("Hello world!", byName.get("hello").get("result").asText());
+    assertEquals(2.0, byName.get("added").asDouble());
     // a function deployment, renamed with .options(), called through its handle
     assertEquals(42, Http.json(http.get("/checks?what=function")).get("value").asInt());
     // Ray apps' asyncio.sleep and asyncio.gather work in a replica (which runs no asyncio loop)
