@@ -19,11 +19,17 @@ public final class BatchOptions {
 
   /** The settings in force: these overrides over the annotation. */
   public static Settings resolve(Batch spec, BatchOptions o) {
+    return resolve(new Settings(spec.maxBatchSize(), spec.batchWaitTimeoutMs(), spec.maxConcurrentBatches(),
+        spec.batchSizeFn()), o);
+  }
+
+  /** The settings in force: these overrides over {@code declared} (a Python decorator's, say). */
+  public static Settings resolve(Settings declared, BatchOptions o) {
     return new Settings(
-        o != null && o.maxBatchSize != null ? o.maxBatchSize : spec.maxBatchSize(),
-        o != null && o.batchWaitTimeoutMs != null ? o.batchWaitTimeoutMs : spec.batchWaitTimeoutMs(),
-        o != null && o.maxConcurrentBatches != null ? o.maxConcurrentBatches : spec.maxConcurrentBatches(),
-        spec.batchSizeFn());
+        o != null && o.maxBatchSize != null ? o.maxBatchSize : declared.maxBatchSize(),
+        o != null && o.batchWaitTimeoutMs != null ? o.batchWaitTimeoutMs : declared.batchWaitTimeoutMs(),
+        o != null && o.maxConcurrentBatches != null ? o.maxConcurrentBatches : declared.maxConcurrentBatches(),
+        declared.batchSizeFn());
   }
 
   public record Settings(int maxBatchSize, long batchWaitTimeoutMs, int maxConcurrentBatches,

@@ -285,7 +285,7 @@ def batch(_func=None, max_batch_size=10, batch_wait_timeout_s=0.01, max_concurre
             queue = getattr(holder, key, None) if owner is not None else call.__dict__.get("queue")
             if queue is None:
                 run = (lambda items: func(owner, list(items))) if owner is not None else (lambda items: func(list(items)))
-                queue = _host.batchQueue(func.__qualname__, int(max_batch_size),
+                queue = _host.batchQueue(func.__name__, int(max_batch_size),
                                           int(batch_wait_timeout_s * 1000), int(max_concurrent_batches), run)
                 if owner is not None:
                     setattr(owner, key, queue)

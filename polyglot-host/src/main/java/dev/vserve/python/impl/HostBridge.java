@@ -174,15 +174,13 @@ public final class HostBridge {
   /**
    * A batch queue for one batched method of this replica: vserve's Java collector (flush on size or
    * timeout, order kept, wrong lengths and errors reported per batch); the batch itself runs in Python.
+   * {@code name} is the method's, as {@code DeploymentConfig.setBatchOptions} overrides it.
    */
   @HostAccess.Export
   public Object batchQueue(String name, int maxBatchSize, long waitMs, int maxConcurrent, Value run) throws ReflectiveOperationException {
-    BatchOptions override = replica == null ? null : replica.config().getBatchOptions().get(name);
-    BatchOptions.Settings settings = new BatchOptions.Settings(
-        override != null && override.getMaxBatchSize() != null ? override.getMaxBatchSize() : maxBatchSize,
-        override != null && override.getBatchWaitTimeoutMs() != null ? override.getBatchWaitTimeoutMs() : waitMs,
-        override != null && override.getMaxConcurrentBatches() != null ? override.getMaxConcurrentBatches() : maxConcurrent,
-        Batch.SizeFunction.Count.class);
+    BatchOptions.Settings settings = BatchOptions.resolve(
+        new BatchOptions.Settings(maxBatchSize, waitMs, maxConcurrent, Batch.SizeFunction.Count.class),
+        replica == null ? null : replica.config().getBatchOptions().get(name));
     BatchQueue queue = new BatchQueue(name, settings, items -> {
       Reply reply = new Reply("batch " + name, PyValues::elements);
       if (!thread.post(() -> runBatch.executeVoid(reply, run, items))) {
