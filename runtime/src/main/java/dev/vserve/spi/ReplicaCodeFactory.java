@@ -23,10 +23,10 @@ public interface ReplicaCodeFactory {
   /** The code for {@code plan}: a registered host's if one accepts it, else a Java class by name. */
   static ReplicaCode load(DeploymentPlan plan, Function<Object, Object> resolveArg) throws Throwable {
     for (ReplicaCodeFactory f : ServiceLoader.load(ReplicaCodeFactory.class, ReplicaCodeFactory.class.getClassLoader())) {
-      if (f.accepts(plan.className())) return f.create(plan, resolveArg);
+      if (f.accepts(plan.code())) return f.create(plan, resolveArg);
     }
-    if (plan.className().contains(":")) {
-      throw new IllegalStateException("no language host on the class path runs '" + plan.className()
+    if (plan.code().contains(":")) {
+      throw new IllegalStateException("no language host on the class path runs '" + plan.code()
           + "' (Python deployments need vserve-polyglot-host)");
     }
     if (!plan.initKwargs().isEmpty()) {
@@ -35,6 +35,6 @@ public interface ReplicaCodeFactory {
     }
     ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
         ? Thread.currentThread().getContextClassLoader() : ReplicaCodeFactory.class.getClassLoader();
-    return DeploymentInvoker.create(Class.forName(plan.className(), true, loader), plan.initArgs(), resolveArg);
+    return DeploymentInvoker.create(Class.forName(plan.code(), true, loader), plan.initArgs(), resolveArg);
   }
 }

@@ -57,7 +57,7 @@ public final class PythonReplica implements ReplicaCode {
 
   public static PythonReplica start(DeploymentPlan plan, Function<Object, Object> resolveArg) throws Throwable {
     long t0 = System.nanoTime();
-    Code code = Code.parse(plan.className());
+    Code code = Code.parse(plan.code());
     Path dir = code.file().toAbsolutePath().getParent();
     ReplicaContext replica = ReplicaContext.current();
     String id = replica == null ? plan.name() : replica.replicaId();

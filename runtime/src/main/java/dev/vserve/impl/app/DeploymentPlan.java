@@ -9,13 +9,13 @@ import java.util.Map;
  * a language host's reference, so a plan can cross nodes), its configuration, and its constructor
  * arguments with {@link HandleRef}s in place of bound deployments.
  */
-public record DeploymentPlan(String name, String className, DeploymentConfig config, Object[] initArgs,
+public record DeploymentPlan(String name, String code, DeploymentConfig config, Object[] initArgs,
                              Map<String, Object> initKwargs) {
   public DeploymentPlan {
     initKwargs = initKwargs == null ? Map.of() : initKwargs;
   }
 
   public DeploymentPlan withConfig(DeploymentConfig changed) {
-    return new DeploymentPlan(name, className, changed, initArgs, initKwargs);
+    return new DeploymentPlan(name, code, changed, initArgs, initKwargs);
   }
 }
