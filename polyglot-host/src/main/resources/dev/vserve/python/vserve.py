@@ -4,6 +4,7 @@
 # Every Python object here is touched only by its replica's own thread; Java completes futures and
 # posts the continuations back to that thread.
 import sys
+from time import monotonic_ns as _clock
 
 _host = None          # the Java bridge of this context, set by the host before user code runs
 _loading = False      # True while the launcher reads the user's file (serve.run records, not runs)
@@ -762,20 +763,26 @@ class _Items:
             self._async = None
             self._sync = iter(source)
 
-    def next(self, reply):
-        # reply.done(item) for an item, reply.end() after the last, reply.fail(...) on error
-        if self._sync is not None:
-            try:
-                item = next(self._sync)
-            except StopIteration:
-                reply.end()
-                return
-            except BaseException as e:
-                _fail(reply, e)
-                return
-            reply.done(_out(item))
+    def fill(self, sink, budget_ns):
+        """Steps the generator, handing each item to the Java sink at once, until the sink is full
+        or the step budget is spent; then sink.filled(). An async generator takes one item per fill."""
+        if self._async is not None:
+            _advance(_AsyncSink(sink), self._async.__anext__(), None, None)
             return
-        _advance(_EndAware(reply), self._async.__anext__(), None, None)
+        start = _clock()
+        try:
+            while True:
+                try:
+                    item = next(self._sync)
+                except StopIteration:
+                    sink.end()
+                    return
+                if not sink.push(_out(item)) or _clock() - start > budget_ns:
+                    break
+        except BaseException as e:
+            _fail(sink, e)
+            return
+        sink.filled()
 
     def close(self):
         try:
@@ -793,20 +800,21 @@ class _Items:
             pass
 
 
-class _EndAware:
-    """Turns StopAsyncIteration of an async generator into the end of the stream."""
+class _AsyncSink:
+    """An async generator's next item into the sink; StopAsyncIteration ends the stream."""
 
-    def __init__(self, reply):
-        self._reply = reply
+    def __init__(self, sink):
+        self._sink = sink
 
     def done(self, item):
-        self._reply.done(item)
+        self._sink.push(item)
+        self._sink.filled()
 
     def fail(self, e, status, etype, message, where, trace):
         if isinstance(e, StopAsyncIteration):
-            self._reply.end()
+            self._sink.end()
         else:
-            self._reply.fail(e, status, etype, message, where, trace)
+            self._sink.fail(e, status, etype, message, where, trace)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -216,7 +216,9 @@ public final class HostBridge {
 
   @HostAccess.Export
   public Object streaming(Value items, String mediaType) {
-    return new StreamingResponse(new PyItems(thread, items, "stream"), mediaType);
+    PyItems stream = new PyItems(thread, items, "stream");
+    stream.fill();
+    return new StreamingResponse(stream, mediaType);
   }
 
   /** JSON text (Python encodes it; a Java byte[] would reach Python as signed numbers). */

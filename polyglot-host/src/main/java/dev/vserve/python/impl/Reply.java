@@ -11,14 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * Where Python puts the outcome of one call (or one stream item). Runs on the replica's Python
- * thread; whoever waits on {@link #result} is on another.
+ * Where Python puts the outcome of one call. Runs on the replica's Python thread; whoever waits on
+ * {@link #result} is on another.
  */
 public final class Reply {
   private static final System.Logger LOG = System.getLogger(Reply.class.getName());
-  /** Marks the end of a stream in {@link #result}. */
-  static final Object END = new Object();
-
   final CompletableFuture<Object> result = new CompletableFuture<>();
   private final String what;
   private final Function<Value, Object> convert;
@@ -62,10 +59,6 @@ public final class Reply {
     return http ? HttpIngress.encode(out, route) : out;
   }
 
-  @HostAccess.Export
-  public void end() {
-    result.complete(END);
-  }
 
   /**
    * A Python exception: a Java one raised through Python (a 400 from {@code request.json()}, a failed
@@ -74,20 +67,16 @@ public final class Reply {
    */
   @HostAccess.Export
   public void fail(Value exception, int status, String type, String message, String where, String trace) {
-    if (exception != null && exception.isHostObject() && exception.asHostObject() instanceof Throwable t) {
-      result.completeExceptionally(t);
-      return;
-    }
-    ServeException e;
-    if ("HTTPException".equals(type)) {
-      e = new HttpException(status, message);
-    } else if (status == 500) {
-      String text = message.isEmpty() ? type : message;
-      e = new DeploymentException(type, where.isEmpty() ? text : text + " (at " + where + ")");
-      LOG.log(System.Logger.Level.WARNING, what + " raised " + type + ": " + message + "\n" + trace);
-    } else {
-      e = new ServeException(status, type, message);
-    }
-    result.completeExceptionally(e);
+    result.completeExceptionally(failure(what, exception, status, type, message, where, trace));
+  }
+
+  /** What a Python exception becomes in Java (see {@link #fail}). */
+  static Throwable failure(String what, Value exception, int status, String type, String message, String where, String trace) {
+    if (exception != null && exception.isHostObject() && exception.asHostObject() instanceof Throwable t) return t;
+    if ("HTTPException".equals(type)) return new HttpException(status, message);
+    if (status != 500) return new ServeException(status, type, message);
+    String text = message.isEmpty() ? type : message;
+    LOG.log(System.Logger.Level.WARNING, what + " raised " + type + ": " + message + "\n" + trace);
+    return new DeploymentException(type, where.isEmpty() ? text : text + " (at " + where + ")");
   }
 }
