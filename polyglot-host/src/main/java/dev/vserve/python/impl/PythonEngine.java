@@ -56,7 +56,12 @@ public final class PythonEngine {
         : "optimizing JIT (" + impl + ")";
   }
 
-  /** A context for code from {@code appDir}: readable there and nowhere else. */
+  /**
+   * A context for code from {@code appDir}: readable there and nowhere else (and GraalPy's own home:
+   * {@code allowLanguageHomeAccess}, deprecated for {@code allowInternalResources}, which 25.0.3 does
+   * not have yet).
+   */
+  @SuppressWarnings("deprecation")
   static Context newContext(Path appDir) {
     Path dir = appDir.toAbsolutePath().normalize();
     return Context.newBuilder("python")
