@@ -58,6 +58,13 @@ public final class Bench {
 
   record Load(double rps, double p50ms, double p99ms) {}
 
+  /** The round with the median throughput. */
+  static Load median(List<Load> rounds) {
+    List<Load> sorted = new ArrayList<>(rounds);
+    sorted.sort((x, y) -> Double.compare(x.rps(), y.rps()));
+    return sorted.get(sorted.size() / 2);
+  }
+
   /** {@code Bench [http|stream|mnist|cluster|all]}: the sections to run (default all). */
   public static void main(String[] args) throws Exception {
     String which = args.length > 0 ? args[0] : "all";

@@ -32,10 +32,9 @@ import java.util.regex.Pattern;
  */
 public final class ClusterBench {
   private static final Pattern UP = Pattern.compile("cluster node (\\S+) up, proxy at http://127\\.0\\.0\\.1:(\\d+)");
-  private static final List<String> HAZELCAST_FLAGS = List.of("--add-modules", "java.se",
-      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+  /** What Hazelcast needs on the node JVMs: ./bench/run passes jvm-flags.sh's list, as the tests pass the pom's. */
+  private static final List<String> HAZELCAST_FLAGS =
+      List.of(System.getProperty("hazelcast.jvm.flags", "").trim().split("\\s+")).stream().filter(f -> !f.isEmpty()).toList();
 
   /** The deployment under test: {@link Bench.Constant}, two replicas wherever {@code bench-replica} is offered. */
   public static final Application constant = Application.bind(Bench.Constant.class);

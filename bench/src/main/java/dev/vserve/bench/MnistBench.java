@@ -42,8 +42,6 @@ final class MnistBench {
 
   private MnistBench() {}
 
-  record Result(double rps, double p50ms, double p99ms) {}
-
   static void run() throws Exception {
     MnistData data = MnistData.load();
     List<Buffer> bodies = new ArrayList<>(REQUESTS);
@@ -71,46 +69,39 @@ final class MnistBench {
           .options(c -> c.setBatchOptions("predict", none)).bind(), "unbatched", "/unbatched")).await();
       HttpClient client = clientVertx.createHttpClient(new HttpClientOptions().setDefaultPort(node.httpPort())
           .setDefaultHost("127.0.0.1"), new PoolOptions().setHttp1MaxSize(CONNECTIONS).setMaxWaitQueueSize(-1));
-      List<Result> offline = new ArrayList<>();
-      List<Result> batched = new ArrayList<>();
-      List<Result> unbatched = new ArrayList<>();
+      List<Bench.Load> offline = new ArrayList<>();
+      List<Bench.Load> batched = new ArrayList<>();
+      List<Bench.Load> unbatched = new ArrayList<>();
       for (int round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
-        Result a = offline(model, all);
-        Result b = blast(client, "/batched", bodies);
-        Result c = blast(client, "/unbatched", bodies);
+        Bench.Load a = offline(model, all);
+        Bench.Load b = blast(client, "/batched", bodies);
+        Bench.Load c = blast(client, "/unbatched", bodies);
         System.out.printf("  round %d%s: (a) %.0f  (b) %.0f  (c) %.0f requests/s%n", round,
-            round < WARMUP_ROUNDS ? " (warm-up)" : "", a.rps, b.rps, c.rps);
+            round < WARMUP_ROUNDS ? " (warm-up)" : "", a.rps(), b.rps(), c.rps());
         if (round < WARMUP_ROUNDS) continue;
         offline.add(a);
         batched.add(b);
         unbatched.add(c);
       }
-      Result a = median(offline);
-      Result b = median(batched);
-      Result c = median(unbatched);
+      Bench.Load a = Bench.median(offline);
+      Bench.Load b = Bench.median(batched);
+      Bench.Load c = Bench.median(unbatched);
       System.out.println();
       System.out.printf("%-46s %12s %10s %10s%n", "MNIST, 2000 concurrent requests (median of " + ROUNDS + ")",
           "requests/s", "p50 ms", "p99 ms");
-      System.out.printf("%-46s %12.0f %10.1f %10.1f%n", "(a) offline DJL, same batches (ceiling)", a.rps, a.p50ms, a.p99ms);
-      System.out.printf("%-46s %12.0f %10.1f %10.1f%n", "(b) vserve, @Batch(128, " + waitMs + " ms)", b.rps, b.p50ms, b.p99ms);
-      System.out.printf("%-46s %12.0f %10.1f %10.1f%n", "(c) vserve, no batching", c.rps, c.p50ms, c.p99ms);
-      System.out.printf("%-46s %12.2f   (goal >= 0.85)%n", "ratio (b)/(a)", b.rps / a.rps);
-      System.out.printf("%-46s %12.2f   (goal >= 3)%n", "ratio (b)/(c)", b.rps / c.rps);
+      System.out.printf("%-46s %12.0f %10.1f %10.1f%n", "(a) offline DJL, same batches (ceiling)", a.rps(), a.p50ms(), a.p99ms());
+      System.out.printf("%-46s %12.0f %10.1f %10.1f%n", "(b) vserve, @Batch(128, " + waitMs + " ms)", b.rps(), b.p50ms(), b.p99ms());
+      System.out.printf("%-46s %12.0f %10.1f %10.1f%n", "(c) vserve, no batching", c.rps(), c.p50ms(), c.p99ms());
+      System.out.printf("%-46s %12.2f   (goal >= 0.85)%n", "ratio (b)/(a)", b.rps() / a.rps());
+      System.out.printf("%-46s %12.2f   (goal >= 3)%n", "ratio (b)/(c)", b.rps() / c.rps());
     } finally {
       clientVertx.close().await();
       new DeploymentResponse<>(node.close()).await();
     }
   }
 
-  /** The round with the median throughput. */
-  static Result median(List<Result> rs) {
-    List<Result> sorted = new ArrayList<>(rs);
-    sorted.sort((x, y) -> Double.compare(x.rps, y.rps));
-    return sorted.get(sorted.size() / 2);
-  }
-
   /** All 2000 "arrive" at once; each image's latency is when its batch of 128 is done. */
-  static Result offline(DjlModel model, float[] all) {
+  static Bench.Load offline(DjlModel model, float[] all) {
     long[] latency = new long[REQUESTS];
     long t0 = System.nanoTime();
     for (int start = 0; start < REQUESTS; start += 128) {
@@ -122,7 +113,7 @@ final class MnistBench {
     return summarize(latency, System.nanoTime() - t0);
   }
 
-  static Result blast(HttpClient client, String uri, List<Buffer> bodies) {
+  static Bench.Load blast(HttpClient client, String uri, List<Buffer> bodies) {
     long[] latency = new long[bodies.size()];
     AtomicInteger failures = new AtomicInteger();
     List<Future<?>> all = new ArrayList<>(bodies.size());
@@ -145,10 +136,10 @@ final class MnistBench {
     return summarize(latency, elapsed);
   }
 
-  private static Result summarize(long[] latency, long elapsedNanos) {
+  private static Bench.Load summarize(long[] latency, long elapsedNanos) {
     long[] sorted = latency.clone();
     Arrays.sort(sorted);
-    return new Result(latency.length / (elapsedNanos / 1e9), Bench.percentile(sorted, 50) / 1e6,
+    return new Bench.Load(latency.length / (elapsedNanos / 1e9), Bench.percentile(sorted, 50) / 1e6,
         Bench.percentile(sorted, 99) / 1e6);
   }
 }

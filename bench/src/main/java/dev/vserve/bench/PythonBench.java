@@ -38,15 +38,9 @@ final class PythonBench {
     try {
       // replica start: the JVM's first Python replica pays for the engine; later ones share it
       Application probe = python.load("bench/python/noop.py").app();
-      long t0 = System.nanoTime();
-      new DeploymentResponse<>(node.deploy(probe, "py-first", "/py-first", Map.of("Constant", Map.of("num_replicas", 1)))).await();
-      double firstS = (System.nanoTime() - t0) / 1e9;
-      t0 = System.nanoTime();
-      new DeploymentResponse<>(node.deploy(probe, "py-second", "/py-second", Map.of("Constant", Map.of("num_replicas", 1)))).await();
-      double secondS = (System.nanoTime() - t0) / 1e9;
-      t0 = System.nanoTime();
-      new DeploymentResponse<>(node.deploy(probe, "py-third", "/py-third", Map.of("Constant", Map.of("num_replicas", 1)))).await();
-      double thirdS = (System.nanoTime() - t0) / 1e9;
+      double firstS = secondsToDeploy(node, probe, "py-first");
+      double secondS = secondsToDeploy(node, probe, "py-second");
+      double thirdS = secondsToDeploy(node, probe, "py-third");
 
       // no-op: 2 replicas each, 64 ongoing requests each, the same answer
       new DeploymentResponse<>(node.deploy(Application.bind(Bench.Constant.class), "java-noop", "/java")).await();
@@ -79,14 +73,14 @@ final class PythonBench {
         bodies.add(Buffer.buffer(Json.encode(Map.of("image", data.image(data.trainCount + (k % data.testCount()))))));
       }
       Vertx clientVertx = Vertx.vertx();
-      List<MnistBench.Result> javaMnist = new ArrayList<>();
-      List<MnistBench.Result> pyMnist = new ArrayList<>();
+      List<Bench.Load> javaMnist = new ArrayList<>();
+      List<Bench.Load> pyMnist = new ArrayList<>();
       try {
         HttpClient client = clientVertx.createHttpClient(new HttpClientOptions().setDefaultPort(node.httpPort())
             .setDefaultHost("127.0.0.1"), new PoolOptions().setHttp1MaxSize(MnistBench.CONNECTIONS).setMaxWaitQueueSize(-1));
         for (int round = 0; round < MnistBench.WARMUP_ROUNDS + MnistBench.ROUNDS; round++) {
-          MnistBench.Result j = MnistBench.blast(client, "/java-mnist", bodies);
-          MnistBench.Result p = MnistBench.blast(client, "/py-mnist", bodies);
+          Bench.Load j = MnistBench.blast(client, "/java-mnist", bodies);
+          Bench.Load p = MnistBench.blast(client, "/py-mnist", bodies);
           System.out.printf("  MNIST round %d%s: Java %.0f, Python %.0f requests/s%n", round,
               round < MnistBench.WARMUP_ROUNDS ? " (warm-up)" : "", j.rps(), p.rps());
           if (round < MnistBench.WARMUP_ROUNDS) continue;
@@ -96,19 +90,19 @@ final class PythonBench {
       } finally {
         clientVertx.close().await();
       }
-      Bench.Load jn = medianLoad(java);
-      Bench.Load pn = medianLoad(py);
-      MnistBench.Result jm = MnistBench.median(javaMnist);
-      MnistBench.Result pm = MnistBench.median(pyMnist);
+      Bench.Load jn = Bench.median(java);
+      Bench.Load pn = Bench.median(py);
+      Bench.Load jm = Bench.median(javaMnist);
+      Bench.Load pm = Bench.median(pyMnist);
       System.out.println();
       System.out.printf("%-46s %12s %10s %10s%n", "Python next to Java (median rounds)", "requests/s", "p50 ms", "p99 ms");
       System.out.printf("%-46s %12.0f %10.3f %10.3f%n", "no-op, Java deployment", jn.rps(), jn.p50ms(), jn.p99ms());
       System.out.printf("%-46s %12.0f %10.3f %10.3f%n", "no-op, Python deployment", pn.rps(), pn.p50ms(), pn.p99ms());
-      System.out.printf("%-46s %12.2f   (goal >= 0.30; median of the rounds' own ratios)%n", "ratio Python/Java, no-op", medianRatio(py.stream().map(Bench.Load::rps).toList(), java.stream().map(Bench.Load::rps).toList()));
+      System.out.printf("%-46s %12.2f   (goal >= 0.30; median of the rounds' own ratios)%n", "ratio Python/Java, no-op", medianRatio(py, java));
       System.out.printf("%-46s %12.0f %10.1f %10.1f%n", "MNIST, Java service", jm.rps(), jm.p50ms(), jm.p99ms());
       System.out.printf("%-46s %12.0f %10.1f %10.1f%n", "MNIST, Python ingress + @serve.batch", pm.rps(), pm.p50ms(), pm.p99ms());
       System.out.printf("%-46s %12.2f   (goal >= 0.80; median of the rounds' own ratios)%n", "ratio Python/Java, MNIST",
-          medianRatio(pyMnist.stream().map(MnistBench.Result::rps).toList(), javaMnist.stream().map(MnistBench.Result::rps).toList()));
+          medianRatio(pyMnist, javaMnist));
       System.out.printf("%-46s %9.2f s%n", "first Python replica of the JVM (engine start)", firstS);
       System.out.printf("%-46s %9.2f s, then %.2f s   (goal <= 2 s)%n", "another Python replica in the running node", secondS, thirdS);
     } finally {
@@ -116,17 +110,18 @@ final class PythonBench {
     }
   }
 
-  /** Each round compares the two under the same noise; the median of those ratios is the figure. */
-  private static double medianRatio(List<Double> a, List<Double> b) {
-    List<Double> ratios = new ArrayList<>();
-    for (int i = 0; i < a.size(); i++) ratios.add(a.get(i) / b.get(i));
-    ratios.sort(Double::compare);
-    return ratios.get(ratios.size() / 2);
+  /** Deploys {@code app} with one replica under {@code name}; seconds until it serves. */
+  private static double secondsToDeploy(ServeNode node, Application app, String name) {
+    long t0 = System.nanoTime();
+    new DeploymentResponse<>(node.deploy(app, name, "/" + name, Map.of("Constant", Map.of("num_replicas", 1)))).await();
+    return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static Bench.Load medianLoad(List<Bench.Load> loads) {
-    List<Bench.Load> sorted = new ArrayList<>(loads);
-    sorted.sort((x, y) -> Double.compare(x.rps(), y.rps()));
-    return sorted.get(sorted.size() / 2);
+  /** Each round compares the two under the same noise; the median of those ratios is the figure. */
+  private static double medianRatio(List<Bench.Load> a, List<Bench.Load> b) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) ratios.add(a.get(i).rps() / b.get(i).rps());
+    ratios.sort(Double::compare);
+    return ratios.get(ratios.size() / 2);
   }
 }

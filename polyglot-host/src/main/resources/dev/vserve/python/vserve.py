@@ -552,16 +552,28 @@ def _bind_route(fn, request, params):
 
 _instance = None
 _router = None
-async def _probe():
+
+
+# the types of what async def, def-with-yield and async-def-with-yield return (the `types` module
+# names them, but importing it costs replica start time)
+async def _a_coroutine():
     pass
-_c = _probe()
-_coroutine = type(_c)
-_c.close()
-del _c
-_generator = type((lambda: (yield))())
-async def _probe_gen():
+
+
+async def _an_async_generator():
     yield
-_asyncgen = type(_probe_gen())
+
+
+def _a_generator():
+    yield
+
+
+_probe = _a_coroutine()
+_coroutine = type(_probe)
+_probe.close()
+_generator = type(_a_generator())
+_asyncgen = type(_an_async_generator())
+del _probe
 
 
 def _start(path, target, args, kwargs):

@@ -1,7 +1,6 @@
 package dev.vserve.python.impl;
 
 import org.graalvm.polyglot.Context;
-import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 
 import java.io.IOException;
@@ -29,10 +28,6 @@ final class Modules {
     Value result = loader.execute(file.toString(), text, asMain ? "__main__" : stem, qualname);
     if (!result.getArrayElement(0).asBoolean()) throw new IllegalArgumentException(result.getArrayElement(1).asString());
     return result.getArrayElement(1);
-  }
-
-  static String describe(PolyglotException e, Path file) {
-    return file + ": " + e.getMessage();
   }
 
   /** The module itself (as the launcher reads the file). */

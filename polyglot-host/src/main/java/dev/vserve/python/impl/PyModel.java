@@ -6,7 +6,11 @@ import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * A DJL model as Python uses it: inputs are nested lists (Python's, or the request's own Java lists)
@@ -15,8 +19,8 @@ import java.util.List;
 public final class PyModel implements AutoCloseable {
   private final DjlModel model;
   /** Runs {@link #predictAsync}'s forward passes, so the replica's Python thread serves on meanwhile. */
-  private final java.util.concurrent.ExecutorService inference =
-      java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("vserve-py-model").factory());
+  private final ExecutorService inference =
+      Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("vserve-py-model").factory());
 
   PyModel(DjlModel model) {
     this.model = model;
@@ -36,34 +40,24 @@ public final class PyModel implements AutoCloseable {
    */
   @HostAccess.Export
   public Object tensor(Value input, Value shape, double mean, double std) {
-    List<Integer> dims = new ArrayList<>();
-    float[][] buf = {new float[1024]};
-    int[] used = {0};
-    read(input, 0, dims, buf, used, (float) mean, (float) (1 / std), "input");
+    Tensor t = new Reader("input", mean, std).readAll(input);
     if (shape != null && !shape.isNull()) {
       List<Integer> want = new ArrayList<>();
       for (long i = 0; i < shape.getArraySize(); i++) want.add(shape.getArrayElement(i).asInt());
-      if (!want.equals(dims)) throw new BadRequestException("input must have shape " + want + ", got " + dims);
+      if (!want.equals(t.shape())) throw new BadRequestException("input must have shape " + want + ", got " + t.shape());
     }
-    checkRagged(dims, used[0]);
-    return new Tensor(java.util.Arrays.copyOf(buf[0], used[0]), dims);
-  }
-
-  private static void checkRagged(List<Integer> dims, int count) {
-    long n = 1;
-    for (int d : dims) n *= d;
-    if (n != count) throw new BadRequestException("input is ragged or mixes numbers and lists: shape " + dims + " but " + count + " values");
+    return t;
   }
 
   /**
-   * Runs the model on {@code inputs} ({@code [N][...]} nested lists of numbers), each value taken as
-   * {@code (x - mean) / std}. {@code shape} is the model's input shape with -1 for the batch size
-   * (null: the nesting's own). Returns one row of outputs per input.
+   * Runs the model on {@code inputs} ({@code [N][...]} nested lists of numbers or tensors), each value
+   * taken as {@code (x - mean) / std}. {@code shape} is the model's input shape with -1 for the batch
+   * size (null: the nesting's own). Returns one row of outputs per input.
    */
   @HostAccess.Export
   public float[][] predict(Value inputs, Value shape, double mean, double std) {
-    Input in = input(inputs, shape, mean, std);
-    return in.shape[0] == 0 ? new float[0][] : model.predict(in.values, in.shape);
+    Tensor in = new Reader("inputs", mean, std).readAll(inputs);
+    return in.values().length == 0 ? new float[0][] : model.predict(in.values(), modelShape(in, shape));
   }
 
   /**
@@ -72,78 +66,114 @@ public final class PyModel implements AutoCloseable {
    */
   @HostAccess.Export
   public Object predictAsync(Value inputs, Value shape, double mean, double std) {
-    Input in = input(inputs, shape, mean, std);
-    if (in.shape[0] == 0) return java.util.concurrent.CompletableFuture.completedFuture(new float[0][]);
-    return java.util.concurrent.CompletableFuture.supplyAsync(() -> model.predict(in.values, in.shape), inference);
+    Tensor in = new Reader("inputs", mean, std).readAll(inputs);
+    if (in.values().length == 0) return CompletableFuture.completedFuture(new float[0][]);
+    long[] s = modelShape(in, shape);
+    return CompletableFuture.supplyAsync(() -> model.predict(in.values(), s), inference);
   }
 
-  private record Input(float[] values, long[] shape) {}
+  /** The shape the model is given: {@code shape} with its -1 filled in, or the input's own. */
+  private static long[] modelShape(Tensor in, Value shape) {
+    if (shape == null || shape.isNull()) return in.shape().stream().mapToLong(Integer::longValue).toArray();
+    long[] s = new long[Math.toIntExact(shape.getArraySize())];
+    long known = 1;
+    for (int i = 0; i < s.length; i++) {
+      s[i] = shape.getArrayElement(i).asLong();
+      if (s[i] > 0) known *= s[i];
+    }
+    for (int i = 0; i < s.length; i++) if (s[i] < 0) s[i] = in.values().length / Math.max(1, known);
+    return s;
+  }
 
-  private static Input input(Value inputs, Value shape, double mean, double std) {
-    List<Integer> dims = new ArrayList<>();
-    float[][] buf = {new float[1024]};
-    int[] used = {0};
-    read(inputs, 0, dims, buf, used, (float) mean, (float) (1 / std), "inputs");
-    long n = dims.isEmpty() ? 0 : dims.get(0);
-    checkRagged(dims, used[0]);
-    long[] s;
-    if (shape == null || shape.isNull()) {
-      s = dims.stream().mapToLong(Integer::longValue).toArray();
-    } else {
-      s = new long[Math.toIntExact(shape.getArraySize())];
-      long known = 1;
-      for (int i = 0; i < s.length; i++) {
-        s[i] = shape.getArrayElement(i).asLong();
-        if (s[i] > 0) known *= s[i];
+  /**
+   * Reads nested lists of numbers into one buffer, checking that every list at a depth has one
+   * length. Where it is ({@code path}) is kept as indices and spelled out only for an error.
+   */
+  private static final class Reader {
+    private final String name;
+    private final float mean;
+    private final float scale;
+    private final List<Integer> dims = new ArrayList<>();
+    private final int[] path = new int[16];
+    private float[] buf = new float[1024];
+    private int used;
+
+    Reader(String name, double mean, double std) {
+      this.name = name;
+      this.mean = (float) mean;
+      this.scale = (float) (1 / std);
+    }
+
+    Tensor readAll(Value v) {
+      read(v, 0);
+      long n = 1;
+      for (int d : dims) n *= d;
+      if (n != used) {
+        throw new BadRequestException(name + " is ragged or mixes numbers and lists: shape " + dims + " but " + used + " values");
       }
-      for (int i = 0; i < s.length; i++) if (s[i] < 0) s[i] = used[0] / Math.max(1, known);
+      return new Tensor(Arrays.copyOf(buf, used), dims);
     }
-    if (n == 0) s = new long[] {0};
-    return new Input(java.util.Arrays.copyOf(buf[0], used[0]), s);
-  }
 
-  /** Appends the numbers of {@code v} to the buffer, checking that every list at a depth has one length. */
-  private static void read(Value v, int depth, List<Integer> dims, float[][] buf, int[] used, float mean, float scale, String at) {
-    if (v.isHostObject() && v.asHostObject() instanceof Tensor t) {
-      // already read and normalised: its shape continues at this depth
-      for (int i = 0; i < t.shape().size(); i++) dim(dims, depth + i, t.shape().get(i), at);
-      for (float x : t.values()) put(buf, used, x);
-      return;
+    private void read(Value v, int depth) {
+      if (v.isHostObject() && v.asHostObject() instanceof Tensor t) {
+        // already read and normalised: its shape continues at this depth
+        for (int i = 0; i < t.shape().size(); i++) dim(depth + i, t.shape().get(i));
+        for (float x : t.values()) put(x);
+        return;
+      }
+      if (v.isHostObject() && v.asHostObject() instanceof List<?> list) {
+        readJava(list, depth);
+        return;
+      }
+      if (v.isNumber() && !v.isBoolean()) {
+        put((float) ((v.asDouble() - mean) * scale));
+        return;
+      }
+      if (!v.hasArrayElements()) throw new BadRequestException(at(depth) + " must be a number or a list, got " + v);
+      int size = Math.toIntExact(v.getArraySize());
+      dim(depth, size);
+      for (int i = 0; i < size; i++) {
+        enter(depth, i);
+        read(v.getArrayElement(i), depth + 1);
+      }
     }
-    if (v.isHostObject() && v.asHostObject() instanceof List<?> list) {
-      readJava(list, depth, dims, buf, used, mean, scale, at);
-      return;
-    }
-    if (v.isNumber() && !v.isBoolean()) {
-      put(buf, used, (float) ((v.asDouble() - mean) * scale));
-      return;
-    }
-    if (!v.hasArrayElements()) throw new BadRequestException(at + " must be a number or a list, got " + v);
-    int size = Math.toIntExact(v.getArraySize());
-    dim(dims, depth, size, at);
-    for (int i = 0; i < size; i++) read(v.getArrayElement(i), depth + 1, dims, buf, used, mean, scale, at + "[" + i + "]");
-  }
 
-  private static void readJava(Object o, int depth, List<Integer> dims, float[][] buf, int[] used, float mean, float scale, String at) {
-    if (o instanceof Number x) {
-      put(buf, used, (float) ((x.doubleValue() - mean) * scale));
-      return;
+    private void readJava(Object o, int depth) {
+      if (o instanceof Number x) {
+        put((float) ((x.doubleValue() - mean) * scale));
+        return;
+      }
+      if (!(o instanceof List<?> list)) throw new BadRequestException(at(depth) + " must be a number or a list, got " + o);
+      dim(depth, list.size());
+      for (int i = 0; i < list.size(); i++) {
+        enter(depth, i);
+        readJava(list.get(i), depth + 1);
+      }
     }
-    if (!(o instanceof List<?> list)) throw new BadRequestException(at + " must be a number or a list, got " + o);
-    dim(dims, depth, list.size(), at);
-    for (int i = 0; i < list.size(); i++) readJava(list.get(i), depth + 1, dims, buf, used, mean, scale, at + "[" + i + "]");
-  }
 
-  private static void dim(List<Integer> dims, int depth, int size, String at) {
-    if (dims.size() == depth) dims.add(size);
-    else if (dims.get(depth) != size && depth > 0) {
-      throw new BadRequestException(at + " has " + size + " values, expected " + dims.get(depth));
+    private void enter(int depth, int index) {
+      if (depth >= path.length) throw new BadRequestException(name + " is nested deeper than " + path.length + " levels");
+      path[depth] = index;
     }
-  }
 
-  private static void put(float[][] buf, int[] used, float x) {
-    if (used[0] == buf[0].length) buf[0] = java.util.Arrays.copyOf(buf[0], buf[0].length * 2);
-    buf[0][used[0]++] = x;
+    private void dim(int depth, int size) {
+      if (dims.size() == depth) {
+        dims.add(size);
+      } else if (depth > 0 && dims.get(depth) != size) {
+        throw new BadRequestException(at(depth) + " has " + size + " values, expected " + dims.get(depth));
+      }
+    }
+
+    private String at(int depth) {
+      StringBuilder s = new StringBuilder(name);
+      for (int i = 0; i < depth; i++) s.append('[').append(path[i]).append(']');
+      return s.toString();
+    }
+
+    private void put(float x) {
+      if (used == buf.length) buf = Arrays.copyOf(buf, buf.length * 2);
+      buf[used++] = x;
+    }
   }
 
   @Override

@@ -88,7 +88,7 @@ public final class PythonReplica implements ReplicaCode {
     } catch (ExecutionException e) {
       thread.stop();
       Throwable cause = e.getCause();
-      if (cause instanceof PolyglotException pe) throw new IllegalArgumentException(Modules.describe(pe, code.file()), pe);
+      if (cause instanceof PolyglotException pe) throw new IllegalArgumentException(code.file() + ": " + pe.getMessage(), pe);
       throw cause;
     }
   }
