@@ -721,12 +721,17 @@ def _advance(reply, coro, value, error):
             return
         if isinstance(waited, _Pending):
             _host.resume(waited._future, lambda ok, v: _advance(reply, coro, v if ok else None,
-                                                                None if ok else _error(v)))
+                                                                None if ok else _error(v)), _owner(reply))
             return
         if waited is None:   # a bare yield (asyncio.sleep(0)): let other calls run first
-            _host.later(lambda: _advance(reply, coro, None, None))
+            _host.later(lambda: _advance(reply, coro, None, None), _owner(reply))
             return
         value, error = None, TypeError("vserve replicas await vserve responses and batches; got %r" % (waited,))
+
+
+def _owner(reply):
+    # the Java side that fails the call should the step raise what Python cannot catch
+    return getattr(reply, "_sink", reply)
 
 
 def _error(failure):

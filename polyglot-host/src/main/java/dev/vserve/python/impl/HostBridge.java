@@ -59,15 +59,33 @@ public final class HostBridge {
 
   /** Resumes a waiting coroutine on the replica's thread once {@code future} completes. */
   @HostAccess.Export
-  public void resume(Object future, Value callback) {
-    whenDone(future, (value, failure) -> thread.post(() -> {
+  public void resume(Object future, Value callback, Value owner) {
+    whenDone(future, (value, failure) -> thread.post(() -> guarded(owner, () -> {
       if (failure == null) {
         callback.execute(true, value);
       } else {
         ServeException e = Failures.toServeException(failure);
         callback.execute(false, new Object[] {e.status(), e.errorType(), String.valueOf(e.getMessage())});
       }
-    }));
+    })));
+  }
+
+  /**
+   * Runs a step of Python for {@code owner} (a call's {@link Reply} or a stream's {@link PyItems}); what
+   * Python could not catch (a refusal of the host's) fails that call at once instead of leaving it waiting.
+   */
+  static void guarded(Value owner, Runnable step) {
+    Object o = owner != null && owner.isHostObject() ? owner.asHostObject() : null;
+    guarded(o instanceof Outcome out ? out : null, step);
+  }
+
+  static void guarded(Outcome owner, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      if (owner == null) throw e;
+      owner.abort(Sandbox.failure(e));
+    }
   }
 
   /** A future that completes after {@code seconds}: what {@code asyncio.sleep} awaits in a replica. */
@@ -78,8 +96,8 @@ public final class HostBridge {
   }
 
   @HostAccess.Export
-  public void later(Value callback) {
-    thread.post(callback::executeVoid);
+  public void later(Value callback, Value owner) {
+    thread.post(() -> guarded(owner, callback::executeVoid));
   }
 
   /** {@code response.result()}: waits on the Python thread (plain {@code def} handlers). */
@@ -231,8 +249,12 @@ public final class HostBridge {
 
   /** Loads weights from {@code path} (relative to the application's directory) onto this replica's device. */
   @HostAccess.Export
-  public Object loadModel(String path, String name, String block) {
-    Path dir = appDir.resolve(path).normalize();
+  public Object loadModel(String path, String name, String block) throws java.io.IOException {
+    // the weights are read by Java, outside the context's file system: the same confinement, checked here
+    Path dir = new AppFileSystem(appDir).allowed(appDir.resolve(path));
+    if (name == null || !name.matches("[A-Za-z0-9_.-]+") || name.contains("..")) {
+      throw new IllegalArgumentException("model name must be a plain file-name prefix, got '" + name + "'");
+    }
     PyModel model = new PyModel(DjlModel.load(dir, name, ModelBlock.named(block)));
     synchronized (batches) {
       models.add(model);

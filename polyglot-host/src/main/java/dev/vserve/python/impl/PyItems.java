@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the replica take turns). The reader's pace (the client's credits) stops the filling when the
  * buffer is full. {@code close} stops the generator ({@code GeneratorExit} in Python).
  */
-public final class PyItems implements Iterator<Object>, AutoCloseable {
+public final class PyItems implements Iterator<Object>, AutoCloseable, Outcome {
   static final int AHEAD = 64;
   static final long STEP_NANOS = 1_000_000;
   private static final Object NULL = new Object();
@@ -82,7 +82,7 @@ public final class PyItems implements Iterator<Object>, AutoCloseable {
    */
   void fill() {
     if (ended || closed || !filling.compareAndSet(false, true)) return;
-    if (!thread.post(() -> items.invokeMember("fill", this, STEP_NANOS))) {
+    if (!thread.post(() -> HostBridge.guarded(this, () -> items.invokeMember("fill", this, STEP_NANOS)))) {
       ended = true;
       buffer.offer(new Failure(new IllegalStateException("the replica stopped")));
     }
@@ -107,8 +107,13 @@ public final class PyItems implements Iterator<Object>, AutoCloseable {
 
   @HostAccess.Export
   public void fail(Value exception, int status, String type, String message, String where, String trace) {
+    abort(Reply.failure(what, exception, status, type, message, where, trace));
+  }
+
+  @Override
+  public void abort(Throwable failure) {
     ended = true;
-    buffer.offer(new Failure(Reply.failure(what, exception, status, type, message, where, trace)));
+    buffer.offer(new Failure(failure));
   }
 
   /** A fill step is over: go on while there is room (the reader may be waiting for it). */

@@ -25,6 +25,7 @@ public final class PythonEngine {
   private static final System.Logger LOG = System.getLogger(PythonEngine.class.getName());
   private static volatile Engine engine;
   private static volatile String vserveSource;
+  private static volatile String sandboxSource;
 
   /** Host objects Python sees: annotated bridge methods, and Java lists, maps and arrays as sequences. */
   static final HostAccess ACCESS = HostAccess.newBuilder(HostAccess.EXPLICIT)
@@ -41,6 +42,7 @@ public final class PythonEngine {
       if (engine == null) {
         long t0 = System.nanoTime();
         engine = Engine.newBuilder("python").option("engine.WarnInterpreterOnly", "false").build();
+        SignalGuard.start();
         System.out.println("vserve: Python " + engine.getLanguages().get("python").getVersion() + " on GraalPy, " + mode(engine)
             + " (engine ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms)");
       }
@@ -81,25 +83,26 @@ public final class PythonEngine {
   /** Installs the {@code vserve} package (and the Starlette/FastAPI names it stands in for) into {@code ctx}. */
   static Value install(Context ctx, Object host, boolean loading) {
     Value bootstrap = ctx.eval("python", BOOTSTRAP);
-    return bootstrap.execute(source(), host, loading);
+    if (sandboxSource == null) sandboxSource = resource("sandbox.py");
+    if (vserveSource == null) vserveSource = resource("vserve.py");
+    return bootstrap.execute(sandboxSource, vserveSource, host, loading);
   }
 
-  private static String source() {
-    String s = vserveSource;
-    if (s != null) return s;
-    try (InputStream in = PythonEngine.class.getResourceAsStream("/dev/vserve/python/vserve.py")) {
-      if (in == null) throw new IllegalStateException("vserve.py missing from the polyglot-host jar");
-      s = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+  private static String resource(String name) {
+    try (InputStream in = PythonEngine.class.getResourceAsStream("/dev/vserve/python/" + name)) {
+      if (in == null) throw new IllegalStateException(name + " missing from the polyglot-host jar");
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    vserveSource = s;
-    return s;
   }
 
   private static final String BOOTSTRAP = """
       import sys
-      def _install(src, host, loading):
+      def _install(sandbox, src, host, loading):
+          guard = {"__name__": "vserve._sandbox"}
+          exec(compile(sandbox, "vserve/sandbox.py", "exec"), guard)
+          guard["install"]()
           new = type(sys)
           m = new("vserve")
           m.__file__ = "vserve.py"

@@ -78,12 +78,7 @@ public final class PythonLoader {
 
   /** A Java class bound from Python: its own annotations, then the Python side's overrides. */
   private static Application javaDeployment(String className, String name, Map<String, Object> settings, List<Object> args) {
-    Class<?> type;
-    try {
-      type = Class.forName(className, true, PythonLoader.class.getClassLoader());
-    } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException("java_deployment: no class " + className + " on the class path");
-    }
+    Class<?> type = JavaDeployments.check(className);
     dev.vserve.DeploymentSpec<?> spec = dev.vserve.DeploymentSpec.of(type);
     if (name != null) spec = spec.name(name);
     String n = spec.name();

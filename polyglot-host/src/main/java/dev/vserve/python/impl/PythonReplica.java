@@ -104,7 +104,7 @@ public final class PythonReplica implements ReplicaCode {
     } else {
       args = call.args() == null ? List.of() : Arrays.asList(call.args());
     }
-    if (!thread.post(() -> callFn.executeVoid(reply, call.method(), args))) {
+    if (!thread.post(() -> HostBridge.guarded(reply, () -> callFn.executeVoid(reply, call.method(), args)))) {
       throw new IllegalStateException("replica of " + name + " is stopped");
     }
     return reply.outcome();

@@ -14,7 +14,7 @@ import java.util.function.Function;
  * Where Python puts the outcome of one call. Runs on the replica's Python thread; whoever waits on
  * {@link #result} is on another.
  */
-public final class Reply {
+public final class Reply implements Outcome {
   private static final System.Logger LOG = System.getLogger(Reply.class.getName());
   final CompletableFuture<Object> result = new CompletableFuture<>();
   private final String what;
@@ -46,6 +46,11 @@ public final class Reply {
       result.completeExceptionally(new DeploymentException("ResultError", what + " returned what cannot be sent: "
           + e.getMessage()));
     }
+  }
+
+  @Override
+  public void abort(Throwable failure) {
+    result.completeExceptionally(failure);
   }
 
   /** The outcome as its caller sends it on: encoded as an HTTP response if it answers one (off the Python thread). */

@@ -1,5 +1,6 @@
 package dev.vserve.impl.batch;
 
+import dev.vserve.BadRequestException;
 import dev.vserve.Batch;
 import dev.vserve.BatchOptions;
 
@@ -62,6 +63,17 @@ public final class BatchQueue {
   /** Adds one call; the future completes with its own result once its batch has run. */
   public CompletableFuture<Object> submit(Object value) {
     CompletableFuture<Object> result = new CompletableFuture<>();
+    if (!countsItems) {
+      // measured alone first: an input the size function cannot measure fails this call only, and
+      // never reaches the collector, which measures whole batches
+      try {
+        sizeFn.size(java.util.Collections.singletonList(value));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(new BadRequestException("batched method " + name + " cannot take this input: "
+            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
+        return result;
+      }
+    }
     lock.lock();
     try {
       if (closed) {
@@ -93,25 +105,52 @@ public final class BatchQueue {
     runners.shutdown();  // running batches finish; their threads then end
   }
 
+  /** Runs until closed; whatever fails while batches are formed fails the calls concerned, never the collector. */
   private void collect() {
-    try {
-      while (true) {
-        List<Item> batch = nextBatch();
+    while (true) {
+      List<Item> batch = null;
+      try {
+        batch = nextBatch();
         if (batch == null) return;
         running.acquire();
+      } catch (InterruptedException e) {
+        if (batch != null) fail(batch, new IllegalStateException("replica stopping"));
+        return;
+      } catch (Throwable t) {
+        fail(batch != null ? batch : drain(), t);
+        continue;
+      }
+      List<Item> taken = batch;
+      try {
         // platform threads: batches are long native calls (model inference), which would pin one of
         // the few carriers of the virtual threads that parse and answer every request
         runners.execute(() -> {
           try {
-            run(batch);
+            run(taken);
           } finally {
             running.release();
           }
         });
+      } catch (Throwable t) {
+        running.release();
+        fail(taken, t);
       }
-    } catch (InterruptedException e) {
-      // closed
     }
+  }
+
+  private List<Item> drain() {
+    lock.lock();
+    try {
+      List<Item> all = new ArrayList<>(waiting);
+      waiting.clear();
+      return all;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void fail(List<Item> items, Throwable t) {
+    for (Item i : items) i.result.completeExceptionally(t);
   }
 
   /** Waits until a batch is full or its oldest call has waited long enough, then takes it. */
@@ -161,7 +200,7 @@ public final class BatchQueue {
     try {
       results = function.apply(values(batch));
     } catch (Throwable t) {
-      for (Item i : batch) i.result.completeExceptionally(t);
+      fail(batch, t);
       return;
     }
     if (results == null || results.size() != batch.size()) {

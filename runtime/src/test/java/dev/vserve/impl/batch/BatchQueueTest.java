@@ -1,0 +1,96 @@
+package dev.vserve.impl.batch;
+
+import dev.vserve.BadRequestException;
+import dev.vserve.Batch;
+import dev.vserve.BatchOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BatchQueueTest {
+  private BatchQueue queue;
+
+  /** Measures strings by length; anything else (null) throws, as a user's size function may. */
+  public static final class Length implements Batch.SizeFunction {
+    @Override
+    public int size(List<?> items) {
+      int n = 0;
+      for (Object o : items) n += ((String) o).length();
+      return n;
+    }
+  }
+
+  /** Measures a single call fine, but fails on any batch of two or more. */
+  public static final class BreaksOnPairs implements Batch.SizeFunction {
+    @Override
+    public int size(List<?> items) {
+      if (items.size() > 1) throw new IllegalStateException("cannot measure " + items.size() + " items");
+      return 1;
+    }
+  }
+
+  @AfterEach
+  void close() {
+    if (queue != null) queue.close();
+  }
+
+  private BatchQueue queue(Class<? extends Batch.SizeFunction> sizeFn) throws ReflectiveOperationException {
+    return new BatchQueue("test.echo", new BatchOptions.Settings(10, 5, 1, sizeFn), items -> new ArrayList<>(items));
+  }
+
+  private static Object get(CompletableFuture<Object> f) throws Exception {
+    return f.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anInputTheSizeFunctionCannotMeasureFailsThatCallAsABadRequestAndTheQueueKeepsServing() throws Exception {
+    queue = queue(Length.class);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> get(queue.submit(null)));
+    assertInstanceOf(BadRequestException.class, e.getCause());
+    assertTrue(e.getCause().getMessage().contains("test.echo"), e.getCause().getMessage());
+    assertEquals("abc", get(queue.submit("abc")));
+  }
+
+  @Test
+  void aSizeFunctionFailingOnAWholeBatchFailsThoseCallsButTheCollectorLivesOn() throws Exception {
+    queue = queue(BreaksOnPairs.class);
+    List<CompletableFuture<Object>> burst = new ArrayList<>();
+    for (int i = 0; i < 5; i++) burst.add(queue.submit("x" + i));
+    int failed = 0;
+    for (CompletableFuture<Object> f : burst) {
+      try {
+        get(f);
+      } catch (ExecutionException e) {
+        failed++;
+      }
+    }
+    assertTrue(failed > 0, "a batch of several calls cannot be measured by this function");
+    // the collector survived: a lone call still goes through
+    assertEquals("alone", get(queue.submit("alone")));
+  }
+
+  @Test
+  void aBatchThatThrowsFailsItsCallsOnly() throws Exception {
+    boolean[] broken = {true};
+    queue = new BatchQueue("test.flaky", new BatchOptions.Settings(10, 5, 1, Batch.SizeFunction.Count.class), items -> {
+      if (broken[0]) {
+        broken[0] = false;
+        throw new IllegalArgumentException("bad batch");
+      }
+      return items;
+    });
+    ExecutionException e = assertThrows(ExecutionException.class, () -> get(queue.submit("a")));
+    assertEquals("bad batch", e.getCause().getMessage());
+    assertEquals("b", get(queue.submit("b")));
+  }
+}
