@@ -76,6 +76,26 @@ class Checks:
                 return {"java": False, "error": type(e).__name__}
         if what == "raise":
             raise ValueError("broken on purpose")
+        if what == "deny":
+            # what the sandbox refuses, left uncaught: the call fails at once with a PermissionError
+            import os, signal, socket, threading, urllib.request
+            op = request.query_params["op"]
+            if op == "system":
+                os.system("touch /tmp/vserve-escape")
+            if op == "thread":
+                threading.Thread(target=print).start()
+            if op == "socket":
+                socket.create_connection(("127.0.0.1", 9))
+            if op == "signal":
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            if op == "exit":
+                os._exit(3)
+            if op == "caught":
+                try:
+                    os.system("true")
+                except PermissionError as e:
+                    return {"caught": str(e)}
+            return {"done": op}
         if what == "stream":
             items = []
             async for item in self.sleeper.options(stream=True).count.remote(int(request.query_params["n"])):

@@ -68,7 +68,8 @@ public final class DeploymentConfig {
     for (var e : overrides.entrySet()) {
       String key = e.getKey();
       Object v = e.getValue();
-      if (key.equals("ray_actor_options") && v instanceof java.util.Map<?, ?> actor) {
+      if (key.equals("ray_actor_options")) {
+        if (!(v instanceof java.util.Map<?, ?> actor)) throw invalid(deploymentName, "ray_actor_options must be a mapping, got " + describe(v));
         @SuppressWarnings("unchecked") var m = (java.util.Map<String, ?>) actor;
         apply(m, deploymentName);
         continue;
@@ -83,17 +84,18 @@ public final class DeploymentConfig {
         if (!(v instanceof java.util.Map<?, ?> custom)) throw invalid(deploymentName, "resources must map names to amounts, got " + v);
         java.util.Map<String, Double> r = new java.util.TreeMap<>();
         for (var c : custom.entrySet()) {
-          if (!(c.getValue() instanceof Number amount)) throw invalid(deploymentName, "resource '" + c.getKey() + "' must be a number, got " + c.getValue());
+          if (!(c.getValue() instanceof Number amount) || !Double.isFinite(amount.doubleValue())) throw invalid(deploymentName, "resource '" + c.getKey() + "' must be a number, got " + c.getValue());
           r.put(String.valueOf(c.getKey()), amount.doubleValue());
         }
         resources = r;
         continue;
       }
-      if (!(v instanceof Number n)) throw invalid(deploymentName, key + " must be a number, got " + v);
+      if (!(v instanceof Number n)) throw invalid(deploymentName, key + " must be a number, got " + describe(v));
+      if (!Double.isFinite(n.doubleValue())) throw invalid(deploymentName, key + " must be a finite number, got " + v);
       switch (key) {
-        case "num_replicas", "numReplicas" -> numReplicas = n.intValue();
-        case "max_ongoing_requests", "maxOngoingRequests" -> maxOngoingRequests = n.intValue();
-        case "max_queued_requests", "maxQueuedRequests" -> maxQueuedRequests = n.intValue();
+        case "num_replicas", "numReplicas" -> numReplicas = whole(deploymentName, key, n);
+        case "max_ongoing_requests", "maxOngoingRequests" -> maxOngoingRequests = whole(deploymentName, key, n);
+        case "max_queued_requests", "maxQueuedRequests" -> maxQueuedRequests = whole(deploymentName, key, n);
         case "graceful_shutdown_timeout_s", "gracefulShutdownTimeoutS" -> gracefulShutdownTimeoutS = n.doubleValue();
         case "num_cpus", "numCpus" -> numCpus = n.doubleValue();
         case "num_gpus", "numGpus" -> numGpus = n.doubleValue();
@@ -104,9 +106,25 @@ public final class DeploymentConfig {
     return validate(deploymentName);
   }
 
+  private static int whole(String deploymentName, String key, Number n) {
+    double d = n.doubleValue();
+    if (d != Math.rint(d) || d > Integer.MAX_VALUE || d < Integer.MIN_VALUE) {
+      throw invalid(deploymentName, key + " must be a whole number, got " + n);
+    }
+    return (int) d;
+  }
+
+  private static String describe(Object v) {
+    return v instanceof String str ? "the string '" + str + "'" : v == null ? "nothing" : String.valueOf(v);
+  }
+
+  /** The most replicas one deployment may ask for: more is a typo, and would only queue up placements. */
+  public static final int MAX_REPLICAS = 1024;
+
   /** Fails with a message naming the bad field; called before anything is deployed. */
   public DeploymentConfig validate(String deploymentName) {
     if (numReplicas < 1) throw invalid(deploymentName, "numReplicas must be >= 1, got " + numReplicas);
+    if (numReplicas > MAX_REPLICAS) throw invalid(deploymentName, "numReplicas must be <= " + MAX_REPLICAS + ", got " + numReplicas);
     if (maxOngoingRequests < 1)
       throw invalid(deploymentName, "maxOngoingRequests must be >= 1, got " + maxOngoingRequests);
     if (maxQueuedRequests < -1)

@@ -53,6 +53,8 @@ public record Request(
     if (body.length == 0) throw new BadRequestException("request body is empty, expected JSON");
     try {
       return Json.MAPPER.readTree(body);
+    } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+      throw Json.tooDeep("request body");
     } catch (JsonProcessingException e) {
       throw new BadRequestException("malformed JSON body: " + e.getOriginalMessage());
     } catch (java.io.IOException e) {

@@ -9,6 +9,8 @@ public final class ServeOptions {
   private long maxRequestBodyBytes = 16L * 1024 * 1024;
   private long requestTimeoutMs = 120_000;
   private long gracefulShutdownTimeoutMs = 20_000;
+  private long headerTimeoutMs = 30_000;
+  private long bodyTimeoutMs = 60_000;
   private boolean httpEnabled = true;
   private RequestRouter requestRouter = new dev.vserve.impl.router.PowerOfTwoChoices();
   private boolean clustered;
@@ -32,6 +34,19 @@ public final class ServeOptions {
   public boolean isHttpEnabled() { return httpEnabled; }
   public ServeOptions setHttpEnabled(boolean v) { httpEnabled = v; return this; }
   /** How long the proxy waits for in-flight HTTP requests when the node stops. */
+  /** How long a client may take to send a request head, counted from connecting or from the previous response. */
+  public long getHeaderTimeoutMs() { return headerTimeoutMs; }
+  public ServeOptions setHeaderTimeoutMs(long v) { headerTimeoutMs = positive("headerTimeoutMs", v); return this; }
+
+  /** How long a client may take to send a request body once its head arrived (then 408). */
+  public long getBodyTimeoutMs() { return bodyTimeoutMs; }
+  public ServeOptions setBodyTimeoutMs(long v) { bodyTimeoutMs = positive("bodyTimeoutMs", v); return this; }
+
+  private static long positive(String name, long v) {
+    if (v <= 0) throw new IllegalArgumentException(name + " must be > 0, got " + v);
+    return v;
+  }
+
   public long getGracefulShutdownTimeoutMs() { return gracefulShutdownTimeoutMs; }
   public ServeOptions setGracefulShutdownTimeoutMs(long v) { gracefulShutdownTimeoutMs = v; return this; }
   /** How this node's proxy and handles pick replicas; power of two choices by default. */

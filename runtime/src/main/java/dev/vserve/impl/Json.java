@@ -17,6 +17,13 @@ import java.lang.reflect.Type;
 /** The one Jackson mapper of vserve and the conversions built on it. */
 public final class Json {
   /**
+   * How deeply JSON may nest (arrays and objects). Deeper input is refused while it is parsed, as a
+   * 400, before it reaches user code: a 500-level body would otherwise exhaust Python's recursion limit
+   * or a Java converter's stack.
+   */
+  public static final int MAX_DEPTH = 128;
+
+  /**
    * Jackson's default buffer pool is thread-local; user code runs on virtual threads, each one new,
    * so every encode would allocate fresh buffers. A shared pool reuses them.
    */
@@ -25,6 +32,7 @@ public final class Json {
       // model inputs are mostly numbers: the JDK's parseDouble was the top cost of a JSON image
       .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
       .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+      .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
       .build())
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
       .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
@@ -56,6 +64,8 @@ public final class Json {
     if (body.length == 0) throw new BadRequestException(what + " is empty, expected JSON");
     try {
       return MAPPER.readValue(body, MAPPER.getTypeFactory().constructType(type));
+    } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+      throw tooDeep(what);
     } catch (com.fasterxml.jackson.core.JsonParseException e) {
       throw new BadRequestException("malformed JSON " + what + ": " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
@@ -66,6 +76,10 @@ public final class Json {
       // thrown by a type's own validation while it is read: the input's fault
       throw new BadRequestException(what + ": " + e.getMessage());
     }
+  }
+
+  public static BadRequestException tooDeep(String what) {
+    return new BadRequestException(what + " nests deeper than " + MAX_DEPTH + " levels of arrays and objects");
   }
 
   /** Binds a JSON tree to {@code type}; a mismatch is a 400 that names {@code what} and the problem. */

@@ -54,13 +54,27 @@ public final class Main {
         --route-prefix P       route prefix (default "/")
         --request-timeout-ms N fail calls not answered in N ms with 504 (default 120000)
         --max-body-bytes N     answer 413 to larger request bodies (default 16 MiB)
+        --header-timeout-ms N  close connections whose request head is not complete N ms after connecting
+                               or after the previous response (keep-alive idle; default 30000)
+        --body-timeout-ms N    answer 408 when a request body takes longer than N ms (default 60000)
         --cluster              join (or form) a cluster of nodes through Hazelcast
         --cluster-config FILE  Hazelcast XML (default: ./cluster.xml, loopback)
         --cluster-host H       address other nodes reach this node's event bus at (default 127.0.0.1)
         --num-cpus N           CPUs this node offers for placement (default: its processors)
         --num-gpus N           GPUs this node offers (default 0)
         --memory BYTES         memory this node offers (default: its maximum heap)
-        --resources JSON       custom resources this node offers, e.g. '{"accelerator": 1}'""";
+        --resources JSON       custom resources this node offers, e.g. '{"accelerator": 1}'
+        --allow-java-deployment CLASS
+                               let Python code bind this Java class with java_deployment() though it is
+                               not annotated @Deployment (repeatable; default: only @Deployment classes)""";
+
+  /** Read by the Python host when a file binds a Java class (vserve-polyglot-host's JavaDeployments). */
+  static final String ALLOW_JAVA_DEPLOYMENTS = "vserve.python.allowJavaDeployments";
+
+  private static void allowJavaDeployment(String className) {
+    String before = System.getProperty(ALLOW_JAVA_DEPLOYMENTS, "");
+    System.setProperty(ALLOW_JAVA_DEPLOYMENTS, before.isEmpty() ? className : before + "," + className);
+  }
 
   static int run(String[] args) {
     if (args.length == 0) throw new UsageException("no command given");
@@ -96,13 +110,16 @@ public final class Main {
       }
       if (i + 1 >= args.length) throw new UsageException("option " + flag + " needs a value");
       String value = args[++i];
-      switch (flag) {
+      try {
+        switch (flag) {
         case "--port" -> options.setHttpPort(intValue(flag, value));
         case "--host" -> options.setHttpHost(value);
         case "--name" -> name = value;
         case "--route-prefix" -> prefix = value;
         case "--request-timeout-ms" -> options.setRequestTimeoutMs(intValue(flag, value));
         case "--max-body-bytes" -> options.setMaxRequestBodyBytes(intValue(flag, value));
+        case "--header-timeout-ms" -> options.setHeaderTimeoutMs(intValue(flag, value));
+        case "--body-timeout-ms" -> options.setBodyTimeoutMs(intValue(flag, value));
         case "--cluster-config" -> options.setClusterConfig(value);
         case "--cluster-host" -> options.setClusterHost(value);
         case "--num-cpus" -> resources.put(NodeInfo.CPU, numberValue(flag, value));
@@ -110,7 +127,13 @@ public final class Main {
         case "--memory" -> resources.put(NodeInfo.MEMORY, numberValue(flag, value));
         case "--resources" -> resources.putAll(customResources(value));
         case "--address" -> address = value;
+        case "--allow-java-deployment" -> allowJavaDeployment(value);
         default -> throw new UsageException("unknown option " + flag);
+        }
+      } catch (UsageException e) {
+        throw e;
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(flag + ": " + e.getMessage());
       }
     }
     if (command.equals("status")) return StatusCommand.print(address, json);
@@ -123,8 +146,13 @@ public final class Main {
       } else if (isConfigFile(target)) {
         ServeConfig config = ServeConfig.load(Path.of(target));
         // the file's HTTP options, unless the command line set them
-        if (!explicit.contains("--port")) options.setHttpPort(config.options().getHttpPort());
-        if (!explicit.contains("--host")) options.setHttpHost(config.options().getHttpHost());
+        ServeOptions file = config.options();
+        if (!explicit.contains("--port")) options.setHttpPort(file.getHttpPort()).setHttpEnabled(file.isHttpEnabled());
+        if (!explicit.contains("--host")) options.setHttpHost(file.getHttpHost());
+        if (!explicit.contains("--request-timeout-ms")) options.setRequestTimeoutMs(file.getRequestTimeoutMs());
+        if (!explicit.contains("--max-body-bytes")) options.setMaxRequestBodyBytes(file.getMaxRequestBodyBytes());
+        if (!explicit.contains("--header-timeout-ms")) options.setHeaderTimeoutMs(file.getHeaderTimeoutMs());
+        if (!explicit.contains("--body-timeout-ms")) options.setBodyTimeoutMs(file.getBodyTimeoutMs());
         apps = config.applications();
         if (apps.isEmpty()) throw new IllegalArgumentException(target + " lists no applications");
       } else {

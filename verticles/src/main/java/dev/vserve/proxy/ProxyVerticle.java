@@ -42,6 +42,7 @@ public final class ProxyVerticle extends VerticleBase {
   private final ServeOptions options;
   private final int port;
   private HttpServer server;
+  private ConnectionGuard guard;
 
   public ProxyVerticle(NodeContext node, ServeOptions options, int port) {
     this.node = node;
@@ -86,11 +87,29 @@ public final class ProxyVerticle extends VerticleBase {
   public Future<?> start() {
     server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHttpHost()).setPort(port)
         .setCompressionSupported(false).setTcpNoDelay(true));
-    return server.requestHandler(router(vertx, node, options)).listen();
+    Router router = router(vertx, node, options);
+    guard = new ConnectionGuard(vertx, options.getHeaderTimeoutMs(), options.getBodyTimeoutMs(), req -> {
+      if (!req.response().ended()) {
+        writeError(req.response().putHeader("connection", "close"), requestId(req), 408, "RequestTimeout",
+            "the request body did not arrive within " + options.getBodyTimeoutMs() + " ms");
+      }
+      req.connection().close();
+    });
+    server.connectionHandler(guard::opened);
+    return server.requestHandler(req -> {
+      guard.requestStarted(req);
+      String problem = RequestCheck.problem(req);
+      if (problem == null) {
+        router.handle(req);
+      } else {
+        writeError(req.response().putHeader("connection", "close"), requestId(req), 400, "BadRequest", problem);
+      }
+    }).listen();
   }
 
   @Override
   public Future<?> stop() {
+    if (guard != null) guard.close();
     // graceful: no new requests, in-flight ones are answered (their replicas still run) before closing
     return server == null ? Future.succeededFuture()
         : server.shutdown(options.getGracefulShutdownTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -152,8 +171,9 @@ public final class ProxyVerticle extends VerticleBase {
     Map<String, List<String>> query;
     try {
       query = queryParams(rc);
-    } catch (IllegalArgumentException e) {
-      writeError(rc.response(), id, 400, "BadRequest", "malformed query string: " + e.getMessage());
+    } catch (RuntimeException e) {
+      Throwable why = e.getCause() != null ? e.getCause() : e;
+      writeError(rc.response(), id, 400, "BadRequest", "malformed query string: " + why.getMessage());
       return;
     }
     Request req = new Request(id, http.method().name(), path, route.below(path), query,

@@ -190,6 +190,25 @@ class PythonExamplesTest {
   }
 
   @Test
+  void whatTheSandboxRefusesFailsTheCallAtOnceAndTheReplicaServesOn() {
+    for (String op : List.of("system", "thread", "socket", "signal", "exit")) {
+      HttpResponse<String> r = http.get("/checks?what=deny&op=" + op);
+      assertEquals(500, r.statusCode(), op + ": " + r.body());
+      assertEquals("PermissionError", Http.json(r).get("error").asText(), r.body());
+    }
+    assertTrue(Http.json(http.get("/checks?what=deny&op=caught")).get("caught").asText().contains("os.system"));
+    assertFalse(Files.exists(Path.of("/tmp/vserve-escape")));
+    assertEquals(200, http.get("/checks").statusCode());
+  }
+
+  @Test
+  void javaDeploymentRefusesClassesThatAreNotDeployments() throws Exception {
+    String out = Launcher.fails("src/test/python/escape.py");
+    assertTrue(out.startsWith("1\n"), out);
+    assertTrue(out.contains("java.lang.ProcessBuilder is not a deployment class"), out);
+  }
+
+  @Test
   void mnistFromPythonReachesTheJavaServicesAccuracy() throws Exception {
     MnistData data = MnistData.load();
     int n = data.testCount();

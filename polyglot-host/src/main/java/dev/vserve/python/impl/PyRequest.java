@@ -63,6 +63,8 @@ public final class PyRequest {
     }
     try {
       json = Json.MAPPER.readValue(request.body(), Object.class);
+    } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+      jsonError = Json.tooDeep("request body");
     } catch (IOException e) {
       jsonError = new BadRequestException("malformed JSON body: " + e.getMessage().lines().findFirst().orElse(""));
     }

@@ -1,0 +1,86 @@
+package dev.vserve.proxy;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Time limits on what a client sends, so slow or idle clients cannot hold connections without end:
+ * a request head must be complete within {@code headerTimeoutMs} of the connection opening or of the
+ * previous response (keep-alive), and its body within {@code bodyTimeoutMs} of the head. A body too
+ * slow is answered 408; a head too slow closes the connection (there is no request to answer yet).
+ * While a request runs in a replica no limit of this class applies (the request timeout does).
+ *
+ * <p>One sweep a second per proxy instance instead of a timer per request: a request only stamps its
+ * connection's state. Everything runs on the proxy instance's event loop.
+ */
+final class ConnectionGuard {
+  private static final long SWEEP_MS = 1_000;
+
+  private enum Phase { HEAD, BODY, BUSY }
+
+  private static final class State {
+    Phase phase = Phase.HEAD;
+    long since = System.nanoTime();
+    HttpServerRequest request;
+  }
+
+  private final long headerTimeoutNanos;
+  private final long bodyTimeoutNanos;
+  private final Consumer<HttpServerRequest> onSlowBody;
+  private final Map<HttpConnection, State> connections = new HashMap<>();
+  private final long sweeper;
+  private final Vertx vertx;
+
+  ConnectionGuard(Vertx vertx, long headerTimeoutMs, long bodyTimeoutMs, Consumer<HttpServerRequest> onSlowBody) {
+    this.vertx = vertx;
+    this.headerTimeoutNanos = headerTimeoutMs * 1_000_000;
+    this.bodyTimeoutNanos = bodyTimeoutMs * 1_000_000;
+    this.onSlowBody = onSlowBody;
+    this.sweeper = vertx.setPeriodic(SWEEP_MS, t -> sweep());
+  }
+
+  void opened(HttpConnection conn) {
+    connections.put(conn, new State());
+    conn.closeHandler(v -> connections.remove(conn));
+  }
+
+  /** A request head arrived; the connection waits for the next head once this response is out. */
+  void requestStarted(HttpServerRequest req) {
+    State s = connections.get(req.connection());
+    if (s == null) return;
+    s.phase = Phase.BODY;
+    s.since = System.nanoTime();
+    s.request = req;
+    req.response().endHandler(v -> {
+      s.phase = Phase.HEAD;
+      s.since = System.nanoTime();
+      s.request = null;
+    });
+  }
+
+  private void sweep() {
+    long now = System.nanoTime();
+    for (var it = connections.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      State s = e.getValue();
+      if (s.phase == Phase.BODY && s.request.isEnded()) s.phase = Phase.BUSY;
+      if (s.phase == Phase.HEAD && now - s.since > headerTimeoutNanos) {
+        it.remove();
+        e.getKey().close();
+      } else if (s.phase == Phase.BODY && now - s.since > bodyTimeoutNanos) {
+        it.remove();
+        s.phase = Phase.BUSY;
+        onSlowBody.accept(s.request);
+      }
+    }
+  }
+
+  void close() {
+    vertx.cancelTimer(sweeper);
+  }
+}
