@@ -13,6 +13,15 @@ public interface ReplicaCode extends AutoCloseable {
    */
   Object invoke(Call call) throws Throwable;
 
+  /**
+   * How long the code has been inside one step that interrupting the call's thread cannot stop (a
+   * language host's own thread running guest code); 0 when idle or when calls run on their own threads.
+   * A replica whose step outlasts the request timeout is stuck, and is replaced.
+   */
+  default long uninterruptibleNanos() {
+    return 0;
+  }
+
   /** Stops batch collectors and releases the user object; waiting calls fail. */
   @Override
   void close();

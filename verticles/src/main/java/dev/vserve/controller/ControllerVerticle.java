@@ -102,6 +102,8 @@ public final class ControllerVerticle extends VerticleBase {
     final Placement.Demand demand;
     final List<ReplicaRecord> running = new ArrayList<>();
     final List<ReplicaRecord> starting = new ArrayList<>();
+    /** Out of routing and being stopped; they hold their resources until they are gone. */
+    final List<ReplicaRecord> unhealthy = new ArrayList<>();
     String message = "";
     /** Back-off after failed starts, so a constructor that always throws is not retried every second. */
     int failures;
@@ -141,6 +143,10 @@ public final class ControllerVerticle extends VerticleBase {
           consumers.add(bus.<Object>consumer(NodeContext.CONTROLLER_REPLICAS, this::onReplicaQuery));
           consumers.add(bus.<Object>consumer(NodeContext.CONTROLLER_ROUTES, m -> m.reply(routeTable(), CODEC)));
           consumers.add(bus.<Object>consumer(STATUS, m -> m.reply(status(), CODEC)));
+          consumers.add(bus.<Object>consumer(dev.vserve.replica.ReplicaVerticle.UNHEALTHY, m -> {
+            Map<?, ?> report = Json.convert(m.body(), Map.class);
+            replicaUnhealthy(String.valueOf(report.get("replica")), String.valueOf(report.get("reason")));
+          }));
           consumers.add(bus.<Object>consumer(NodeAgentVerticle.JOINED, m -> {
             NodeInfo n = Json.convert(m.body(), NodeInfo.class);
             nodes.put(n.nodeId(), n);
@@ -337,6 +343,28 @@ public final class ControllerVerticle extends VerticleBase {
     reconcile();
   }
 
+  /**
+   * A replica reported itself stuck (see ReplicaHealth): out of the replica set at once, stopped
+   * (its code cancelled), and replaced as Ray replaces a replica that fails its health check.
+   */
+  private void replicaUnhealthy(String replicaId, String reason) {
+    for (AppState app : apps.values()) {
+      for (DeploymentState d : app.deployments.values()) {
+        ReplicaRecord r = d.running.stream().filter(x -> x.id().equals(replicaId)).findFirst().orElse(null);
+        if (r == null) continue;
+        d.running.remove(r);
+        d.unhealthy.add(r);
+        d.message = "replica " + replicaId + " was UNHEALTHY (" + reason + "); replacing it";
+        LOG.log(Level.WARNING, d.message);
+        publishReplicas(app, d);
+        persist();
+        stopReplica(r).onComplete(x -> d.unhealthy.remove(r));
+        reconcile();
+        return;
+      }
+    }
+  }
+
   private Placement placement() {
     Placement p = new Placement(nodes.values());
     for (AppState app : apps.values()) {
@@ -344,6 +372,7 @@ public final class ControllerVerticle extends VerticleBase {
         String k = key(app.plan.name(), d.plan.name());
         for (ReplicaRecord r : d.running) p.reserve(r.nodeId(), k, d.demand, r.gpuIds());
         for (ReplicaRecord r : d.starting) p.reserve(r.nodeId(), k, d.demand, r.gpuIds());
+        for (ReplicaRecord r : d.unhealthy) p.reserve(r.nodeId(), k, d.demand, r.gpuIds());
       }
     }
     return p;
@@ -521,6 +550,7 @@ public final class ControllerVerticle extends VerticleBase {
         for (ReplicaRecord r : d.running) perNode.merge(r.nodeId(), 1, Integer::sum);
         d.running.forEach(r -> replicas.add(Map.of("id", r.id(), "node", r.nodeId(), "state", "RUNNING", "gpu_ids", r.gpuIds())));
         d.starting.forEach(r -> replicas.add(Map.of("id", r.id(), "node", r.nodeId(), "state", "STARTING", "gpu_ids", r.gpuIds())));
+        d.unhealthy.forEach(r -> replicas.add(Map.of("id", r.id(), "node", r.nodeId(), "state", "UNHEALTHY", "gpu_ids", r.gpuIds())));
         Map<String, Object> dm = new LinkedHashMap<>();
         dm.put("name", d.plan.name());
         dm.put("status", d.status());

@@ -43,6 +43,10 @@ import java.util.function.BiConsumer;
 public final class ReplicaVerticle extends VerticleBase implements LocalReplica {
   private static final System.Logger LOG = System.getLogger(ReplicaVerticle.class.getName());
   private static final long SWEEP_MS = 100;
+  /** How long cancelled code may run on before its replica counts as stuck. */
+  static final long STUCK_GRACE_MS = 5_000;
+  /** Published when a replica is stuck: {"replica": id, "reason": why}; the controller replaces it. */
+  public static final String UNHEALTHY = "vserve.replica.unhealthy";
   /** Items a stream may run ahead of its client before the producer waits. */
   private static final int STREAM_BUFFER = 16;
   private static final DeliveryOptions REPLY = new DeliveryOptions().setCodecName(ServeCodec.NAME);
@@ -59,6 +63,9 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   /** Running calls with a deadline, by their thread: the sweeper interrupts those past it. */
   private final Map<Thread, Long> deadlines = new ConcurrentHashMap<>();
   private long sweeper = -1;
+  private ReplicaHealth health;
+  private boolean unhealthy;
+  private int sweeps;
 
   public ReplicaVerticle(NodeContext node, String app, DeploymentPlan plan, String replicaId, java.util.List<Integer> gpuIds) {
     this.node = node;
@@ -92,7 +99,11 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     return constructed.future().compose(inv -> {
       invoker = inv;
       consumer = vertx.eventBus().consumer(address(replicaId), this::onCall);
-      sweeper = vertx.setPeriodic(SWEEP_MS, t -> interruptAbandoned());
+      health = new ReplicaHealth(node.requestTimeoutMs(), STUCK_GRACE_MS);
+      sweeper = vertx.setPeriodic(SWEEP_MS, t -> {
+        interruptAbandoned();
+        if (++sweeps % 10 == 0) checkHealth();
+      });
       return consumer.completion().onSuccess(v -> node.registerLocal(address(replicaId), this));
     });
   }
@@ -158,6 +169,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
         }
       } finally {
         deadlines.remove(self);
+        health.ended(self);
       }
       if (result instanceof java.util.Iterator<?> || result instanceof Stream<?>) {
         result = new StreamingResponse(result, null);  // a handle call to a method that yields items
@@ -208,8 +220,26 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     if (deadlines.isEmpty()) return;
     long now = System.currentTimeMillis();
     deadlines.forEach((thread, deadline) -> {
-      if (now >= deadline && deadlines.remove(thread, deadline)) thread.interrupt();
+      if (now >= deadline && deadlines.remove(thread, deadline)) {
+        health.interrupted(thread, System.nanoTime());
+        thread.interrupt();
+      }
     });
+  }
+
+  /**
+   * A stuck replica (see {@link ReplicaHealth}) stops taking calls at once, and asks the controller
+   * to replace it; its other calls go to other replicas meanwhile.
+   */
+  private void checkHealth() {
+    if (unhealthy) return;
+    String why = health.stuck(System.nanoTime(), invoker.uninterruptibleNanos());
+    if (why == null) return;
+    unhealthy = true;
+    LOG.log(Level.WARNING, "replica " + replicaId + " of " + plan.name() + " is UNHEALTHY: " + why + "; replacing it");
+    node.unregisterLocal(address(replicaId));
+    if (consumer != null) consumer.unregister();
+    vertx.eventBus().publish(UNHEALTHY, Map.of("replica", replicaId, "reason", why), REPLY);
   }
 
   /**
@@ -223,7 +253,8 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     return unregistered.compose(v -> {
       Promise<Void> drained = Promise.promise();
-      long deadline = System.nanoTime() + (long) (plan.config().getGracefulShutdownTimeoutS() * 1e9);
+      // a stuck replica has nothing left to drain: what runs there will not finish
+      long deadline = unhealthy ? System.nanoTime() : System.nanoTime() + (long) (plan.config().getGracefulShutdownTimeoutS() * 1e9);
       awaitDrain(drained, deadline);
       return drained.future();
     }).onComplete(ar -> {

@@ -110,6 +110,12 @@ public final class PythonReplica implements ReplicaCode {
     return reply.outcome();
   }
 
+  /** Python runs one step at a time on the replica's one thread; a step that never ends blocks every call. */
+  @Override
+  public long uninterruptibleNanos() {
+    return thread.busyNanos();
+  }
+
   @Override
   public void close() {
     host.close();

@@ -22,6 +22,8 @@ final class ReplicaThread {
   private final Thread thread;
   private volatile boolean stopped;
   private volatile Context context;
+  /** When the task now running started (System.nanoTime), 0 when idle. */
+  private volatile long taskStarted;
 
   ReplicaThread(String name, Supplier<Context> contextFactory, CompletableFuture<Context> started) {
     thread = Thread.ofPlatform().name(name).daemon().start(() -> run(contextFactory, started));
@@ -43,10 +45,13 @@ final class ReplicaThread {
       while (true) {
         Runnable task = tasks.take();
         if (task == STOP) break;
+        taskStarted = System.nanoTime();
         try {
           task.run();
         } catch (Throwable t) {
           LOG.log(System.Logger.Level.WARNING, "Python task failed on " + thread.getName(), t);
+        } finally {
+          taskStarted = 0;
         }
       }
     } catch (InterruptedException ignored) {
@@ -60,6 +65,12 @@ final class ReplicaThread {
         LOG.log(System.Logger.Level.DEBUG, "closing the Python context failed", e);
       }
     }
+  }
+
+  /** How long the task now running has run; 0 when idle. */
+  long busyNanos() {
+    long started = taskStarted;
+    return started == 0 ? 0 : System.nanoTime() - started;
   }
 
   /** Runs {@code task} on the Python thread after what is already waiting; false once stopped. */

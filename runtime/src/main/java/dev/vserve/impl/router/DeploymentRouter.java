@@ -300,6 +300,7 @@ public final class DeploymentRouter {
     synchronized (lock) {
       slot.inFlight--;
       if (refused != null) {
+        slot.refusedUntil = System.nanoTime() + REFUSAL_MEMORY_NANOS;
         // the replica is full with other callers' work: wait for a completion we see, or a short back-off
         enqueue(refused, true);
         if (!retryScheduled) {
@@ -340,8 +341,25 @@ public final class DeploymentRouter {
 
     @Override public String id() { return id; }
     @Override public String nodeId() { return nodeId; }
-    @Override public int queueLength() { return inFlight; }
+    /**
+     * Until when (System.nanoTime) it counts as full because it refused a call: it may be full with
+     * other routers' calls, or stuck, and a policy that keeps picking it would spin on refusals.
+     */
+    long refusedUntil;
+
+    @Override
+    public int queueLength() {
+      if (refusedUntil != 0) {
+        if (System.nanoTime() < refusedUntil) return FULL;
+        refusedUntil = 0;
+      }
+      return inFlight;
+    }
   }
+
+  /** What a replica that just refused a call reports as its queue length: more than any limit. */
+  private static final int FULL = Integer.MAX_VALUE / 2;
+  private static final long REFUSAL_MEMORY_NANOS = 20_000_000;
 
   private static final class Pending {
     final Call call;
