@@ -16,6 +16,7 @@ public final class ServeOptions {
   private boolean clustered;
   private String clusterConfig;
   private String clusterHost = "127.0.0.1";
+  private String clusterName;
   private java.util.Map<String, Double> resources;
   private int proxyInstances = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 4));
 
@@ -63,6 +64,10 @@ public final class ServeOptions {
   public String getClusterConfig() { return clusterConfig; }
   public ServeOptions setClusterConfig(String v) { clusterConfig = v; return this; }
   /** The address other nodes reach this node's event bus at. */
+  /** The cluster's name (null: the configuration's, or one derived from this installation on loopback). */
+  public String getClusterName() { return clusterName; }
+  public ServeOptions setClusterName(String v) { clusterName = v; return this; }
+
   public String getClusterHost() { return clusterHost; }
   public ServeOptions setClusterHost(String v) { clusterHost = v; return this; }
   /**

@@ -59,7 +59,10 @@ public final class Main {
         --body-timeout-ms N    answer 408 when a request body takes longer than N ms (default 60000)
         --cluster              join (or form) a cluster of nodes through Hazelcast
         --cluster-config FILE  Hazelcast XML (default: ./cluster.xml, loopback)
-        --cluster-host H       address other nodes reach this node's event bus at (default 127.0.0.1)
+        --cluster-host H       the one address the cluster listens on (Hazelcast and the event bus; default
+                               127.0.0.1); other nodes reach this node there
+        --cluster-name NAME    the cluster's name, the same on every node (default on loopback: one derived
+                               from this installation; required on any other address)
         --num-cpus N           CPUs this node offers for placement (default: its processors)
         --num-gpus N           GPUs this node offers (default 0)
         --memory BYTES         memory this node offers (default: its maximum heap)
@@ -122,6 +125,7 @@ public final class Main {
         case "--body-timeout-ms" -> options.setBodyTimeoutMs(intValue(flag, value));
         case "--cluster-config" -> options.setClusterConfig(value);
         case "--cluster-host" -> options.setClusterHost(value);
+        case "--cluster-name" -> options.setClusterName(value);
         case "--num-cpus" -> resources.put(NodeInfo.CPU, numberValue(flag, value));
         case "--num-gpus" -> resources.put(NodeInfo.GPU, numberValue(flag, value));
         case "--memory" -> resources.put(NodeInfo.MEMORY, numberValue(flag, value));

@@ -25,7 +25,9 @@ public final class ClusteredVertx {
     HazelcastClusterManager manager;
     try {
       Path file = configFile(options);
-      manager = file == null ? new HazelcastClusterManager() : new HazelcastClusterManager(load(file));
+      Config config = file == null ? new com.hazelcast.config.XmlConfigBuilder().build() : load(file);
+      confine(config, options, file);
+      manager = new HazelcastClusterManager(config);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -33,6 +35,23 @@ public final class ClusteredVertx {
     VertxOptions vo = new VertxOptions();
     vo.getEventBusOptions().setHost(options.getClusterHost()).setClusterPublicHost(options.getClusterHost());
     return Vertx.builder().with(vo).withClusterManager(manager).buildClustered();
+  }
+
+  /**
+   * Hazelcast listens only on the cluster host (by default it binds every interface, whatever the
+   * configuration lists), under a name of this installation's (see {@link ClusterName}).
+   */
+  static void confine(Config config, ServeOptions options, Path file) {
+    String host = options.getClusterHost();
+    String ip;
+    try {
+      ip = java.net.InetAddress.getByName(host).getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("--cluster-host " + host + " is not an address of this machine: " + e.getMessage());
+    }
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    config.getNetworkConfig().getInterfaces().setEnabled(true).clear().addInterface(ip);
+    config.setClusterName(ClusterName.resolve(options.getClusterName(), config.getClusterName(), file, host));
   }
 
   /** The file named in the options, else {@code -Dvertx.hazelcast.config}'s, else ./cluster.xml; null: Vert.x's default. */

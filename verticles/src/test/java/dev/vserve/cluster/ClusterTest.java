@@ -64,6 +64,35 @@ class ClusterTest {
     ClusterNode.killAll(a, b, c);
   }
 
+  /** Hazelcast binds every interface unless told not to; a vserve node listens only on its cluster host. */
+  @Test
+  void theClusterListensOnlyOnTheClusterHost() throws Exception {
+    java.net.InetAddress outside = null;
+    for (var nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+      for (var addr : java.util.Collections.list(nif.getInetAddresses())) {
+        if (!addr.isLoopbackAddress() && addr instanceof java.net.Inet4Address) outside = addr;
+      }
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(outside != null, "this machine has no address but loopback");
+    int listening = 0;
+    for (int port = 5701; port < 5711; port++) {
+      if (connects(java.net.InetAddress.getLoopbackAddress(), port)) {
+        listening++;
+        assertTrue(!connects(outside, port), "Hazelcast port " + port + " answers on " + outside.getHostAddress());
+      }
+    }
+    assertTrue(listening >= 3, "each of the three nodes listens on loopback (found " + listening + ")");
+  }
+
+  private static boolean connects(java.net.InetAddress host, int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(host, port), 1000);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   private static JsonNode app(JsonNode status, String name) {
     for (JsonNode app : status.get("applications")) if (app.get("name").asText().equals(name)) return app;
     throw new AssertionError("no application " + name + " in " + status);

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  */
 public final class ClusterNode {
   private static final String CLUSTER_XML = new File("../cluster.xml").getAbsolutePath();
+  /** One cluster per test JVM: nodes of another test run on this host never join it. */
+  public static final String CLUSTER_NAME = "vserve-test-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
   private static final Pattern UP = Pattern.compile("cluster node (\\S+) up, proxy at http://127\\.0\\.0\\.1:(\\d+)");
 
   public final ChildProcess process;
@@ -37,7 +39,7 @@ public final class ClusterNode {
     // small and quick to start: several of these share two cores with the test
     flags.addAll(List.of("-Dvertx.hazelcast.config=" + CLUSTER_XML, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--cluster", "--port", "0"));
+    all.addAll(List.of("--cluster", "--cluster-name", CLUSTER_NAME, "--port", "0"));
     ChildProcess p = ChildProcess.java(flags, "dev.vserve.cli.Main", all.toArray(String[]::new));
     Matcher[] up = new Matcher[1];
     try {
