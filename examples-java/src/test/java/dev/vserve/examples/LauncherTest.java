@@ -54,6 +54,71 @@ class LauncherTest {
     Poll.until("the stop message in " + out, Duration.ofSeconds(5), () -> out.contains("vserve: stopped"));
   }
 
+  /**
+   * SIGTERM with requests in flight on keep-alive connections: each is answered (and told
+   * {@code Connection: close}), an idle keep-alive connection is closed, and the process exits 0.
+   */
+  @Test
+  void sigtermAnswersEveryRequestInFlightThenExitsZero() throws Exception {
+    List<String> out = start("run", "dev.vserve.examples.SlowApp", "--port", "0");
+    Pattern ready = Pattern.compile("ready at http://127\\.0\\.0\\.1:(\\d+)/");
+    Poll.until("the launcher to announce its URL; output so far: " + out, Duration.ofSeconds(60),
+        () -> out.stream().anyMatch(l -> ready.matcher(l).find()) || !process.isAlive());
+    int port = Integer.parseInt(out.stream().map(ready::matcher).filter(Matcher::find).findFirst()
+        .orElseThrow(() -> new AssertionError("launcher exited: " + out)).group(1));
+    Http http = new Http(port);
+    java.net.Socket idle = new java.net.Socket("127.0.0.1", port);
+    List<java.net.Socket> busy = new java.util.ArrayList<>();
+    try {
+      exchange(idle, "/inflight");   // now an idle keep-alive connection
+      for (int i = 0; i < 16; i++) {
+        java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+        busy.add(s);
+        send(s, "/slow");
+      }
+      Poll.until("16 requests in flight", Duration.ofSeconds(30),
+          () -> Http.json(http.get("/inflight")).get("in_flight").asInt() == 16);
+      child.terminate();
+      for (java.net.Socket s : busy) {
+        String response = read(s);
+        assertTrue(response.startsWith("HTTP/1.1 200"), response);
+        assertTrue(response.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), response);
+        assertTrue(response.contains("\"slept_ms\":1000"), response);
+      }
+      idle.setSoTimeout(30_000);
+      assertEquals(-1, idle.getInputStream().read(), "the idle keep-alive connection is closed");
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS), "launcher did not stop on SIGTERM: " + out);
+      assertEquals(0, process.exitValue(), String.join("\n", out));
+    } finally {
+      idle.close();
+      for (java.net.Socket s : busy) s.close();
+    }
+  }
+
+  private static void send(java.net.Socket s, String path) throws java.io.IOException {
+    s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  private static String exchange(java.net.Socket s, String path) throws java.io.IOException {
+    send(s, path);
+    return read(s);
+  }
+
+  /** One response: head, then content-length bytes of body. */
+  private static String read(java.net.Socket s) throws java.io.IOException {
+    s.setSoTimeout(60_000);
+    java.io.InputStream in = s.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) return head.toString();
+      head.append((char) c);
+    }
+    Matcher len = Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+    int n = len.find() ? Integer.parseInt(len.group(1)) : 0;
+    return head + new String(in.readNBytes(n), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** Vert.x's own launcher (the Vert.x 5 successor of {@code vertx run}) starts a node and its applications. */
   @Test
   void startsWithVertxApplicationAndAJsonConfig() throws Exception {

@@ -71,6 +71,21 @@ public final class Main {
                                let Python code bind this Java class with java_deployment() though it is
                                not annotated @Deployment (repeatable; default: only @Deployment classes)""";
 
+  /**
+   * SIGTERM and SIGINT stop the node the graceful way (the shutdown hook drains it) and exit 0, as an
+   * orchestrator expects of a requested stop; the JVM's own handlers would exit 143 and 130.
+   */
+  private static void exitZeroOnSignals() {
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name),
+            sig -> Thread.ofPlatform().name("vserve-signal-" + name).start(() -> System.exit(0)));
+      } catch (IllegalArgumentException e) {
+        // the signal is not ours to handle (e.g. -Xrs, or ignored by a nohup parent): the JVM's default stays
+      }
+    }
+  }
+
   /** Read by the Python host when a file binds a Java class (vserve-polyglot-host's JavaDeployments). */
   static final String ALLOW_JAVA_DEPLOYMENTS = "vserve.python.allowJavaDeployments";
 
@@ -81,6 +96,7 @@ public final class Main {
 
   static int run(String[] args) {
     if (args.length == 0) throw new UsageException("no command given");
+    exitZeroOnSignals();
     String command = args[0];
     int first;
     String target = null;

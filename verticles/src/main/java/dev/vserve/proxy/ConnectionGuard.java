@@ -35,6 +35,8 @@ final class ConnectionGuard {
   private final Map<HttpConnection, State> connections = new HashMap<>();
   private final long sweeper;
   private final Vertx vertx;
+  /** Set when the node stops: responses say {@code Connection: close}, idle connections close. */
+  private boolean draining;
 
   ConnectionGuard(Vertx vertx, long headerTimeoutMs, long bodyTimeoutMs, Consumer<HttpServerRequest> onSlowBody) {
     this.vertx = vertx;
@@ -56,6 +58,7 @@ final class ConnectionGuard {
     s.phase = Phase.BODY;
     s.since = System.nanoTime();
     s.request = req;
+    if (draining) req.response().putHeader("connection", "close");
     req.response().endHandler(v -> {
       s.phase = Phase.HEAD;
       s.since = System.nanoTime();
@@ -76,6 +79,24 @@ final class ConnectionGuard {
         it.remove();
         s.phase = Phase.BUSY;
         onSlowBody.accept(s.request);
+      }
+    }
+  }
+
+  /**
+   * The node stops: idle connections close now, and each busy one closes once its response is out
+   * ({@code Connection: close}), so no client sends a request that would then be cut off.
+   */
+  void drain() {
+    draining = true;
+    for (var it = connections.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      State s = e.getValue();
+      if (s.phase == Phase.HEAD) {
+        it.remove();
+        e.getKey().close();
+      } else if (!s.request.response().headWritten()) {
+        s.request.response().putHeader("connection", "close");
       }
     }
   }

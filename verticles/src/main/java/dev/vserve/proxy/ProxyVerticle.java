@@ -109,7 +109,10 @@ public final class ProxyVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (guard != null) guard.close();
+    if (guard != null) {
+      guard.drain();
+      guard.close();
+    }
     // graceful: no new requests, in-flight ones are answered (their replicas still run) before closing
     return server == null ? Future.succeededFuture()
         : server.shutdown(options.getGracefulShutdownTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
