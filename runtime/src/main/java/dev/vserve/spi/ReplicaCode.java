@@ -22,6 +22,18 @@ public interface ReplicaCode extends AutoCloseable {
     return 0;
   }
 
+  /**
+   * Bytes the code's current uninterruptible step has allocated so far (0 if unknown): what the
+   * replica's memory watchdog weighs against its budget when the heap runs full.
+   */
+  default long stepAllocatedBytes() {
+    return 0;
+  }
+
+  /** Stops what the code is running now, at once (the replica is stuck or over its memory budget). */
+  default void cancel() {
+  }
+
   /** Stops batch collectors and releases the user object; waiting calls fail. */
   @Override
   void close();

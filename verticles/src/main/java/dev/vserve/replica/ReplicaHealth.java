@@ -30,6 +30,20 @@ final class ReplicaHealth {
     interrupted.remove(t);
   }
 
+  /** How full the heap must be before a replica's allocations are held against its budget. */
+  static final double PRESSURE = 0.7;
+
+  /**
+   * Why the replica must go for its memory, or null: its current step has allocated more than its
+   * budget while the heap is running full. One handler that allocates without end then costs its
+   * replica (restarted), never the node.
+   */
+  static String overBudget(long stepAllocatedBytes, long budgetBytes, double heapFullness) {
+    if (heapFullness < PRESSURE || stepAllocatedBytes <= budgetBytes) return null;
+    return "its code allocated " + (stepAllocatedBytes >> 20) + " MiB in one step, over its memory budget of "
+        + (budgetBytes >> 20) + " MiB, with the heap " + Math.round(heapFullness * 100) + "% full";
+  }
+
   /** Why the replica is stuck, or null if it is not. */
   String stuck(long now, long uninterruptibleNanos) {
     for (var e : interrupted.entrySet()) {

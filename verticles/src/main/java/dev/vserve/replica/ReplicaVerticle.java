@@ -102,7 +102,8 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       health = new ReplicaHealth(node.requestTimeoutMs(), STUCK_GRACE_MS);
       sweeper = vertx.setPeriodic(SWEEP_MS, t -> {
         interruptAbandoned();
-        if (++sweeps % 10 == 0) checkHealth();
+        // memory every sweep (a runaway allocation fills a heap in seconds), the rest once a second
+        checkHealth(++sweeps % 10 == 0);
       });
       return consumer.completion().onSuccess(v -> node.registerLocal(address(replicaId), this));
     });
@@ -165,7 +166,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
           // cancelled (or failed) after its caller gave up: whoever still listens sees the timeout
           failure = new ServeException(504, "Timeout", "the call ran past its deadline and was cancelled");
         } else if (!(t instanceof ServeException)) {
-          LOG.log(Level.WARNING, "request " + call.requestId() + " to " + plan.name() + "." + call.method() + " failed", t);
+          dev.vserve.impl.call.UserErrors.log(LOG, "request " + call.requestId() + " to " + plan.name() + "." + call.method() + " failed", t);
         }
       } finally {
         deadlines.remove(self);
@@ -196,7 +197,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       // the client went away: stop producing
     } catch (Throwable t) {
       failure = t;
-      LOG.log(Level.WARNING, "stream of request " + call.requestId() + " to " + plan.name() + " failed", t);
+      dev.vserve.impl.call.UserErrors.log(LOG, "stream of request " + call.requestId() + " to " + plan.name() + " failed", t);
     } finally {
       close(stream.source());
       channel.finish(failure);
@@ -231,12 +232,18 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
    * A stuck replica (see {@link ReplicaHealth}) stops taking calls at once, and asks the controller
    * to replace it; its other calls go to other replicas meanwhile.
    */
-  private void checkHealth() {
+  private void checkHealth(boolean all) {
     if (unhealthy) return;
-    String why = health.stuck(System.nanoTime(), invoker.uninterruptibleNanos());
+    String why = null;
+    long allocated = invoker.stepAllocatedBytes();
+    if (allocated > 0) {
+      why = ReplicaHealth.overBudget(allocated, HeapPressure.budget(plan.config().getMemory()), HeapPressure.fullness());
+    }
+    if (why == null && all) why = health.stuck(System.nanoTime(), invoker.uninterruptibleNanos());
     if (why == null) return;
     unhealthy = true;
     LOG.log(Level.WARNING, "replica " + replicaId + " of " + plan.name() + " is UNHEALTHY: " + why + "; replacing it");
+    invoker.cancel();
     node.unregisterLocal(address(replicaId));
     if (consumer != null) consumer.unregister();
     vertx.eventBus().publish(UNHEALTHY, Map.of("replica", replicaId, "reason", why), REPLY);

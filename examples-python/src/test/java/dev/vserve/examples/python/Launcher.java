@@ -21,15 +21,21 @@ final class Launcher implements AutoCloseable {
 
   /** Starts the launcher and waits until every application it was given is ready (or it exits). */
   static Launcher run(int apps, String... args) throws Exception {
+    return run(List.of(), apps, args);
+  }
+
+  /** The same with extra JVM flags (e.g. a small heap). The deadline scales with the number of applications. */
+  static Launcher run(List<String> jvmFlags, int apps, String... args) throws Exception {
     String[] full = new String[args.length + 3];
     full[0] = "run";
     System.arraycopy(args, 0, full, 1, args.length);
     full[args.length + 1] = "--port";
     full[args.length + 2] = "0";
-    ChildProcess child = ChildProcess.java(List.of("--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"),
-        "dev.vserve.cli.Main", full);
+    List<String> flags = new java.util.ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"));
+    flags.addAll(jvmFlags);
+    ChildProcess child = ChildProcess.java(flags, "dev.vserve.cli.Main", full);
     try {
-      Poll.until("the launcher to deploy " + apps + " application(s); output: " + child.lines, Duration.ofSeconds(110), () -> {
+      Poll.until("the launcher to deploy " + apps + " application(s)", Duration.ofSeconds(60 + 30L * apps), () -> {
         if (!child.process.isAlive()) throw new AssertionError("launcher exited: " + String.join("\n", child.lines));
         return child.lines.stream().filter(l -> l.contains("ready at http")).count() >= apps;
       });
@@ -37,7 +43,8 @@ final class Launcher implements AutoCloseable {
       return new Launcher(child, Integer.parseInt(m.group(1)));
     } catch (Throwable t) {
       child.kill();
-      throw t;
+      // the output as it is now, not as it was when the wait began
+      throw new AssertionError(t.getMessage() + "; launcher output:\n" + String.join("\n", child.lines), t);
     }
   }
 

@@ -117,6 +117,16 @@ public final class PythonReplica implements ReplicaCode {
   }
 
   @Override
+  public long stepAllocatedBytes() {
+    return thread.stepAllocatedBytes();
+  }
+
+  @Override
+  public void cancel() {
+    thread.cancelNow();
+  }
+
+  @Override
   public void close() {
     host.close();
     thread.stop();

@@ -24,6 +24,10 @@ final class ReplicaThread {
   private volatile Context context;
   /** When the task now running started (System.nanoTime), 0 when idle. */
   private volatile long taskStarted;
+  /** What the thread had allocated when the task now running started. */
+  private volatile long allocatedAtStart;
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
 
   ReplicaThread(String name, Supplier<Context> contextFactory, CompletableFuture<Context> started) {
     thread = Thread.ofPlatform().name(name).daemon().start(() -> run(contextFactory, started));
@@ -45,11 +49,12 @@ final class ReplicaThread {
       while (true) {
         Runnable task = tasks.take();
         if (task == STOP) break;
+        allocatedAtStart = THREADS.getThreadAllocatedBytes(Thread.currentThread().threadId());
         taskStarted = System.nanoTime();
         try {
           task.run();
         } catch (Throwable t) {
-          LOG.log(System.Logger.Level.WARNING, "Python task failed on " + thread.getName(), t);
+          dev.vserve.impl.call.UserErrors.log(LOG, "Python task failed on " + thread.getName(), t);
         } finally {
           taskStarted = 0;
         }
@@ -71,6 +76,27 @@ final class ReplicaThread {
   long busyNanos() {
     long started = taskStarted;
     return started == 0 ? 0 : System.nanoTime() - started;
+  }
+
+  /** Bytes allocated by the task now running; 0 when idle. */
+  long stepAllocatedBytes() {
+    if (taskStarted == 0) return 0;
+    long now = THREADS.getThreadAllocatedBytes(thread.threadId());
+    return now < 0 ? 0 : Math.max(0, now - allocatedAtStart);
+  }
+
+  /** Cancels the Python code now running, at once; the thread then stops. */
+  void cancelNow() {
+    stopped = true;
+    tasks.add(STOP);
+    Context c = context;
+    if (c != null) {
+      try {
+        c.close(true);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "cancelling " + thread.getName() + " failed", e);
+      }
+    }
   }
 
   /** Runs {@code task} on the Python thread after what is already waiting; false once stopped. */

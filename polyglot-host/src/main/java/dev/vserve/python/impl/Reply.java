@@ -81,7 +81,10 @@ public final class Reply implements Outcome {
     if ("HTTPException".equals(type)) return new HttpException(status, message);
     if (status != 500) return new ServeException(status, type, message);
     String text = message.isEmpty() ? type : message;
-    LOG.log(System.Logger.Level.WARNING, what + " raised " + type + ": " + message + "\n" + trace);
+    // one line per failed call; the Python traceback only at DEBUG
+    LOG.log(System.Logger.Level.WARNING, what + " raised " + type + ": " + message.lines().findFirst().orElse("")
+        + (where.isEmpty() ? "" : " (at " + where + ")"));
+    LOG.log(System.Logger.Level.DEBUG, () -> what + " raised " + type + ": " + message + "\n" + trace);
     return new DeploymentException(type, where.isEmpty() ? text : text + " (at " + where + ")");
   }
 }
