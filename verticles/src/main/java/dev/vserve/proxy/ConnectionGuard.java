@@ -60,6 +60,12 @@ final class ConnectionGuard {
     s.request = req;
     if (draining) req.response().putHeader("connection", "close");
     req.response().endHandler(v -> {
+      if (!req.isEnded()) {
+        // answered before its body was read (an error): the rest of the body is of no use, and the
+        // connection cannot carry another request until it is read
+        req.connection().close();
+        return;
+      }
       s.phase = Phase.HEAD;
       s.since = System.nanoTime();
       s.request = null;
