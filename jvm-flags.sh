@@ -12,4 +12,5 @@ jit="$root/examples-java/target/jit"
 if [ -d "$jit" ] && "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "25'; then
   jit_flags="-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path=$(ls "$jit"/*.jar | tr '\n' ':' | sed 's/:$//')"
 fi
-vserve_jvm_flags="--enable-native-access=ALL-UNNAMED -Dai.djl.offline=true $hazelcast_flags $jit_flags"
+# the examples' model weights may be loaded by Python examples from outside their folder (--model-dir)
+vserve_jvm_flags="--enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Dvserve.python.modelDirs=$root/examples-java/models $hazelcast_flags $jit_flags"

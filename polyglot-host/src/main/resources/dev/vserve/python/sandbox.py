@@ -31,7 +31,7 @@ def install():
                "spawnv", "spawnve", "spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnvp", "spawnvpe",
                "posix_spawn", "posix_spawnp", "chdir", "fchdir", "chroot", "putenv", "unsetenv",
                "setsid", "setpgid", "setpgrp", "nice", "setuid", "setgid", "seteuid", "setegid",
-               "register_at_fork", "pidfd_open")
+               "pidfd_open")
     _deny(posix, process, "os")
     _deny(os, process, "os")
     try:
@@ -47,7 +47,9 @@ def install():
     _deny(_thread, threads, "threading")
     threading.Thread.start = _denied("threading.Thread.start")
     threading._start_new_thread = _thread.start_new_thread
-    _deny(atexit, ("register",))
+    # the standard library registers exit hooks as it imports (asyncio, logging): accepted, never run,
+    # since a replica's end is not the process's and an exit hook must not hold up the node's stop
+    atexit.register = lambda func, *_args, **_kwargs: func
     network = ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo",
                "socketpair", "fromfd", "create_connection", "create_server")
     _deny(_socket, network, "socket")

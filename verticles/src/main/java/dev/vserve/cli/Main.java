@@ -69,7 +69,9 @@ public final class Main {
         --resources JSON       custom resources this node offers, e.g. '{"accelerator": 1}'
         --allow-java-deployment CLASS
                                let Python code bind this Java class with java_deployment() though it is
-                               not annotated @Deployment (repeatable; default: only @Deployment classes)""";
+                               not annotated @Deployment (repeatable; default: only @Deployment classes)
+        --model-dir DIR        let Python code load model weights from DIR too, besides its own folder
+                               (repeatable; ./vserve adds the examples' examples-java/models)""";
 
   /**
    * SIGTERM and SIGINT stop the node the graceful way (the shutdown hook drains it) and exit 0, as an
@@ -89,9 +91,12 @@ public final class Main {
   /** Read by the Python host when a file binds a Java class (vserve-polyglot-host's JavaDeployments). */
   static final String ALLOW_JAVA_DEPLOYMENTS = "vserve.python.allowJavaDeployments";
 
-  private static void allowJavaDeployment(String className) {
-    String before = System.getProperty(ALLOW_JAVA_DEPLOYMENTS, "");
-    System.setProperty(ALLOW_JAVA_DEPLOYMENTS, before.isEmpty() ? className : before + "," + className);
+  /** Read by the Python host when Python code loads model weights (vserve-polyglot-host's ModelDirs). */
+  static final String MODEL_DIRS = "vserve.python.modelDirs";
+
+  private static void append(String property, String separator, String value) {
+    String before = System.getProperty(property, "");
+    System.setProperty(property, before.isEmpty() ? value : before + separator + value);
   }
 
   static int run(String[] args) {
@@ -147,7 +152,8 @@ public final class Main {
         case "--memory" -> resources.put(NodeInfo.MEMORY, numberValue(flag, value));
         case "--resources" -> resources.putAll(customResources(value));
         case "--address" -> address = value;
-        case "--allow-java-deployment" -> allowJavaDeployment(value);
+        case "--allow-java-deployment" -> append(ALLOW_JAVA_DEPLOYMENTS, ",", value);
+        case "--model-dir" -> append(MODEL_DIRS, java.io.File.pathSeparator, java.nio.file.Path.of(value).toAbsolutePath().toString());
         default -> throw new UsageException("unknown option " + flag);
         }
       } catch (UsageException e) {

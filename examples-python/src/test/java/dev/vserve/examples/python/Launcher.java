@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 /** {@code vserve run ...} in a JVM of its own, as a user starts it; the tests talk to it over HTTP. */
 final class Launcher implements AutoCloseable {
   private static final Pattern UP = Pattern.compile("proxy at http://127\\.0\\.0\\.1:(\\d+)");
+  /** The examples' weights, which the Python examples load from beside their folder (as ./vserve allows). */
+  static final String MODELS = java.nio.file.Path.of("../examples-java/models").toAbsolutePath().normalize().toString();
   final ChildProcess child;
   final int port;
 
@@ -31,7 +33,8 @@ final class Launcher implements AutoCloseable {
     System.arraycopy(args, 0, full, 1, args.length);
     full[args.length + 1] = "--port";
     full[args.length + 2] = "0";
-    List<String> flags = new java.util.ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"));
+    List<String> flags = new java.util.ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
+        "-Dvserve.python.modelDirs=" + MODELS));
     flags.addAll(jvmFlags);
     ChildProcess child = ChildProcess.java(flags, "dev.vserve.cli.Main", full);
     try {

@@ -251,7 +251,7 @@ public final class HostBridge {
   @HostAccess.Export
   public Object loadModel(String path, String name, String block) throws java.io.IOException {
     // the weights are read by Java, outside the context's file system: the same confinement, checked here
-    Path dir = new AppFileSystem(appDir).allowed(appDir.resolve(path));
+    Path dir = ModelDirs.resolve(appDir, path);
     if (name == null || !name.matches("[A-Za-z0-9_.-]+") || name.contains("..")) {
       throw new IllegalArgumentException("model name must be a plain file-name prefix, got '" + name + "'");
     }
