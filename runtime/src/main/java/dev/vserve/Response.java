@@ -13,6 +13,7 @@ import java.util.Map;
 public record Response(int status, Map<String, String> headers, byte[] body) {
 
   public Response {
+    if (status < 100 || status > 599) throw new IllegalArgumentException("HTTP status must be 100..599, got " + status);
     headers = headers == null ? Map.of() : Map.copyOf(headers);
     body = body == null ? new byte[0] : body;
   }

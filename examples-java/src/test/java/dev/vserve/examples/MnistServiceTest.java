@@ -97,6 +97,12 @@ class MnistServiceTest {
     assertEquals(400, missing.statusCode());
     assertTrue(Http.json(missing).get("message").asText().contains("expected {\"image\""), missing.body());
     assertEquals(400, http.post("/", "{\"image\": ").statusCode());
+    // a body of null once killed the batch collector (every later image got 504, status said HEALTHY)
+    for (String nothing : List.of("null", "[]", "{}", "\"x\"", "7")) {
+      HttpResponse<String> none = http.post("/", nothing);
+      assertEquals(400, none.statusCode(), nothing + " -> " + none.body());
+      assertEquals("BadRequest", Http.json(none).get("error").asText(), none.body());
+    }
     // and the service still answers
     assertEquals(200, http.post("/", body(data.image(1))).statusCode());
   }

@@ -25,6 +25,9 @@ public final class BatchQueue {
     List<?> apply(List<Object> items) throws Throwable;
   }
 
+  /** The most batches of one method that may run at once (each on a platform thread of its own). */
+  public static final int MAX_CONCURRENT_BATCHES = 64;
+
   private final String name;
   private final int maxBatchSize;
   private final long waitNanos;
@@ -45,7 +48,11 @@ public final class BatchQueue {
   public BatchQueue(String name, BatchOptions.Settings spec, BatchFunction function) throws ReflectiveOperationException {
     if (spec.maxBatchSize() < 1) throw new IllegalArgumentException(name + ": maxBatchSize must be >= 1");
     if (spec.batchWaitTimeoutMs() < 0) throw new IllegalArgumentException(name + ": batchWaitTimeoutMs must be >= 0");
-    if (spec.maxConcurrentBatches() < 1) throw new IllegalArgumentException(name + ": maxConcurrentBatches must be >= 1");
+    if (spec.maxConcurrentBatches() < 1 || spec.maxConcurrentBatches() > MAX_CONCURRENT_BATCHES) {
+      // each concurrent batch may hold a platform thread
+      throw new IllegalArgumentException(name + ": maxConcurrentBatches must be 1.." + MAX_CONCURRENT_BATCHES + ", got "
+          + spec.maxConcurrentBatches());
+    }
     this.name = name;
     this.maxBatchSize = spec.maxBatchSize();
     this.waitNanos = TimeUnit.MILLISECONDS.toNanos(spec.batchWaitTimeoutMs());
