@@ -1,5 +1,7 @@
 package dev.vserve.cli;
 
+import dev.vserve.controller.ClusterStatus;
+
 import dev.vserve.impl.Json;
 
 import java.io.IOException;
@@ -38,7 +40,7 @@ final class StatusCommand {
       return 0;
     }
     try {
-      System.out.print(table(Json.MAPPER.readValue(body, Map.class)));
+      System.out.print(table(Json.MAPPER.readValue(body, ClusterStatus.class)));
     } catch (IOException e) {
       System.err.println("vserve: unreadable status: " + e.getMessage());
       return 1;
@@ -46,37 +48,33 @@ final class StatusCommand {
     return 0;
   }
 
-  @SuppressWarnings("unchecked")
-  static String table(Map<String, Object> s) {
+  static String table(ClusterStatus s) {
     StringBuilder b = new StringBuilder();
-    Map<String, Object> controller = (Map<String, Object>) s.get("controller");
-    b.append("controller: node ").append(shortId(controller.get("node"))).append('\n');
+    b.append("controller: node ").append(shortId(s.controller().node())).append('\n');
     b.append("NODES\n");
-    for (Map<String, Object> n : (List<Map<String, Object>>) s.get("nodes")) {
-      b.append(String.format("  %-8s  %-24s  replicas %-3s  %s%s%n", shortId(n.get("id")), n.get("http"), n.get("replicas"),
-          resources((Map<String, Object>) n.get("resources")), Boolean.TRUE.equals(n.get("controller")) ? "  (controller)" : ""));
+    for (ClusterStatus.Node n : s.nodes()) {
+      b.append(String.format("  %-8s  %-24s  replicas %-3s  %s%s%n", shortId(n.id()), n.http(), n.replicas(),
+          resources(n.resources()), n.controller() ? "  (controller)" : ""));
     }
     b.append("APPLICATIONS\n");
-    for (Map<String, Object> a : (List<Map<String, Object>>) s.get("applications")) {
-      b.append(String.format("  %s  %s  %s%s%n", a.get("name"), a.get("route_prefix"), a.get("status"), note(a.get("message"))));
-      for (Map<String, Object> d : (List<Map<String, Object>>) a.get("deployments")) {
-        List<Map<String, Object>> replicas = (List<Map<String, Object>>) d.get("replicas");
-        long running = replicas.stream().filter(r -> "RUNNING".equals(r.get("state"))).count();
-        b.append(String.format("    %s  %s  %d/%s replicas%s%n", d.get("name"), d.get("status"), running, d.get("target_replicas"), note(d.get("message"))));
-        for (Map<String, Object> r : replicas) {
-          b.append(String.format("      %s  %s  node %s%n", r.get("id"), r.get("state"), shortId(r.get("node"))));
+    for (ClusterStatus.Application a : s.applications()) {
+      b.append(String.format("  %s  %s  %s%s%n", a.name(), a.routePrefix(), a.status(), note(a.message())));
+      for (ClusterStatus.Deployment d : a.deployments()) {
+        b.append(String.format("    %s  %s  %d/%s replicas%s%n", d.name(), d.status(), d.running(), d.targetReplicas(), note(d.message())));
+        for (ClusterStatus.Replica r : d.replicas()) {
+          b.append(String.format("      %s  %s  node %s%n", r.id(), r.state(), shortId(r.node())));
         }
       }
     }
     return b.toString();
   }
 
-  private static String resources(Map<String, Object> r) {
+  private static String resources(Map<String, Double> r) {
     if (r == null || r.isEmpty()) return "unlimited (single node)";
     StringBuilder b = new StringBuilder();
     for (var e : new java.util.TreeMap<>(r).entrySet()) {
       if (b.length() > 0) b.append(", ");
-      double v = ((Number) e.getValue()).doubleValue();
+      double v = e.getValue();
       b.append(e.getKey()).append(' ').append(e.getKey().equals("memory") ? (long) (v / (1 << 20)) + " MiB"
           : v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v));
     }
