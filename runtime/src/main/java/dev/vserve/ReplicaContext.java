@@ -9,14 +9,7 @@ package dev.vserve;
  */
 public record ReplicaContext(String appName, String deploymentName, String replicaId, DeploymentConfig config,
                              String nodeId, java.util.List<Integer> gpuIds) {
-  private static final InheritableThreadLocal<ReplicaContext> CURRENT = new InheritableThreadLocal<>();
-
   public static ReplicaContext current() {
-    return CURRENT.get();
-  }
-
-  /** Set by the replica on the threads it runs user code on (threads they start inherit it). */
-  public static void set(ReplicaContext context) {
-    CURRENT.set(context);
+    return dev.vserve.impl.replica.CurrentReplica.get();
   }
 }

@@ -87,6 +87,6 @@ public final class Serve {
     if (Context.isOnEventLoopThread()) {
       throw new IllegalStateException("Serve's blocking methods cannot run on an event loop; use ServeNode");
     }
-    return new DeploymentResponse<>(f).await();
+    return DeploymentResponse.of(f).await();
   }
 }

@@ -114,7 +114,7 @@ class AdmissionTest {
     assertTrue(Http.json(q).get("message").asText().contains("deleted"), q.body());
     gate.countDown();
     assertEquals(200, running.get(10, TimeUnit.SECONDS).statusCode(), "a running request was cut off by the delete");
-    new DeploymentResponse<>(deleted).await();
+    DeploymentResponse.of(deleted).await();
     assertEquals(404, http.get("/gate").statusCode());
   }
 

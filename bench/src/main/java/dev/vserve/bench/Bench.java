@@ -85,8 +85,8 @@ public final class Bench {
     Vertx rawVertx = Vertx.vertx();
     rawVertx.deployVerticle(RawServer.class, new DeploymentOptions().setInstances(options.getProxyInstances())
         .setConfig(new io.vertx.core.json.JsonObject().put("port", rawPort))).await();
-    ServeNode node = new DeploymentResponse<>(Serve.start(options)).await();
-    DeploymentHandle handle = new DeploymentResponse<>(node.deploy(Application.bind(Constant.class), "bench", "/")).await();
+    ServeNode node = DeploymentResponse.of(Serve.start(options)).await();
+    DeploymentHandle handle = DeploymentResponse.of(node.deploy(Application.bind(Constant.class), "bench", "/")).await();
 
     System.out.printf("vserve benchmark: %d cores, wrk -t2 -c%d -d%ds after a warm-up, %d event loops per server%n",
         Runtime.getRuntime().availableProcessors(), connections, seconds, options.getProxyInstances());
@@ -111,7 +111,7 @@ public final class Bench {
         percentile(roundTrips, 50) / 1e3, percentile(roundTrips, 99) / 1e3);
     System.out.printf("%-40s %.0f calls/s%n", "handle throughput, 64 in flight", handleRps);
 
-    new DeploymentResponse<>(node.close()).await();
+    DeploymentResponse.of(node.close()).await();
   }
 
   /** Runs wrk against a port and reads requests/s and the latency distribution from its report. */

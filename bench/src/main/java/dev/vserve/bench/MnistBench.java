@@ -55,17 +55,17 @@ final class MnistBench {
     MnistNet.normalise(all, all);
 
     // the three cases run interleaved, round after round, so the machine's noise hits them alike
-    ServeNode node = new DeploymentResponse<>(Serve.start(new ServeOptions().setHttpPort(0))).await();
+    ServeNode node = DeploymentResponse.of(Serve.start(new ServeOptions().setHttpPort(0))).await();
     Vertx clientVertx = Vertx.vertx();
     try (DjlModel model = DjlModel.load(Path.of("examples-java/models/mnist"), "mnist", MnistNet.block())
         .splitBatchesOf(MnistService.FORWARD_BATCH)) {
       // the seed's settings unless -Dbench.mnist.waitMs says otherwise (to see what the wait costs)
       long waitMs = Long.getLong("bench.mnist.waitMs", 100);
       BatchOptions seed = new BatchOptions().setBatchWaitTimeoutMs(waitMs);
-      new DeploymentResponse<>(node.deploy(Serve.deployment(MnistService.class)
+      DeploymentResponse.of(node.deploy(Serve.deployment(MnistService.class)
           .options(c -> c.setBatchOptions("predict", seed)).bind(), "batched", "/batched")).await();
       BatchOptions none = new BatchOptions().setMaxBatchSize(1).setBatchWaitTimeoutMs(0);
-      new DeploymentResponse<>(node.deploy(Serve.deployment(MnistService.class)
+      DeploymentResponse.of(node.deploy(Serve.deployment(MnistService.class)
           .options(c -> c.setBatchOptions("predict", none)).bind(), "unbatched", "/unbatched")).await();
       HttpClient client = clientVertx.createHttpClient(new HttpClientOptions().setDefaultPort(node.httpPort())
           .setDefaultHost("127.0.0.1"), new PoolOptions().setHttp1MaxSize(CONNECTIONS).setMaxWaitQueueSize(-1));
@@ -96,7 +96,7 @@ final class MnistBench {
       System.out.printf("%-46s %12.2f   (goal >= 3)%n", "ratio (b)/(c)", b.rps() / c.rps());
     } finally {
       clientVertx.close().await();
-      new DeploymentResponse<>(node.close()).await();
+      DeploymentResponse.of(node.close()).await();
     }
   }
 

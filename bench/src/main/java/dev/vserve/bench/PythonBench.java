@@ -34,7 +34,7 @@ final class PythonBench {
     int seconds = Integer.parseInt(System.getProperty("bench.seconds", "10"));
     int connections = Integer.parseInt(System.getProperty("bench.connections", "64"));
     PythonApplications python = new PythonApplications();
-    ServeNode node = new DeploymentResponse<>(Serve.start(new ServeOptions().setHttpPort(Bench.freePort()))).await();
+    ServeNode node = DeploymentResponse.of(Serve.start(new ServeOptions().setHttpPort(Bench.freePort()))).await();
     try {
       // replica start: the JVM's first Python replica pays for the engine; later ones share it
       Application probe = python.load("bench/python/noop.py").app();
@@ -43,8 +43,8 @@ final class PythonBench {
       double thirdS = secondsToDeploy(node, probe, "py-third");
 
       // no-op: 2 replicas each, 64 ongoing requests each, the same answer
-      new DeploymentResponse<>(node.deploy(Application.bind(Bench.Constant.class), "java-noop", "/java")).await();
-      new DeploymentResponse<>(node.deploy(probe, "py-noop", "/python")).await();
+      DeploymentResponse.of(node.deploy(Application.bind(Bench.Constant.class), "java-noop", "/java")).await();
+      DeploymentResponse.of(node.deploy(probe, "py-noop", "/python")).await();
       // both JITs (HotSpot's for the Java path, Graal's for the Python one) need the full length to settle
       int warmup = Integer.parseInt(System.getProperty("bench.warmup", String.valueOf(seconds)));
       System.out.printf("Python benchmark: %d cores, wrk -t2 -c%d -d%ds, %d rounds after warm-ups, Java and Python alternating%n",
@@ -61,12 +61,12 @@ final class PythonBench {
         System.out.printf("  no-op round %d: Java %.0f, Python %.0f requests/s (%.2f)%n", r, java.get(r).rps(), py.get(r).rps(),
             py.get(r).rps() / java.get(r).rps());
       }
-      new DeploymentResponse<>(node.delete("java-noop")).await();
-      new DeploymentResponse<>(node.delete("py-noop")).await();
+      DeploymentResponse.of(node.delete("java-noop")).await();
+      DeploymentResponse.of(node.delete("py-noop")).await();
 
       // MNIST: the Java service and the Python ingress, both batching 128 with a 100 ms wait
-      new DeploymentResponse<>(node.deploy(MnistService.app, "java-mnist", "/java-mnist")).await();
-      new DeploymentResponse<>(node.deploy(python.load("examples-python/mnist.py").app(), "py-mnist", "/py-mnist")).await();
+      DeploymentResponse.of(node.deploy(MnistService.app, "java-mnist", "/java-mnist")).await();
+      DeploymentResponse.of(node.deploy(python.load("examples-python/mnist.py").app(), "py-mnist", "/py-mnist")).await();
       MnistData data = MnistData.load();
       List<Buffer> bodies = new ArrayList<>(MnistBench.REQUESTS);
       for (int k = 0; k < MnistBench.REQUESTS; k++) {
@@ -106,14 +106,14 @@ final class PythonBench {
       System.out.printf("%-46s %9.2f s%n", "first Python replica of the JVM (engine start)", firstS);
       System.out.printf("%-46s %9.2f s, then %.2f s   (goal <= 2 s)%n", "another Python replica in the running node", secondS, thirdS);
     } finally {
-      new DeploymentResponse<>(node.close()).await();
+      DeploymentResponse.of(node.close()).await();
     }
   }
 
   /** Deploys {@code app} with one replica under {@code name}; seconds until it serves. */
   private static double secondsToDeploy(ServeNode node, Application app, String name) {
     long t0 = System.nanoTime();
-    new DeploymentResponse<>(node.deploy(app, name, "/" + name, Map.of("Constant", Map.of("num_replicas", 1)))).await();
+    DeploymentResponse.of(node.deploy(app, name, "/" + name, Map.of("Constant", Map.of("num_replicas", 1)))).await();
     return (System.nanoTime() - t0) / 1e9;
   }
 

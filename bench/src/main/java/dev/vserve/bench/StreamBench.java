@@ -35,11 +35,11 @@ final class StreamBench {
   }
 
   static void run() throws Exception {
-    ServeNode node = new DeploymentResponse<>(Serve.start(new ServeOptions().setHttpPort(0))).await();
+    ServeNode node = DeploymentResponse.of(Serve.start(new ServeOptions().setHttpPort(0))).await();
     Vertx clientVertx = Vertx.vertx();
     try {
-      new DeploymentResponse<>(node.deploy(Application.bind(Counter.class), "stream", "/")).await();
-      new DeploymentResponse<>(node.deploy(new dev.vserve.python.PythonApplications().load("bench/python/counter.py").app(),
+      DeploymentResponse.of(node.deploy(Application.bind(Counter.class), "stream", "/")).await();
+      DeploymentResponse.of(node.deploy(new dev.vserve.python.PythonApplications().load("bench/python/counter.py").app(),
           "py-stream", "/py")).await();
       HttpClient client = clientVertx.createHttpClient(new HttpClientOptions().setDefaultPort(node.httpPort())
           .setDefaultHost("127.0.0.1"));
@@ -66,7 +66,7 @@ final class StreamBench {
           Bench.percentile(ttftPython, 50) / 1e6, Bench.percentile(ttftPython, 99) / 1e6);
     } finally {
       clientVertx.close().await();
-      new DeploymentResponse<>(node.close()).await();
+      DeploymentResponse.of(node.close()).await();
     }
   }
 

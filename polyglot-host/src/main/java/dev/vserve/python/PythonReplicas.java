@@ -1,6 +1,5 @@
 package dev.vserve.python;
 
-import dev.vserve.impl.app.DeploymentPlan;
 import dev.vserve.python.impl.PythonReplica;
 import dev.vserve.spi.ReplicaCode;
 import dev.vserve.spi.ReplicaCodeFactory;
@@ -15,7 +14,7 @@ public final class PythonReplicas implements ReplicaCodeFactory {
   }
 
   @Override
-  public ReplicaCode create(DeploymentPlan plan, Function<Object, Object> resolveArg) throws Throwable {
+  public ReplicaCode create(dev.vserve.spi.ReplicaSpec plan, Function<Object, Object> resolveArg) throws Throwable {
     return PythonReplica.start(plan, resolveArg);
   }
 }

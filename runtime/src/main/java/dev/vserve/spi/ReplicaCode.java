@@ -1,7 +1,5 @@
 package dev.vserve.spi;
 
-import dev.vserve.impl.call.Call;
-
 /**
  * The user's code inside one replica, whatever its language: the replica verticle admits calls and
  * hands each to {@link #invoke} on a virtual thread of its own.
@@ -11,7 +9,7 @@ public interface ReplicaCode extends AutoCloseable {
    * Runs one call to completion and returns its value (a {@link dev.vserve.StreamingResponse} for
    * items that follow). May block: it never runs on an event loop.
    */
-  Object invoke(Call call) throws Throwable;
+  Object invoke(ReplicaCall call) throws Throwable;
 
   /**
    * How long the code has been inside one step that interrupting the call's thread cannot stop (a

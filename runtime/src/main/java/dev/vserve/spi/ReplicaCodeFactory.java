@@ -1,6 +1,5 @@
 package dev.vserve.spi;
 
-import dev.vserve.impl.app.DeploymentPlan;
 import dev.vserve.impl.replica.DeploymentInvoker;
 
 import java.util.ServiceLoader;
@@ -18,10 +17,10 @@ public interface ReplicaCodeFactory {
    * Constructs the user object on the calling (virtual) thread, with {@link dev.vserve.ReplicaContext}
    * set. {@code resolveArg} turns placeholders for bound deployments into handles.
    */
-  ReplicaCode create(DeploymentPlan plan, Function<Object, Object> resolveArg) throws Throwable;
+  ReplicaCode create(ReplicaSpec plan, Function<Object, Object> resolveArg) throws Throwable;
 
   /** The code for {@code plan}: a registered host's if one accepts it, else a Java class by name. */
-  static ReplicaCode load(DeploymentPlan plan, Function<Object, Object> resolveArg) throws Throwable {
+  static ReplicaCode load(ReplicaSpec plan, Function<Object, Object> resolveArg) throws Throwable {
     for (ReplicaCodeFactory f : ServiceLoader.load(ReplicaCodeFactory.class, ReplicaCodeFactory.class.getClassLoader())) {
       if (f.accepts(plan.code())) return f.create(plan, resolveArg);
     }

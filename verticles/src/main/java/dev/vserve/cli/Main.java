@@ -202,19 +202,19 @@ public final class Main {
     }
     ServeNode node = null;
     try {
-      node = new DeploymentResponse<>(NodeImpl.start(options)).await();
+      node = DeploymentResponse.of(NodeImpl.start(options)).await();
       String where = options.isClustered() ? "cluster node " + ((NodeImpl) node).nodeId() : "node";
       System.out.println("vserve: " + where + " up, proxy at http://" + options.getHttpHost() + ":" + node.httpPort());
       for (int i = 0; i < apps.size(); i++) {
         ServeConfig.AppConfig a = apps.get(i);
-        new DeploymentResponse<>(node.deploy(graphs.get(i), a.name(), a.routePrefix(), a.deployments())).await();
+        DeploymentResponse.of(node.deploy(graphs.get(i), a.name(), a.routePrefix(), a.deployments())).await();
         String p = a.routePrefix().startsWith("/") ? a.routePrefix() : "/" + a.routePrefix();
         System.out.println("vserve: application '" + a.name() + "' (" + a.importPath() + ") ready at http://"
             + options.getHttpHost() + ":" + node.httpPort() + p);
       }
     } catch (RuntimeException e) {
       System.err.println("vserve: " + e.getMessage());
-      if (node != null) new DeploymentResponse<>(node.close()).await();
+      if (node != null) DeploymentResponse.of(node.close()).await();
       return 1;
     }
     ServeNode running = node;
@@ -223,7 +223,7 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("vserve: shutting down, draining requests");
       try {
-        new DeploymentResponse<>(running.close()).await();
+        DeploymentResponse.of(running.close()).await();
       } catch (RuntimeException e) {
         System.err.println("vserve: shutdown: " + e.getMessage());
       }

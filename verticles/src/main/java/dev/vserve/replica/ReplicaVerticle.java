@@ -84,7 +84,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vserve-" + replicaId + "-", 0).factory());
     Promise<ReplicaCode> constructed = Promise.promise();
     workers.execute(() -> {
-      ReplicaContext.set(replicaContext);
+      dev.vserve.impl.replica.CurrentReplica.set(replicaContext);
       try {
         ReplicaCode inv = ReplicaCodeFactory.load(plan,
             a -> HandleRef.revive(a) instanceof HandleRef ref ? node.handle(ref.app(), ref.deployment()) : a);
@@ -155,7 +155,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       Object result = null;
       Throwable failure = null;
       Thread self = Thread.currentThread();
-      ReplicaContext.set(replicaContext);
+      dev.vserve.impl.replica.CurrentReplica.set(replicaContext);
       if (call.deadlineMs() > 0) deadlines.put(self, call.deadlineMs());
       try {
         result = invoker.invoke(call);

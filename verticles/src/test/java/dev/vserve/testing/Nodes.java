@@ -16,14 +16,14 @@ public final class Nodes {
   }
 
   public static ServeNode start(ServeOptions options) {
-    return new DeploymentResponse<>(Serve.start(options.setHttpPort(0))).await();
+    return DeploymentResponse.of(Serve.start(options.setHttpPort(0))).await();
   }
 
   public static DeploymentHandle deploy(ServeNode node, Application app, String name, String prefix) {
-    return new DeploymentResponse<>(node.deploy(app, name, prefix)).await();
+    return DeploymentResponse.of(node.deploy(app, name, prefix)).await();
   }
 
   public static void close(ServeNode node) {
-    if (node != null) new DeploymentResponse<>(node.close()).await();
+    if (node != null) DeploymentResponse.of(node.close()).await();
   }
 }

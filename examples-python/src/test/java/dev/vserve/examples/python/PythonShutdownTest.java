@@ -29,7 +29,7 @@ class PythonShutdownTest {
       // the replica's one Python thread spins: the next request is not answered in time
       Poll.until("the handler to spin", Duration.ofSeconds(20), () -> http.get("/").statusCode() == 504);
       assertTrue(pythonThreadsAlive() >= 1);
-      new DeploymentResponse<>(node.delete("spin")).await();
+      DeploymentResponse.of(node.delete("spin")).await();
       Poll.until("the replica's Python thread to end", Duration.ofSeconds(10), () -> pythonThreadsAlive() == 0);
     } finally {
       Nodes.close(node);

@@ -55,7 +55,7 @@ public final class PythonReplica implements ReplicaCode {
     }
   }
 
-  public static PythonReplica start(DeploymentPlan plan, Function<Object, Object> resolveArg) throws Throwable {
+  public static PythonReplica start(dev.vserve.spi.ReplicaSpec plan, Function<Object, Object> resolveArg) throws Throwable {
     long t0 = System.nanoTime();
     Code code = Code.parse(plan.code());
     Path dir = code.file().toAbsolutePath().getParent();
@@ -94,10 +94,10 @@ public final class PythonReplica implements ReplicaCode {
   }
 
   @Override
-  public Object invoke(Call call) throws Throwable {
+  public Object invoke(dev.vserve.spi.ReplicaCall call) throws Throwable {
     Reply reply = new Reply(name + "." + call.method());
     List<Object> args;
-    if (Call.HTTP.equals(call.method())) {
+    if (call.isHttp()) {
       PyRequest request = new PyRequest(Json.convert(call.args()[0], Request.class));
       request.prefetch();
       args = List.of(request);

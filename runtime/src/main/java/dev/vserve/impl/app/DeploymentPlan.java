@@ -10,7 +10,7 @@ import java.util.Map;
  * arguments with {@link HandleRef}s in place of bound deployments.
  */
 public record DeploymentPlan(String name, String code, DeploymentConfig config, Object[] initArgs,
-                             Map<String, Object> initKwargs) {
+                             Map<String, Object> initKwargs) implements dev.vserve.spi.ReplicaSpec {
   public DeploymentPlan {
     initKwargs = initKwargs == null ? Map.of() : initKwargs;
   }

@@ -52,7 +52,7 @@ public final class AddressHandle implements DeploymentHandle {
           .map(m -> (Object) m.body().getValue("result"))
           .recover(err -> Future.failedFuture(Failures.toServeException(err)));
     });
-    return new DeploymentResponse<>(sent);
+    return DeploymentResponse.of(sent);
   }
 
   @Override

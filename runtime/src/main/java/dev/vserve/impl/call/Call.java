@@ -14,8 +14,13 @@ public record Call(
     String multiplexedModelId,
     long deadlineMs,
     String callerNode,
-    boolean idempotent) {
+    boolean idempotent) implements dev.vserve.spi.ReplicaCall {
 
   /** The method name the proxy calls: the replica routes the {@code Request} to a handler method. */
   public static final String HTTP = "__http__";
+
+  @Override
+  public boolean isHttp() {
+    return HTTP.equals(method);
+  }
 }

@@ -43,14 +43,14 @@ public final class HandleImpl implements DeploymentHandle {
 
   @Override
   public DeploymentResponse<Object> remote(Object... args) {
-    return new DeploymentResponse<>(Arguments.resolve(args).compose(this::send).map(HandleImpl::notAStream));
+    return DeploymentResponse.of(Arguments.resolve(args).compose(this::send).map(HandleImpl::notAStream));
   }
 
   @Override
   public Future<DeploymentStream> stream(Object... args) {
     io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
     return send(args == null ? new Object[0] : args).map(v -> {
-      if (v instanceof StreamReply s) return new DeploymentStream(s.channel(), context);
+      if (v instanceof StreamReply s) return new dev.vserve.impl.stream.DeploymentStreamImpl(s.channel(), context);
       throw new ServeException(400, "NotAStream", "method '" + method + "' of deployment '" + deploymentName()
           + "' does not return a stream; call remote()");
     });

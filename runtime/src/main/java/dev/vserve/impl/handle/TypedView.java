@@ -25,7 +25,7 @@ public final class TypedView {
       if (m.getDeclaringClass() == Object.class) return objectMethod(handle, proxy, m, args);
       DeploymentResponse<Object> r = handle.method(m.getName()).remote(args == null ? new Object[0] : args);
       Class<?> rt = m.getReturnType();
-      if (Future.class.isAssignableFrom(rt)) return new DeploymentResponse<>(r.map(v -> Json.convert(v, futureValueType(m))));
+      if (Future.class.isAssignableFrom(rt)) return DeploymentResponse.of(r.map(v -> Json.convert(v, futureValueType(m))));
       Object v = r.await();
       return rt == void.class ? null : Json.convert(v, m.getGenericReturnType());
     };

@@ -104,8 +104,8 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
 
   /** Runs one call to completion (awaiting a returned future) and returns its value. */
   @Override
-  public Object invoke(Call call) throws Throwable {
-    if (Call.HTTP.equals(call.method())) {
+  public Object invoke(dev.vserve.spi.ReplicaCall call) throws Throwable {
+    if (call.isHttp()) {
       Request req = Json.convert(call.args()[0], Request.class);
       return http.handle(this::callBound, req);
     }

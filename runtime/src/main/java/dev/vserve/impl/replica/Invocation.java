@@ -65,7 +65,7 @@ final class Invocation {
   /** Waits for asynchronous results; callers run on virtual threads, where parking is cheap. */
   static Object settle(Object result) throws Throwable {
     try {
-      if (result instanceof Future<?> f) return new DeploymentResponse<>(f).await();
+      if (result instanceof Future<?> f) return DeploymentResponse.of(f).await();
       if (result instanceof CompletionStage<?> cs) return cs.toCompletableFuture().get();
       return result;
     } catch (Throwable t) {

@@ -1,0 +1,23 @@
+package dev.vserve.spi;
+
+/**
+ * One call as a replica's code receives it: either an HTTP request for the ingress ({@link #isHttp()};
+ * its one argument is the {@link dev.vserve.Request}) or a method call by name with arguments.
+ */
+public interface ReplicaCall {
+  String requestId();
+
+  /** The method called; for an HTTP request, a marker (see {@link #isHttp()}). */
+  String method();
+
+  Object[] args();
+
+  /** Ray's multiplexed model id of the call, or null. */
+  String multiplexedModelId();
+
+  /** Wall-clock millis after which the caller has given up (0: none). */
+  long deadlineMs();
+
+  /** An HTTP request routed to the ingress: {@code args()[0]} is the request. */
+  boolean isHttp();
+}
