@@ -101,6 +101,28 @@ class Checks:
             async for item in self.sleeper.options(stream=True).count.remote(int(request.query_params["n"])):
                 items.append(item)
             return {"items": items}
+        if what == "gather":
+            # coroutines passed to asyncio.gather run at once, side by side, as asyncio's do
+            self.inflight = 0
+            self.max_inflight = 0
+
+            async def step(ms):
+                self.inflight += 1
+                self.max_inflight = max(self.max_inflight, self.inflight)
+                try:
+                    return await self.sleeper.sleep.remote(ms)
+                finally:
+                    self.inflight -= 1
+
+            async def broken():
+                await self.sleeper.sleep.remote(1)
+                raise KeyError("gathered")
+
+            results = await asyncio.gather(step(200), step(201), step(202))
+            failed = await asyncio.gather(step(1), broken(), return_exceptions=True)
+            task = asyncio.create_task(step(3))
+            return {"results": results, "max_inflight": self.max_inflight, "failed": type(failed[1]).__name__,
+                    "task": await task}
         if what == "asyncio":
             await asyncio.sleep(0.05)
             both = await asyncio.gather(self.sleeper.sleep.remote(5), self.sleeper.sleep.remote(6))

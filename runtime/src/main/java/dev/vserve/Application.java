@@ -11,7 +11,6 @@ import java.util.Objects;
  * {@link Serve#run}; pass it as an argument to another {@code bind} to compose.
  */
 public final class Application {
-  private final Class<?> type;
   private final String code;
   private final String name;
   private final DeploymentConfig config;
@@ -19,12 +18,11 @@ public final class Application {
   private final Map<String, Object> initKwargs;
 
   Application(Class<?> type, String name, DeploymentConfig config, Object[] initArgs) {
-    this(type, type.getName(), name, config, initArgs, Map.of());
+    this(type.getName(), name, config, initArgs, Map.of());
   }
 
-  private Application(Class<?> type, String code, String name, DeploymentConfig config, Object[] initArgs,
+  private Application(String code, String name, DeploymentConfig config, Object[] initArgs,
                       Map<String, Object> initKwargs) {
-    this.type = type;
     this.code = code;
     this.name = name;
     this.config = config;
@@ -46,12 +44,10 @@ public final class Application {
                                    Map<String, ?> initKwargs) {
     Objects.requireNonNull(code, "code");
     config.validate(name);
-    return new Application(null, code, Objects.requireNonNull(name, "name"), config.copy(), initArgs.toArray(),
+    return new Application(code, Objects.requireNonNull(name, "name"), config.copy(), initArgs.toArray(),
         initKwargs == null ? Map.of() : new LinkedHashMap<>(initKwargs));
   }
 
-  /** The Java class, or null for a deployment in another language. */
-  public Class<?> deploymentClass() { return type; }
   /** What the replica loads: a Java class name, or a language host's reference. */
   public String code() { return code; }
   public String deploymentName() { return name; }

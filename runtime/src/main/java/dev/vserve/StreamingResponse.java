@@ -26,8 +26,4 @@ public record StreamingResponse(Object source, String mediaType) {
   public static StreamingResponse of(Stream<?> items, String mediaType) {
     return new StreamingResponse(items, mediaType);
   }
-
-  public boolean isEventStream() {
-    return mediaType != null && mediaType.startsWith("text/event-stream");
-  }
 }

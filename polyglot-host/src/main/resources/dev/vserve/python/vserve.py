@@ -616,13 +616,43 @@ class _Yield:
         yield None
 
 
-async def gather(*aws, return_exceptions=False):
-    """asyncio.gather over vserve awaitables. Handle calls already run concurrently once made;
-    coroutines given here run one after the other."""
-    out = []
-    for a in aws:
+class _Task:
+    """A coroutine the driver runs on its own, as asyncio's tasks: started at once, awaited later.
+    Awaiting it gives its result, or raises its own exception."""
+
+    def __init__(self, coro):
+        self._future = _host.newFuture()
+        self.error = None
+        _advance(self, coro, None, None)
+
+    def finish(self, result):
+        _host.settle(self._future, True, result)
+
+    def fail(self, e, *_):
+        self.error = e
+        _host.settle(self._future, False, None)
+
+    def __await__(self):
         try:
-            out.append(await a)
+            return (yield from _Pending(self._future).__await__())
+        except DeploymentError:
+            if self.error is not None:
+                raise self.error
+            raise
+
+
+def create_task(coro, **_):
+    return _Task(coro)
+
+
+async def gather(*aws, return_exceptions=False):
+    """asyncio.gather over vserve awaitables: coroutines run concurrently, as tasks (handle calls
+    already run once made); results in order."""
+    tasks = [_Task(a) if type(a) is _coroutine else a for a in aws]
+    out = []
+    for t in tasks:
+        try:
+            out.append(await t)
         except Exception as e:
             if not return_exceptions:
                 raise
@@ -637,6 +667,8 @@ def _patch_asyncio():
     if aio is not None:
         aio.sleep = sleep
         aio.gather = gather
+        aio.create_task = create_task
+        aio.ensure_future = create_task
 
 
 def _from_host(v):
@@ -689,6 +721,9 @@ def _settle(reply, result):
 
 
 def _done(reply, result):
+    if type(reply) is _Task:
+        reply.finish(result)
+        return
     try:
         reply.done(_out(result))
     except BaseException as e:

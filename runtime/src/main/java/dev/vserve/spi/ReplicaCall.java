@@ -12,9 +12,6 @@ public interface ReplicaCall {
 
   Object[] args();
 
-  /** Ray's multiplexed model id of the call, or null. */
-  String multiplexedModelId();
-
   /** Wall-clock millis after which the caller has given up (0: none). */
   long deadlineMs();
 

@@ -34,11 +34,6 @@ final class HazelcastMembership extends Membership {
   }
 
   @Override
-  public String localNodeId() {
-    return manager.getNodeId();
-  }
-
-  @Override
   public Set<String> nodes() {
     Set<String> ids = new LinkedHashSet<>();
     for (Member m : manager.getHazelcastInstance().getCluster().getMembers()) ids.add(vertxId(m));

@@ -26,8 +26,6 @@ public abstract class Membership {
     return new Single(singleNodeId);
   }
 
-  public abstract String localNodeId();
-
   public abstract Set<String> nodes();
 
   public void onLeft(Consumer<String> listener) {
@@ -51,7 +49,6 @@ public abstract class Membership {
       this.id = id;
     }
 
-    @Override public String localNodeId() { return id; }
     @Override public Set<String> nodes() { return Set.of(id); }
     @Override public void close() {}
   }

@@ -2,7 +2,7 @@ package dev.vserve.controller;
 
 import dev.vserve.cluster.Membership;
 import dev.vserve.impl.NodeContext;
-import dev.vserve.node.Deployments;
+import dev.vserve.node.VerticleDeployments;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -82,7 +82,7 @@ public final class ControllerElection {
   /** Stops controlling (if this node did) and lets another node take over. */
   public Future<Void> close() {
     closed = true;
-    Future<Void> stopped = controllerId == null ? Future.succeededFuture() : Deployments.undeployIfPresent(vertx, controllerId);
+    Future<Void> stopped = controllerId == null ? Future.succeededFuture() : VerticleDeployments.undeployIfPresent(vertx, controllerId);
     return stopped.onComplete(x -> {
       if (lock != null) lock.release();
       lock = null;

@@ -91,7 +91,7 @@ public final class NodeAgentVerticle extends VerticleBase {
       }
       case "stop" -> {
         String id = replicas.remove(c.replicaId());
-        Future<Void> stopped = id == null ? Future.succeededFuture() : Deployments.undeployIfPresent(vertx, id);
+        Future<Void> stopped = id == null ? Future.succeededFuture() : VerticleDeployments.undeployIfPresent(vertx, id);
         stopped.onComplete(ar -> m.reply(c.replicaId(), CODEC));
       }
       case "list" -> m.reply(new ArrayList<>(replicas.keySet()), CODEC);
@@ -103,7 +103,7 @@ public final class NodeAgentVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     List<Future<Void>> stops = new ArrayList<>();
-    for (String id : replicas.values()) stops.add(Deployments.undeployIfPresent(vertx, id));
+    for (String id : replicas.values()) stops.add(VerticleDeployments.undeployIfPresent(vertx, id));
     replicas.clear();
     return Future.join(stops)
         .transform(x -> vertx.sharedData().<String, String>getAsyncMap(NODES_MAP))

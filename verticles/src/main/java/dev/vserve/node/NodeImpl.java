@@ -175,10 +175,10 @@ public final class NodeImpl implements ServeNode {
   /** Stops taking HTTP, drains and stops every application, then the node itself. */
   @Override
   public Future<Void> close() {
-    Future<Void> proxies = Future.join(proxyIds.stream().map(id -> Deployments.undeployIfPresent(vertx, id)).toList()).mapEmpty();
+    Future<Void> proxies = Future.join(proxyIds.stream().map(id -> VerticleDeployments.undeployIfPresent(vertx, id)).toList()).mapEmpty();
     Future<Void> stopped = proxies
         .transform(x -> election.close())
-        .transform(x -> agentId == null ? Future.<Void>succeededFuture() : Deployments.undeployIfPresent(vertx, agentId))
+        .transform(x -> agentId == null ? Future.<Void>succeededFuture() : VerticleDeployments.undeployIfPresent(vertx, agentId))
         .transform(x -> {
           membership.close();
           return context.close();

@@ -27,6 +27,8 @@ final class ConnectionGuard {
     Phase phase = Phase.HEAD;
     long since = System.nanoTime();
     HttpServerRequest request;
+    /** Answered before its body was all read (an early error): the connection waits for the rest, or times out. */
+    boolean answered;
   }
 
   private final long headerTimeoutNanos;
@@ -58,12 +60,15 @@ final class ConnectionGuard {
     s.phase = Phase.BODY;
     s.since = System.nanoTime();
     s.request = req;
+    s.answered = false;
     if (draining) req.response().putHeader("connection", "close");
     req.response().endHandler(v -> {
       if (!req.isEnded()) {
-        // answered before its body was read (an error): the rest of the body is of no use, and the
-        // connection cannot carry another request until it is read
-        req.connection().close();
+        // answered before its body was read (an error such as 413): the rest of the body is read and
+        // dropped, within the body timeout, before the connection takes another request. Closing at
+        // once would reset a client still sending, and it could lose the answer.
+        s.answered = true;
+        s.since = System.nanoTime();
         return;
       }
       s.phase = Phase.HEAD;
@@ -77,7 +82,13 @@ final class ConnectionGuard {
     for (var it = connections.entrySet().iterator(); it.hasNext(); ) {
       var e = it.next();
       State s = e.getValue();
-      if (s.phase == Phase.BODY && s.request.isEnded()) s.phase = Phase.BUSY;
+      if (s.phase == Phase.BODY && s.request.isEnded()) {
+        s.phase = s.answered ? Phase.HEAD : Phase.BUSY;
+        if (s.answered) {
+          s.since = now;
+          s.request = null;
+        }
+      }
       if (s.phase == Phase.HEAD && now - s.since > headerTimeoutNanos) {
         it.remove();
         e.getKey().close();

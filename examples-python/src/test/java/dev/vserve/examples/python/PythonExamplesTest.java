@@ -177,6 +177,12 @@ class PythonExamplesTest {
     assertEquals(42, Http.json(http.get("/checks?what=function")).get("value").asInt());
     // Ray apps' asyncio.sleep and asyncio.gather work in a replica (which runs no asyncio loop)
     assertEquals("[5,6]", Http.json(http.get("/checks?what=asyncio")).get("gathered").toString());
+    // coroutines given to asyncio.gather run concurrently; an exception raised in one comes back as itself
+    JsonNode gathered = Http.json(http.get("/checks?what=gather"));
+    assertEquals("[200,201,202]", gathered.get("results").toString(), gathered.toString());
+    assertEquals(3, gathered.get("max_inflight").asInt(), gathered.toString());
+    assertEquals("KeyError", gathered.get("failed").asText());
+    assertEquals(3, gathered.get("task").asInt());
   }
 
   @Test

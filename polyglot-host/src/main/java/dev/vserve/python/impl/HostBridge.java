@@ -88,6 +88,20 @@ public final class HostBridge {
     }
   }
 
+  /** A future Python settles itself ({@link #settle}): what a task (a coroutine run on its own) completes. */
+  @HostAccess.Export
+  public Object newFuture() {
+    return new CompletableFuture<Object>();
+  }
+
+  @HostAccess.Export
+  @SuppressWarnings("unchecked")
+  public void settle(Object future, boolean ok, Value value) {
+    CompletableFuture<Object> f = (CompletableFuture<Object>) future;
+    if (ok) f.complete(value);
+    else f.completeExceptionally(new ServeException(500, "TaskFailed", "the task raised"));
+  }
+
   /** A future that completes after {@code seconds}: what {@code asyncio.sleep} awaits in a replica. */
   @HostAccess.Export
   public Object timer(double seconds) {

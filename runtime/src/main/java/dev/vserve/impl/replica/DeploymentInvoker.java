@@ -44,7 +44,7 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
         BatchOptions overrides = ctx == null ? null : ctx.config().getBatchOptions().get(m.getName());
         batches.put(m, new BatchQueue(instance.getClass().getSimpleName() + "." + m.getName(),
             BatchOptions.resolve(spec, overrides),
-            items -> (List<?>) Invocation.settle(invokeRaw(m, new Object[] {items}))));
+            items -> (List<?>) Reflection.settle(invokeRaw(m, new Object[] {items}))));
       }
     }
   }
@@ -84,7 +84,7 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
     for (int i = 0; i < args.length; i++) args[i] = resolveArg.apply(initArgs[i]);
     Constructor<?> ctor = null;
     for (Constructor<?> c : type.getDeclaredConstructors()) {
-      if (Invocation.accepts(c, args.length) && (ctor == null || !c.isVarArgs())) ctor = c;
+      if (Reflection.accepts(c, args.length) && (ctor == null || !c.isVarArgs())) ctor = c;
     }
     if (ctor == null) {
       throw new IllegalArgumentException("deployment class " + type.getName() + " has no constructor taking "
@@ -92,14 +92,10 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
     }
     ctor.setAccessible(true);
     try {
-      return new DeploymentInvoker(ctor.newInstance(Invocation.coerce(ctor, args)));
+      return new DeploymentInvoker(ctor.newInstance(Reflection.coerce(ctor, args)));
     } catch (Throwable t) {
-      throw Invocation.unwrap(t);
+      throw Reflection.unwrap(t);
     }
-  }
-
-  public Object instance() {
-    return instance;
   }
 
   /** Runs one call to completion (awaiting a returned future) and returns its value. */
@@ -113,23 +109,23 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
     Method m = resolve(call.method(), args.length);
     if (batches.containsKey(m)) {
       // one caller, one item: it joins the replica's batch for this method
-      return callBound(m, new Object[] {Invocation.coerceTo(args[0], batchItemType(m), m)});
+      return callBound(m, new Object[] {Reflection.coerceTo(args[0], batchItemType(m), m)});
     }
-    return callBound(m, Invocation.coerce(m, args));
+    return callBound(m, Reflection.coerce(m, args));
   }
 
   /** Calls {@code m} with arguments already of its parameter types (of the item type, if batched). */
   Object callBound(Method m, Object[] args) throws Throwable {
     BatchQueue queue = batches.get(m);
-    if (queue != null) return Invocation.settle(queue.submit(args[0]));
-    return Invocation.settle(invokeRaw(m, args));
+    if (queue != null) return Reflection.settle(queue.submit(args[0]));
+    return Reflection.settle(invokeRaw(m, args));
   }
 
   private Object invokeRaw(Method m, Object[] args) throws Throwable {
     try {
       return m.invoke(instance, args);
     } catch (Throwable t) {
-      throw Invocation.unwrap(t);
+      throw Reflection.unwrap(t);
     }
   }
 
@@ -142,7 +138,7 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
     Method varargs = null;
     for (Method m : candidates) {
       if (!m.isVarArgs() && m.getParameterCount() == argCount) return m;
-      if (m.isVarArgs() && Invocation.accepts(m, argCount)) varargs = m;
+      if (m.isVarArgs() && Reflection.accepts(m, argCount)) varargs = m;
     }
     if (varargs != null) return varargs;
     throw new HttpException(400, "method '" + name + "' of " + instance.getClass().getSimpleName()

@@ -47,7 +47,7 @@ public final class DeploymentRouter {
   private final java.util.function.Predicate<String> departed;
 
   private final Object lock = new Object();
-  private List<Slot> slots = List.of();
+  private List<RoutedReplica> slots = List.of();
   private long version = -1;
   private int maxOngoing = 1;
   private int maxQueued = -1;
@@ -74,7 +74,7 @@ public final class DeploymentRouter {
 
   public Future<Object> call(Call call) {
     Pending p = new Pending(call);
-    Slot slot;
+    RoutedReplica slot;
     synchronized (lock) {
       if (closedReason != null) return Future.failedFuture(new ServeException(404, "NotFound", closedReason));
       slot = waiting.isEmpty() ? pick() : null;
@@ -102,14 +102,14 @@ public final class DeploymentRouter {
       maxOngoing = u.maxOngoingRequests();
       maxQueued = u.maxQueuedRequests();
       idempotent = u.idempotent();
-      Map<String, Slot> old = new HashMap<>();
-      for (Slot s : slots) old.put(s.id, s);
-      List<Slot> next = new ArrayList<>(u.replicas().size());
+      Map<String, RoutedReplica> old = new HashMap<>();
+      for (RoutedReplica s : slots) old.put(s.id, s);
+      List<RoutedReplica> next = new ArrayList<>(u.replicas().size());
       for (ReplicaInfo r : u.replicas()) {
         // an announcement sent before the controller saw the node go must not bring it back
         if (departed.test(r.nodeId())) continue;
-        Slot s = old.get(r.id());
-        next.add(s != null ? s : new Slot(r.id(), r.address(), r.nodeId()));
+        RoutedReplica s = old.get(r.id());
+        next.add(s != null ? s : new RoutedReplica(r.id(), r.address(), r.nodeId()));
       }
       slots = List.copyOf(next);
       ready = drainLocked();
@@ -127,8 +127,8 @@ public final class DeploymentRouter {
     List<Pending> lost = new ArrayList<>();
     List<Pending> ready;
     synchronized (lock) {
-      List<Slot> kept = new ArrayList<>(slots.size());
-      for (Slot s : slots) {
+      List<RoutedReplica> kept = new ArrayList<>(slots.size());
+      for (RoutedReplica s : slots) {
         if (!nodeId.equals(s.nodeId)) {
           kept.add(s);
           continue;
@@ -177,10 +177,10 @@ public final class DeploymentRouter {
     synchronized (lock) { return waiting.size(); }
   }
 
-  private Slot pick() {
+  private RoutedReplica pick() {
     if (slots.isEmpty()) return null;
     RequestRouter.Replica chosen = policy.choose(slots, maxOngoing, localNode);
-    if (chosen == null || chosen instanceof Slot) return (Slot) chosen;
+    if (chosen == null || chosen instanceof RoutedReplica) return (RoutedReplica) chosen;
     throw new IllegalStateException("RequestRouter " + policy.getClass().getName()
         + " returned a replica it was not given; it must return one of the list, or null");
   }
@@ -222,7 +222,7 @@ public final class DeploymentRouter {
   private List<Pending> drainLocked() {
     List<Pending> ready = null;
     while (!waiting.isEmpty()) {
-      Slot s = pick();
+      RoutedReplica s = pick();
       if (s == null) break;
       Pending p = waiting.pollFirst();
       s.inFlight++;
@@ -237,7 +237,7 @@ public final class DeploymentRouter {
     for (Pending p : ready) send(p.slot, p);
   }
 
-  private void send(Slot slot, Pending p) {
+  private void send(RoutedReplica slot, Pending p) {
     long timeout = p.call.deadlineMs() > 0 ? Math.max(1, p.call.deadlineMs() - System.currentTimeMillis()) : Long.MAX_VALUE / 4;
     LocalReplica local = locals.apply(slot.address);
     if (local != null) {
@@ -277,7 +277,7 @@ public final class DeploymentRouter {
   /** The longest wait for the next items (or for room) of a stream between nodes: a stalled producer's limit. */
   private static final long STREAM_EXCHANGE_MS = 120_000;
 
-  private void complete(Slot slot, Pending p, Object result, Throwable failure) {
+  private void complete(RoutedReplica slot, Pending p, Object result, Throwable failure) {
     if (failure == null) {
       release(slot, null);
       p.promise.tryComplete(result);
@@ -294,7 +294,7 @@ public final class DeploymentRouter {
         && (re.failureCode() == Failures.REJECTED || re.failureType() == ReplyFailure.NO_HANDLERS);
   }
 
-  private void release(Slot slot, Pending refused) {
+  private void release(RoutedReplica slot, Pending refused) {
     List<Pending> ready;
     boolean scheduleRetry = false;
     synchronized (lock) {
@@ -325,7 +325,7 @@ public final class DeploymentRouter {
     sendAll(ready);
   }
 
-  private static final class Slot implements RequestRouter.Replica {
+  private static final class RoutedReplica implements RequestRouter.Replica {
     final String id;
     final String address;
     final String nodeId;
@@ -333,7 +333,7 @@ public final class DeploymentRouter {
     /** Calls sent to it over the event bus and not answered yet: the ones lost if its node dies. */
     final java.util.Set<Pending> remote = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
-    Slot(String id, String address, String nodeId) {
+    RoutedReplica(String id, String address, String nodeId) {
       this.id = id;
       this.address = address;
       this.nodeId = nodeId;
@@ -365,7 +365,7 @@ public final class DeploymentRouter {
     final Call call;
     // answered on the caller's context (the proxy's event loop) when it has one, as an event-bus reply would be
     final Promise<Object> promise = ContextInternal.current() instanceof ContextInternal ctx ? ctx.promise() : Promise.promise();
-    Slot slot;
+    RoutedReplica slot;
     /** Counts sends; an answer to an older one than the current is stale. */
     int attempt;
     boolean retried;

@@ -4,8 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /** Undeploying what may already be gone: Vert.x undeploys child verticles before their parent stops. */
-public final class Deployments {
-  private Deployments() {}
+public final class VerticleDeployments {
+  private VerticleDeployments() {}
 
   public static Future<Void> undeployIfPresent(Vertx vertx, String deploymentId) {
     return deploymentId != null && vertx.deploymentIDs().contains(deploymentId)

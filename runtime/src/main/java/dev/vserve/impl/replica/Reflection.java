@@ -12,8 +12,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
 /** Argument coercion and result unwrapping shared by constructors and methods. */
-final class Invocation {
-  private Invocation() {}
+final class Reflection {
+  private Reflection() {}
 
   static boolean accepts(Executable e, int argCount) {
     int n = e.getParameterCount();
