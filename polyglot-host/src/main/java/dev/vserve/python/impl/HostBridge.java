@@ -31,7 +31,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * What the {@code vserve} Python package calls on the host ({@code vserve._host}): handles, futures,
+ * What the {@code vserve} Python package calls on the host ({@code vserve._context.host}): handles, futures,
  * batch queues, responses and models. Everything else of the JVM stays out of Python's reach.
  * Methods run on the replica's Python thread; completions come back to it through {@link ReplicaThread#post}.
  */

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The one GraalPy engine of this JVM and the contexts made on it. Sharing the engine shares parsed
@@ -24,8 +25,11 @@ import java.nio.file.Path;
 public final class PythonEngine {
   private static final System.Logger LOG = System.getLogger(PythonEngine.class.getName());
   private static volatile Engine engine;
-  private static volatile String vserveSource;
+  private static volatile List<List<String>> packageSources;
   private static volatile String sandboxSource;
+  /** The modules of the {@code vserve} package, in the order they import each other; the package itself last. */
+  private static final List<String> PACKAGE = List.of("_context", "handle", "deployment", "batching", "http", "models",
+      "driver", "__init__");
 
   /** Host objects Python sees: annotated bridge methods, and Java lists, maps and arrays as sequences. */
   static final HostAccess ACCESS = HostAccess.newBuilder(HostAccess.EXPLICIT)
@@ -84,8 +88,12 @@ public final class PythonEngine {
   static Value install(Context ctx, Object host, boolean loading) {
     Value bootstrap = ctx.eval("python", BOOTSTRAP);
     if (sandboxSource == null) sandboxSource = resource("sandbox.py");
-    if (vserveSource == null) vserveSource = resource("vserve.py");
-    return bootstrap.execute(sandboxSource, vserveSource, host, loading);
+    if (packageSources == null) {
+      List<List<String>> modules = new java.util.ArrayList<>();
+      for (String name : PACKAGE) modules.add(List.of(name, resource("vserve/" + name + ".py")));
+      packageSources = List.copyOf(modules);
+    }
+    return bootstrap.execute(sandboxSource, packageSources, host, loading);
   }
 
   private static String resource(String name) {
@@ -99,18 +107,29 @@ public final class PythonEngine {
 
   private static final String BOOTSTRAP = """
       import sys
-      def _install(sandbox, src, host, loading):
+      def _install(sandbox, modules, host, loading):
           guard = {"__name__": "vserve._sandbox"}
           exec(compile(sandbox, "vserve/sandbox.py", "exec"), guard)
           guard["install"]()
           new = type(sys)
           m = new("vserve")
-          m.__file__ = "vserve.py"
+          m.__file__ = "vserve/__init__.py"
           m.__path__ = []
+          m.__package__ = "vserve"
           sys.modules["vserve"] = m
-          exec(compile(src, "vserve.py", "exec"), m.__dict__)
-          m._host = host
-          m._loading = loading
+          for name, src in modules:
+              if name == "__init__":
+                  mod = m
+              else:
+                  mod = new("vserve." + name)
+                  mod.__file__ = "vserve/" + name + ".py"
+                  mod.__package__ = "vserve"
+                  sys.modules["vserve." + name] = mod
+                  setattr(m, name, mod)
+              exec(compile(src, "vserve/" + name + ".py", "exec"), mod.__dict__)
+              if name == "_context":
+                  mod.host = host
+                  mod.loading = loading
           def module(name, **attrs):
               mod = new(name)
               mod.__path__ = []

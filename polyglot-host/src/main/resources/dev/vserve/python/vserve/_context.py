@@ -1,0 +1,4 @@
+# What every module of the package shares in one context: set by the host when it installs the package.
+host = None       # the Java bridge of this context (HostBridge)
+loading = False   # True while the launcher reads the user's file (serve.run records, not runs)
+runs = []         # what serve.run(...) asked for while loading

@@ -1,0 +1,395 @@
+import sys
+from time import monotonic_ns as _clock
+from vserve import _context as _ctx
+from vserve.handle import DeploymentError, DeploymentHandle, _KWARGS, _Pending
+from vserve.deployment import Application, Deployment, _describe
+from vserve.http import HTTPException, Request, Response, StreamingResponse, _bind_route
+
+# ---------------------------------------------------------------------------------------------
+# the replica's driver: calls in, coroutines stepped, results and errors out
+
+_instance = None
+_router = None
+
+
+# the types of what async def, def-with-yield and async-def-with-yield return (the `types` module
+# names them, but importing it costs replica start time)
+async def _a_coroutine():
+    pass
+
+
+async def _an_async_generator():
+    yield
+
+
+def _a_generator():
+    yield
+
+
+_probe = _a_coroutine()
+_coroutine = type(_probe)
+_probe.close()
+_generator = type(_a_generator())
+_asyncgen = type(_an_async_generator())
+del _probe
+
+
+def _start(path, target, args, kwargs):
+    """_init, with a failure told as (False, "file, line N: Type: message")."""
+    try:
+        _init(target, args, kwargs)
+        return (True, None)
+    except BaseException as e:
+        return (False, "%s: %s: %s" % (_where_in(e, path) or path, type(e).__name__, e))
+
+
+def _init(target, args, kwargs):
+    """Constructs the user's object (a class) or keeps the function, on the replica's thread."""
+    global _instance, _router
+    args = [_from_host(a) for a in args]
+    kwargs = {k: _from_host(v) for k, v in kwargs.items()}
+    _patch_asyncio()
+    if isinstance(target, Deployment):
+        target = target.func_or_class
+    if isinstance(target, type):
+        _instance = target(*args, **kwargs)
+        _router = getattr(target, "_vserve_router", None)
+    else:
+        if args or kwargs:
+            raise TypeError("function deployment %s takes no bind() arguments" % target.__name__)
+        _instance = target
+
+
+async def sleep(delay, result=None):
+    """asyncio.sleep for vserve replicas: the coroutine waits on a Java timer, the replica serves on."""
+    if delay <= 0:
+        await _Yield()
+    else:
+        await _Pending(_ctx.host.timer(float(delay)))
+    return result
+
+
+class _Yield:
+    def __await__(self):
+        yield None
+
+
+class _Task:
+    """A coroutine the driver runs on its own, as asyncio's tasks: started at once, awaited later.
+    Awaiting it gives its result, or raises its own exception."""
+
+    def __init__(self, coro):
+        self._future = _ctx.host.newFuture()
+        self.error = None
+        _advance(self, coro, None, None)
+
+    def finish(self, result):
+        _ctx.host.settle(self._future, True, result)
+
+    def fail(self, e, *_):
+        self.error = e
+        _ctx.host.settle(self._future, False, None)
+
+    def __await__(self):
+        try:
+            return (yield from _Pending(self._future).__await__())
+        except DeploymentError:
+            if self.error is not None:
+                raise self.error
+            raise
+
+
+def create_task(coro, **_):
+    return _Task(coro)
+
+
+async def gather(*aws, return_exceptions=False):
+    """asyncio.gather over vserve awaitables: coroutines run concurrently, as tasks (handle calls
+    already run once made); results in order."""
+    tasks = [_Task(a) if type(a) is _coroutine else a for a in aws]
+    out = []
+    for t in tasks:
+        try:
+            out.append(await t)
+        except Exception as e:
+            if not return_exceptions:
+                raise
+            out.append(e)
+    return out
+
+
+def _patch_asyncio():
+    # the user's module imported asyncio: its sleep and gather would need asyncio's event loop,
+    # which a replica does not run; vserve's stand in
+    aio = sys.modules.get("asyncio")
+    if aio is not None:
+        aio.sleep = sleep
+        aio.gather = gather
+        aio.create_task = create_task
+        aio.ensure_future = create_task
+
+
+def _from_host(v):
+    if _ctx.host.isHandle(v):
+        return DeploymentHandle(v)
+    return v
+
+
+def _lookup(method):
+    if method == "call" or method == "__call__":
+        if not callable(_instance):
+            raise HTTPException(404, "deployment %s has no __call__ method" % type(_instance).__name__)
+        return _instance
+    fn = getattr(_instance, method, None) if not method.startswith("_") else None
+    if fn is None or not callable(fn):
+        raise HTTPException(404, "deployment %s has no method '%s'" % (type(_instance).__name__, method))
+    return fn
+
+
+def _call(reply, method, args):
+    try:
+        if method == "__http__":
+            request = Request(args[0])
+            if _router is not None:
+                fn, params = _router._match(request.method, args[0].routePath())
+                request._path_params = params
+                result = fn(_instance, **_bind_route(fn, request, params))
+                route = True
+            else:
+                result = _lookup("call")(request)
+                route = False
+            reply.http(route)
+        else:
+            kwargs = {}
+            if args and isinstance(args[-1], dict) and _KWARGS in args[-1]:
+                kwargs = dict(args[-1][_KWARGS])
+                args = args[:-1]
+            result = _lookup(method)(*args, **kwargs)
+    except BaseException as e:
+        _fail(reply, e)
+        return
+    _settle(reply, result)
+
+
+def _settle(reply, result):
+    if type(result) is _coroutine:
+        _advance(reply, result, None, None)
+    else:
+        _done(reply, result)
+
+
+def _done(reply, result):
+    if type(reply) is _Task:
+        reply.finish(result)
+        return
+    try:
+        reply.done(_out(result))
+    except BaseException as e:
+        _fail(reply, e)
+
+
+def _out(v):
+    """A result leaves Python: Responses and streams become their Java forms."""
+    if isinstance(v, Response):
+        return _ctx.host.response(v.status_code, v.headers, v.body)
+    if isinstance(v, StreamingResponse):
+        return _ctx.host.streaming(_Items(v.content), v.media_type)
+    if type(v) is _generator or type(v) is _asyncgen:
+        return _ctx.host.streaming(_Items(v), None)
+    if isinstance(v, DeploymentHandle):
+        return v._java
+    return v
+
+
+def _advance(reply, coro, value, error):
+    """Runs a coroutine until it waits on a Java future or returns."""
+    while True:
+        try:
+            waited = coro.throw(error) if error is not None else coro.send(value)
+        except StopIteration as stop:
+            _done(reply, stop.value)
+            return
+        except BaseException as e:
+            _fail(reply, e)
+            return
+        if isinstance(waited, _Pending):
+            _ctx.host.resume(waited._future, lambda ok, v: _advance(reply, coro, v if ok else None,
+                                                                None if ok else _error(v)), _owner(reply))
+            return
+        if waited is None:   # a bare yield (asyncio.sleep(0)): let other calls run first
+            _ctx.host.later(lambda: _advance(reply, coro, None, None), _owner(reply))
+            return
+        value, error = None, TypeError("vserve replicas await vserve responses and batches; got %r" % (waited,))
+
+
+def _owner(reply):
+    # the Java side that fails the call should the step raise what Python cannot catch
+    return getattr(reply, "_sink", reply)
+
+
+def _error(failure):
+    # failure: (status, type, message) of a failed Java future
+    return DeploymentError(failure[0], failure[1], failure[2])
+
+
+def _where(e):
+    tb = e.__traceback__
+    last = None
+    while tb is not None:
+        last = tb
+        tb = tb.tb_next
+    if last is None:
+        return ""
+    return "%s:%d" % (last.tb_frame.f_code.co_filename, last.tb_lineno)
+
+
+def _trace(e):
+    lines = []
+    tb = e.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        lines.append('  File "%s", line %d, in %s' % (code.co_filename, tb.tb_lineno, code.co_name))
+        tb = tb.tb_next
+    return "\n".join(lines)
+
+
+def _fail(reply, e):
+    if isinstance(e, HTTPException):
+        reply.fail(e, e.status_code, "HTTPException", str(e.detail if e.detail is not None else ""), "", "")
+    elif isinstance(e, DeploymentError):
+        reply.fail(e, e.status, e.error_type, str(e), _where(e), _trace(e))
+    else:
+        reply.fail(e, 500, type(e).__name__, str(e), _where(e), _trace(e))
+
+
+class _Items:
+    """A generator's items, pulled by Java one at a time on the replica's thread."""
+
+    def __init__(self, source):
+        if hasattr(source, "__anext__"):
+            self._async = source
+            self._sync = None
+        else:
+            self._async = None
+            self._sync = iter(source)
+
+    def fill(self, sink, budget_ns):
+        """Steps the generator, handing each item to the Java sink at once, until the sink is full
+        or the step budget is spent; then sink.filled(). An async generator takes one item per fill."""
+        if self._async is not None:
+            _advance(_AsyncSink(sink), self._async.__anext__(), None, None)
+            return
+        start = _clock()
+        try:
+            while True:
+                try:
+                    item = next(self._sync)
+                except StopIteration:
+                    sink.end()
+                    return
+                if not sink.push(_out(item)) or _clock() - start > budget_ns:
+                    break
+        except BaseException as e:
+            _fail(sink, e)
+            return
+        sink.filled()
+
+    def close(self):
+        try:
+            if self._sync is not None:
+                close = getattr(self._sync, "close", None)
+                if close is not None:
+                    close()
+            else:
+                c = self._async.aclose()
+                try:
+                    c.send(None)
+                except StopIteration:
+                    pass
+        except BaseException:
+            pass
+
+
+class _AsyncSink:
+    """An async generator's next item into the sink; StopAsyncIteration ends the stream."""
+
+    def __init__(self, sink):
+        self._sink = sink
+
+    def done(self, item):
+        self._sink.push(item)
+        self._sink.filled()
+
+    def fail(self, e, status, etype, message, where, trace):
+        if isinstance(e, StopAsyncIteration):
+            self._sink.end()
+        else:
+            self._sink.fail(e, status, etype, message, where, trace)
+
+
+# ---------------------------------------------------------------------------------------------
+# loading the user's file (launcher and replicas)
+
+def _load(path, text, module_name, attr):
+    """Runs the file as a module; returns (True, attr value or None) or (False, message naming file and line)."""
+    module = type(sys)(module_name)
+    module.__file__ = path
+    sys.modules[module_name] = module
+    try:
+        exec(compile(text, path, "exec"), module.__dict__)
+    except SyntaxError as e:
+        return (False, "%s, line %s: SyntaxError: %s" % (e.filename or path, e.lineno, e.msg))
+    except BaseException as e:
+        return (False, "%s: %s: %s" % (_where_in(e, path) or path, type(e).__name__, e))
+    if attr is None:
+        return (True, module)
+    obj = module
+    for part in attr.split("."):
+        if not hasattr(obj, part):
+            return (False, "%s has no attribute '%s'" % (path, attr))
+        obj = getattr(obj, part)
+    return (True, obj)
+
+
+def _where_in(e, path):
+    tb = e.__traceback__
+    where = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == path:
+            where = "%s, line %d" % (path, tb.tb_lineno)
+        tb = tb.tb_next
+    return where
+
+
+def _application(module_attr_value, attr_given, named):
+    """What the launcher deploys: the named attribute, else `app` (when it is an application), else
+    what serve.run(...) was given (Ray's FastAPI example calls its router `app`)."""
+    target = module_attr_value
+    name = route_prefix = None
+    if not named and not isinstance(target, (Application, Deployment)):
+        target = None
+    if target is None and _ctx.runs:
+        target, name, route_prefix = _ctx.runs[-1]
+    elif _ctx.runs:
+        for t, n, p in _ctx.runs:
+            if t is target:
+                name, route_prefix = n, p
+    if target is None:
+        return (False, "no Application: the file has no `app` and calls no serve.run(app)")
+    if isinstance(target, Deployment):
+        target = target.bind()
+    if not isinstance(target, Application):
+        return (False, "`%s` is not an Application (use .bind())" % (attr_given,))
+    try:
+        return (True, [_describe(target), name, route_prefix])
+    except TypeError as e:
+        return (False, str(e))
+
+
+def _run_batch(reply, run, items):
+    try:
+        result = run(items)
+    except BaseException as e:
+        _fail(reply, e)
+        return
+    _settle(reply, result)

@@ -1,0 +1,139 @@
+from vserve import _context as _ctx
+
+
+# ---------------------------------------------------------------------------------------------
+# handles and responses
+
+class DeploymentError(Exception):
+    """A call to another deployment failed; status and error_type as vserve reports them over HTTP."""
+
+    def __init__(self, status, error_type, message):
+        Exception.__init__(self, message)
+        self.status = status
+        self.error_type = error_type
+
+
+RayServeException = DeploymentError
+
+
+class _Pending:
+    """Awaitable over a Java future: the replica's driver resumes the coroutine when it completes."""
+    __slots__ = ("_future",)
+
+    def __init__(self, future):
+        self._future = future
+
+    def __await__(self):
+        return (yield self)
+
+
+class DeploymentResponse(_Pending):
+    """The result of handle.method.remote(...): await it in async code, .result() in plain code,
+    or pass it to another call unresolved."""
+    __slots__ = ()
+
+    def result(self, timeout_s=None):
+        return _ctx.host.block(self._future, -1.0 if timeout_s is None else float(timeout_s))
+
+
+class DeploymentResponseGenerator:
+    """A streaming call's items: `async for` in async code, `for` in plain code."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        item = await _Pending(_ctx.host.nextItem(self._stream))
+        if _ctx.host.isEnd(item):
+            raise StopAsyncIteration
+        return item
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        item = _ctx.host.block(_ctx.host.nextItem(self._stream), -1.0)
+        if _ctx.host.isEnd(item):
+            raise StopIteration
+        return item
+
+    def cancel(self):
+        _ctx.host.cancelStream(self._stream)
+
+
+def _to_host(v):
+    """Arguments leave Python: responses travel as their Java futures, handles as their Java handles."""
+    if isinstance(v, _Pending):
+        return v._future
+    if isinstance(v, DeploymentHandle):
+        return v._java
+    if isinstance(v, (list, tuple)):
+        return [_to_host(x) for x in v]
+    if type(v) is dict:
+        return {k: _to_host(x) for k, x in v.items()}
+    return v
+
+
+class DeploymentHandle:
+    """Ray Serve's DeploymentHandle: handle.method.remote(*args, **kwargs)."""
+
+    def __init__(self, java, method="__call__", stream=False):
+        self._java = java
+        self._method = method
+        self._stream = stream
+
+    @property
+    def deployment_name(self):
+        return _ctx.host.deploymentName(self._java)
+
+    @property
+    def app_name(self):
+        return _ctx.host.appName(self._java)
+
+    def __getattr__(self, name):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return DeploymentHandle(self._java, name, self._stream)
+
+    def options(self, method_name=None, stream=None, **_):
+        return DeploymentHandle(self._java, method_name or self._method, self._stream if stream is None else stream)
+
+    def remote(self, *args, **kwargs):
+        method = "call" if self._method == "__call__" else self._method
+        jargs = [_to_host(a) for a in args]
+        if kwargs:
+            jargs.append({_KWARGS: {k: _to_host(v) for k, v in kwargs.items()}})
+        if self._stream:
+            return DeploymentResponseGenerator(_ctx.host.stream(self._java, method, jargs))
+        return DeploymentResponse(_ctx.host.remote(self._java, method, jargs))
+
+    def __repr__(self):
+        return "DeploymentHandle(%s.%s)" % (self.deployment_name, self._method)
+
+
+_KWARGS = "@vserve.kwargs"
+
+
+def get_app_handle(name):
+    return DeploymentHandle(_ctx.host.appHandle(name))
+
+
+def get_deployment_handle(deployment_name, app_name="default"):
+    return DeploymentHandle(_ctx.host.deploymentHandle(app_name, deployment_name))
+
+
+class ReplicaContext:
+    def __init__(self, app_name, deployment, replica_id, node_id):
+        self.app_name = app_name
+        self.deployment = deployment
+        self.replica_id = replica_id
+        self.replica_tag = replica_id
+        self.node_id = node_id
+
+
+def get_replica_context():
+    c = _ctx.host.replicaContext()
+    return ReplicaContext(c[0], c[1], c[2], c[3])
