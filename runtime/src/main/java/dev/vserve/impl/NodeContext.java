@@ -9,6 +9,7 @@ import dev.vserve.impl.call.ServeCodec;
 import dev.vserve.impl.handle.HandleImpl;
 import dev.vserve.impl.router.DeploymentRouter;
 import dev.vserve.impl.router.LocalReplica;
+import dev.vserve.impl.router.ReplicaClients;
 import dev.vserve.impl.router.ReplicaSetUpdate;
 import dev.vserve.impl.Json;
 import io.vertx.core.Future;
@@ -90,7 +91,7 @@ public final class NodeContext {
     String key = app + '/' + deployment;
     DeploymentRouter r = routers.get(key);
     if (r != null) return r;
-    DeploymentRouter created = new DeploymentRouter(vertx, app, deployment, policy, localReplicas::get, nodeId, departed::contains);
+    DeploymentRouter created = new DeploymentRouter(vertx, app, deployment, policy, new ReplicaClients(vertx, localReplicas::get), nodeId, departed::contains);
     r = routers.putIfAbsent(key, created);
     if (r != null) return r;
     fetchReplicas(created, app, deployment);

@@ -5,25 +5,16 @@ import dev.vserve.RequestRouter;
 import dev.vserve.ServeException;
 import dev.vserve.impl.call.Call;
 import dev.vserve.impl.call.Failures;
-import dev.vserve.impl.call.ServeCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import dev.vserve.impl.stream.RemoteStreams;
-import dev.vserve.impl.stream.StreamReply;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * The caller's side of one deployment on one node: which replicas exist, how many calls this node
@@ -42,7 +33,7 @@ public final class DeploymentRouter {
   private final String app;
   private final String deployment;
   private final RequestRouter policy;
-  private final Function<String, LocalReplica> locals;
+  private final ReplicaClient.Factory clients;
   private final String localNode;
   private final java.util.function.Predicate<String> departed;
 
@@ -53,20 +44,18 @@ public final class DeploymentRouter {
   private int maxQueued = -1;
   private boolean idempotent;
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-  /** Streams flowing in from replicas on other nodes, ended at once if their node leaves. */
-  private final java.util.Set<RemoteStreams.Receiver> receivers = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private boolean retryScheduled;
   /** Expires waiting calls past their deadline; runs only while calls wait. */
   private long sweeper = -1;
   private String closedReason;
 
   public DeploymentRouter(Vertx vertx, String app, String deployment, RequestRouter policy,
-                          Function<String, LocalReplica> locals, String localNode,
+                          ReplicaClient.Factory clients, String localNode,
                           java.util.function.Predicate<String> departed) {
     this.vertx = vertx;
     this.localNode = localNode;
     this.departed = departed;
-    this.locals = locals;
+    this.clients = clients;
     this.app = app;
     this.deployment = deployment;
     this.policy = policy;
@@ -109,7 +98,7 @@ public final class DeploymentRouter {
         // an announcement sent before the controller saw the node go must not bring it back
         if (departed.test(r.nodeId())) continue;
         RoutedReplica s = old.get(r.id());
-        next.add(s != null ? s : new RoutedReplica(r.id(), r.address(), r.nodeId()));
+        next.add(s != null ? s : new RoutedReplica(r.id(), r.nodeId(), clients.client(r.address(), r.nodeId())));
       }
       slots = List.copyOf(next);
       ready = drainLocked();
@@ -123,7 +112,7 @@ public final class DeploymentRouter {
    * fail with 503 now rather than at their deadline.
    */
   public void nodeLeft(String nodeId) {
-    for (RemoteStreams.Receiver r : receivers) if (nodeId.equals(r.nodeId())) r.nodeLost();
+    clients.nodeLeft(nodeId);
     List<Pending> lost = new ArrayList<>();
     List<Pending> ready;
     synchronized (lock) {
@@ -237,45 +226,30 @@ public final class DeploymentRouter {
     for (Pending p : ready) send(p.slot, p);
   }
 
+  /**
+   * Sends through the replica's client. Calls to other nodes are remembered until answered: if that
+   * node leaves, they will never be, and {@link #nodeLeft} deals with them (a late answer is ignored).
+   */
   private void send(RoutedReplica slot, Pending p) {
     long timeout = p.call.deadlineMs() > 0 ? Math.max(1, p.call.deadlineMs() - System.currentTimeMillis()) : Long.MAX_VALUE / 4;
-    LocalReplica local = locals.apply(slot.address);
-    if (local != null) {
-      Future<Object> direct = local.tryCall(p.call);
-      if (direct == null) {
-        release(slot, p);
-      } else {
-        direct.timeout(timeout, TimeUnit.MILLISECONDS).onComplete(ar -> complete(slot, p, ar.result(), ar.cause()));
-      }
+    if (localNode.equals(slot.nodeId)) {
+      slot.client.send(p.call, timeout).onComplete(ar -> complete(slot, p, ar.result(), ar.cause()));
       return;
     }
-    DeliveryOptions opts = new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(timeout);
     int attempt;
     synchronized (lock) {
       attempt = ++p.attempt;
       slot.remote.add(p);
     }
-    vertx.eventBus().<Object>request(slot.address, p.call, opts).onComplete(ar -> {
+    slot.client.send(p.call, timeout).onComplete(ar -> {
       synchronized (lock) {
         // the node left and nodeLeft() already retried or failed this call
         if (p.attempt != attempt) return;
         slot.remote.remove(p);
       }
-      Object body = ar.succeeded() ? ar.result().body() : null;
-      RemoteStreams.Start stream = RemoteStreams.Start.revive(body);
-      if (stream != null) body = receive(ar.result(), slot.nodeId, stream, timeout);
-      complete(slot, p, body, ar.cause());
+      complete(slot, p, ar.result(), ar.cause());
     });
   }
-
-  /** A replica on another node answered with a stream: its items come through a local channel. */
-  private StreamReply receive(Message<Object> start, String nodeId, RemoteStreams.Start stream, long timeout) {
-    RemoteStreams.Receiver r = RemoteStreams.Receiver.start(start, nodeId, Math.max(timeout, STREAM_EXCHANGE_MS), receivers);
-    return r.reply(stream.mediaType());
-  }
-
-  /** The longest wait for the next items (or for room) of a stream between nodes: a stalled producer's limit. */
-  private static final long STREAM_EXCHANGE_MS = 120_000;
 
   private void complete(RoutedReplica slot, Pending p, Object result, Throwable failure) {
     if (failure == null) {
@@ -290,8 +264,7 @@ public final class DeploymentRouter {
   }
 
   private static boolean isRetryable(Throwable t) {
-    return t instanceof ReplyException re
-        && (re.failureCode() == Failures.REJECTED || re.failureType() == ReplyFailure.NO_HANDLERS);
+    return t == ReplicaClient.REFUSED;
   }
 
   private void release(RoutedReplica slot, Pending refused) {
@@ -327,16 +300,16 @@ public final class DeploymentRouter {
 
   private static final class RoutedReplica implements RequestRouter.Replica {
     final String id;
-    final String address;
     final String nodeId;
+    final ReplicaClient client;
     int inFlight;
     /** Calls sent to it over the event bus and not answered yet: the ones lost if its node dies. */
     final java.util.Set<Pending> remote = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
-    RoutedReplica(String id, String address, String nodeId) {
+    RoutedReplica(String id, String nodeId, ReplicaClient client) {
       this.id = id;
-      this.address = address;
       this.nodeId = nodeId;
+      this.client = client;
     }
 
     @Override public String id() { return id; }

@@ -1,0 +1,163 @@
+package dev.vserve.impl.router;
+
+import dev.vserve.BackPressureException;
+import dev.vserve.ServeException;
+import dev.vserve.impl.call.Call;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+/**
+ * The router alone, its replicas fake clients whose answers the test gives: admission at
+ * maxOngoingRequests, the queue and its limit, refusals offered again, and node loss.
+ */
+class DeploymentRouterTest {
+  private Vertx vertx;
+  private final Map<String, FakeReplica> replicas = new LinkedHashMap<>();
+  private final Set<String> departed = new HashSet<>();
+  private DeploymentRouter router;
+  private long version;
+
+  /** A replica whose calls wait until the test answers them. */
+  static final class FakeReplica implements ReplicaClient {
+    final List<Promise<Object>> calls = new ArrayList<>();
+    boolean refuse;
+
+    @Override
+    public synchronized Future<Object> send(Call call, long timeoutMs) {
+      if (refuse) return Future.failedFuture(REFUSED);
+      Promise<Object> p = Promise.promise();
+      calls.add(p);
+      return p.future();
+    }
+
+    synchronized int pending() {
+      return (int) calls.stream().filter(p -> !p.future().isComplete()).count();
+    }
+
+    synchronized void answerAll(Object value) {
+      for (Promise<Object> p : new ArrayList<>(calls)) p.tryComplete(value);
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    router = new DeploymentRouter(vertx, "app", "D", new PowerOfTwoChoices(),
+        (address, node) -> replicas.computeIfAbsent(address, a -> new FakeReplica()), "local", departed::contains);
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  private void announce(int maxOngoing, int maxQueued, boolean idempotent, String... replicaAtNode) {
+    List<ReplicaInfo> infos = new ArrayList<>();
+    for (String r : replicaAtNode) {
+      String[] idNode = r.split("@");
+      infos.add(new ReplicaInfo(idNode[0], idNode[0], idNode[1]));
+    }
+    router.update(new ReplicaSetUpdate("app", "D", ++version, maxOngoing, maxQueued, idempotent, infos));
+  }
+
+  private static Call call(long deadlineMs) {
+    return new Call("r", "m", new Object[0], null, deadlineMs, "local", false);
+  }
+
+  private static <T> T await(Future<T> f) {
+    return f.toCompletionStage().toCompletableFuture().orTimeout(20, TimeUnit.SECONDS).join();
+  }
+
+  private static Throwable failure(Future<?> f) {
+    try {
+      await(f);
+    } catch (java.util.concurrent.CompletionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("did not fail");
+  }
+
+  @Test
+  void callsBeyondMaxOngoingWaitAtTheRouterAndGoOutAsSlotsFree() {
+    announce(2, -1, false, "a@local");
+    List<Future<Object>> futures = new ArrayList<>();
+    for (int i = 0; i < 5; i++) futures.add(router.call(call(0)));
+    assertEquals(2, replicas.get("a").pending(), "only maxOngoingRequests go to the replica");
+    assertEquals(3, router.queued());
+    replicas.get("a").answerAll("x");
+    // each completion lets a waiting call out
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (futures.stream().anyMatch(f -> !f.isComplete()) && System.nanoTime() < deadline) {
+      replicas.get("a").answerAll("x");
+      Thread.onSpinWait();
+    }
+    for (Future<Object> f : futures) assertEquals("x", await(f));
+    assertEquals(0, router.queued());
+  }
+
+  @Test
+  void pastMaxQueuedRequestsACallFailsWithBackPressure() {
+    announce(1, 1, false, "a@local");
+    router.call(call(0));
+    router.call(call(0));
+    Throwable t = failure(router.call(call(0)));
+    assertInstanceOf(BackPressureException.class, t);
+    assertEquals(503, ((ServeException) t).status());
+  }
+
+  @Test
+  void aRefusingReplicaIsPassedOverForOneWithRoom() {
+    announce(4, -1, false, "a@local", "b@local");
+    FakeReplica a = replicas.get("a");
+    a.refuse = true;
+    for (int i = 0; i < 6; i++) router.call(call(0));
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (replicas.get("b").pending() < 4 && System.nanoTime() < deadline) Thread.onSpinWait();
+    assertEquals(4, replicas.get("b").pending(), "the replica with room gets the calls");
+    assertEquals(0, a.pending());
+  }
+
+  @Test
+  void aWaitingCallTimesOutAtItsDeadline() {
+    announce(1, -1, false, "a@local");
+    router.call(call(0));
+    Throwable t = failure(router.call(call(System.currentTimeMillis() + 200)));
+    assertEquals(504, ((ServeException) t).status());
+  }
+
+  @Test
+  void callsInFlightToANodeThatLeavesFailAtOnceUnlessIdempotent() {
+    announce(4, -1, false, "a@n1");
+    Future<Object> lost = router.call(call(0));
+    router.nodeLeft("n1");
+    Throwable t = failure(lost);
+    assertEquals(503, ((ServeException) t).status());
+    assertEquals("NodeLost", ((ServeException) t).errorType());
+
+    announce(4, -1, true, "b@n2", "c@n3");
+    Future<Object> retried = router.call(call(0));
+    String first = replicas.get("b").pending() == 1 ? "b" : "c";
+    String other = first.equals("b") ? "c" : "b";
+    departed.add(first.equals("b") ? "n2" : "n3");
+    router.nodeLeft(first.equals("b") ? "n2" : "n3");
+    assertEquals(1, replicas.get(other).pending(), "an idempotent call is sent once more, elsewhere");
+    replicas.get(other).answerAll("again");
+    assertEquals("again", await(retried));
+    assertEquals(0, router.queued());
+  }
+}
