@@ -133,11 +133,34 @@ class HttpEdgeTest {
     }
   }
 
-  /**
-   * Vert.x announces a connection with its first request head, so the limit runs from the previous
-   * response: a kept-alive connection whose next head never completes is closed (a new connection's
-   * first head is bounded by its size, 8 KiB, instead: see the README).
-   */
+  /** Slowloris: a client that connects and trickles its first request head is cut off at the header timeout. */
+  @Test
+  void aNewConnectionThatNeverCompletesItsFirstHeadIsClosed() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", node.httpPort())) {
+      s.setSoTimeout(30_000);
+      long t0 = System.nanoTime();
+      java.io.OutputStream out = s.getOutputStream();
+      byte[] head = "GET /hello?name=slow HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII);
+      // one byte every 200 ms: never idle, never done
+      Thread writer = Thread.ofVirtual().start(() -> {
+        try {
+          for (byte b : head) {
+            out.write(b);
+            out.flush();
+            Thread.sleep(200);
+          }
+        } catch (IOException | InterruptedException closed) {
+          // the server closed the connection
+        }
+      });
+      assertEquals(-1, s.getInputStream().read());
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      writer.interrupt();
+      assertTrue(ms >= 1_000 && ms < 20_000, "closed after " + ms + " ms (header timeout 1500 ms)");
+    }
+  }
+
+  /** The limit also runs from each response on a kept-alive connection. */
   @Test
   void aKeptAliveConnectionThatNeverCompletesItsNextHeadIsClosed() throws Exception {
     try (Socket s = new Socket("127.0.0.1", node.httpPort())) {

@@ -85,8 +85,10 @@ public final class ProxyVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // no HTTP/2 over cleartext: sniffing for it, Vert.x would announce a connection only once its first
+    // request head is in, and the header timeout could not run from the moment a client connects
     server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHttpHost()).setPort(port)
-        .setCompressionSupported(false).setTcpNoDelay(true));
+        .setCompressionSupported(false).setTcpNoDelay(true).setHttp2ClearTextEnabled(false));
     Router router = router(vertx, node, options);
     guard = new ConnectionGuard(vertx, options.getHeaderTimeoutMs(), options.getBodyTimeoutMs(), req -> {
       if (!req.response().ended()) {
