@@ -12,8 +12,6 @@ import dev.vserve.impl.call.Call;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +37,7 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
       for (Method m : ms) {
         Batch spec = m.getAnnotation(Batch.class);
         if (spec == null) continue;
-        checkBatchSignature(m);
+        BatchSignature.check(m);
         ReplicaContext ctx = ReplicaContext.current();
         BatchOptions overrides = ctx == null ? null : ctx.config().getBatchOptions().get(m.getName());
         batches.put(m, new BatchQueue(instance.getClass().getSimpleName() + "." + m.getName(),
@@ -49,16 +47,6 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
     }
   }
 
-  private static void checkBatchSignature(Method m) {
-    if (m.getParameterCount() != 1 || !List.class.isAssignableFrom(m.getParameterTypes()[0])) {
-      throw new IllegalArgumentException("@Batch method " + m.getName() + " must take exactly one List parameter");
-    }
-  }
-
-  /** The T of a batched method's {@code List<T>} parameter: what each caller passes. */
-  static Type batchItemType(Method m) {
-    return m.getGenericParameterTypes()[0] instanceof ParameterizedType pt ? pt.getActualTypeArguments()[0] : Object.class;
-  }
 
   /** Stops the batch collectors (waiting batched calls fail) and closes an {@code AutoCloseable} instance. */
   @Override
@@ -109,7 +97,7 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
     Method m = resolve(call.method(), args.length);
     if (batches.containsKey(m)) {
       // one caller, one item: it joins the replica's batch for this method
-      return callBound(m, new Object[] {Reflection.coerceTo(args[0], batchItemType(m), m)});
+      return callBound(m, new Object[] {Reflection.coerceTo(args[0], BatchSignature.itemType(m), m)});
     }
     return callBound(m, Reflection.coerce(m, args));
   }

@@ -123,7 +123,7 @@ public final class HttpIngress {
       Parameter p = params[i];
       // a batched route binds each request to one item of the method's List<T>
       boolean batched = m.isAnnotationPresent(Batch.class);
-      Type type = batched ? DeploymentInvoker.batchItemType(m) : p.getParameterizedType();
+      Type type = batched ? BatchSignature.itemType(m) : p.getParameterizedType();
       Class<?> raw = batched ? Json.MAPPER.getTypeFactory().constructType(type).getRawClass() : p.getType();
       Param named = p.getAnnotation(Param.class);
       if (raw == Request.class) {
