@@ -6,12 +6,10 @@ import dev.vserve.ServeConfig;
 import dev.vserve.ServeNode;
 import dev.vserve.ServeOptions;
 import dev.vserve.impl.cluster.NodeInfo;
+import dev.vserve.node.ApplicationTargets;
 import dev.vserve.node.NodeImpl;
 import dev.vserve.spi.ApplicationLoader;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -187,7 +185,7 @@ public final class Main {
       graphs = new java.util.ArrayList<>();
       List<ServeConfig.AppConfig> named = new java.util.ArrayList<>();
       for (ServeConfig.AppConfig a : apps) {
-        ApplicationLoader.Loaded loaded = loadTarget(a.importPath());
+        ApplicationLoader.Loaded loaded = ApplicationTargets.load(a.importPath());
         graphs.add(loaded.app());
         // a Python file's own serve.run(app, name=..., route_prefix=...) counts unless the command line said
         named.add(new ServeConfig.AppConfig(a.importPath(),
@@ -236,71 +234,6 @@ public final class Main {
       Thread.currentThread().interrupt();
     }
     return 0;
-  }
-
-  /**
-   * A command-line target: a file another language host loads (a Python {@code file.py[:attr]}), or a
-   * Java class (below).
-   */
-  public static ApplicationLoader.Loaded loadTarget(String importPath) {
-    ApplicationLoader host = ApplicationLoader.find(importPath);
-    if (host != null) return host.load(importPath);
-    if (importPath.endsWith(".py") || importPath.contains(".py:")) {
-      throw new IllegalArgumentException(importPath + " is a Python file, but no Python host is on the class path "
-          + "(vserve-polyglot-host)");
-    }
-    return new ApplicationLoader.Loaded(loadApplication(importPath), null, null);
-  }
-
-  /**
-   * The application a class exposes as a static {@code app} field or {@code app()} method; as in
-   * Ray's import paths, {@code pkg.Class:name} or {@code pkg.Class.name} picks another field or method.
-   */
-  public static Application loadApplication(String importPath) {
-    String className = importPath;
-    String attribute = "app";
-    int colon = importPath.lastIndexOf(':');
-    if (colon > 0) {
-      className = importPath.substring(0, colon);
-      attribute = importPath.substring(colon + 1);
-    }
-    Class<?> type;
-    try {
-      type = Class.forName(className);
-    } catch (ClassNotFoundException e) {
-      int dot = className.lastIndexOf('.');
-      try {
-        if (colon > 0 || dot < 0) throw e;
-        type = Class.forName(className.substring(0, dot));
-        attribute = className.substring(dot + 1);
-        className = className.substring(0, dot);
-      } catch (ClassNotFoundException e2) {
-        throw new IllegalArgumentException("no class named " + importPath + " on the class path");
-      }
-    }
-    return loadApplication(type, attribute);
-  }
-
-  private static Application loadApplication(Class<?> type, String attribute) {
-    String className = type.getName();
-    try {
-      Method m = type.getMethod(attribute);
-      if (Modifier.isStatic(m.getModifiers()) && Application.class.isAssignableFrom(m.getReturnType())) {
-        return (Application) m.invoke(null);
-      }
-    } catch (NoSuchMethodException ignored) {
-      // try the field
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalArgumentException(className + "." + attribute + "() failed: " + e.getCause(), e);
-    }
-    try {
-      Field f = type.getField(attribute);
-      if (Modifier.isStatic(f.getModifiers()) && f.get(null) instanceof Application a) return a;
-    } catch (ReflectiveOperationException ignored) {
-      // reported below
-    }
-    throw new IllegalArgumentException(className + " has no static `" + attribute + "` field or `" + attribute
-        + "()` method returning an Application");
   }
 
   private static boolean isConfigFile(String target) {

@@ -4,7 +4,6 @@ import dev.vserve.Application;
 import dev.vserve.ServeConfig;
 import dev.vserve.ServeNode;
 import dev.vserve.ServeOptions;
-import dev.vserve.cli.Main;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
@@ -92,7 +91,7 @@ public class ServeVerticle extends VerticleBase {
   private static List<AppSpec> applicationsOf(ServeConfig config) {
     List<AppSpec> out = new ArrayList<>();
     for (ServeConfig.AppConfig a : config.applications()) {
-      out.add(new AppSpec(Main.loadApplication(a.importPath()), a.name(), a.routePrefix(), a.deployments()));
+      out.add(new AppSpec(ApplicationTargets.loadApplication(a.importPath()), a.name(), a.routePrefix(), a.deployments()));
     }
     return out;
   }
