@@ -5,13 +5,10 @@ import dev.vserve.cluster.Membership;
 import dev.vserve.impl.Json;
 import dev.vserve.impl.NodeContext;
 import dev.vserve.impl.app.ApplicationPlan;
-import dev.vserve.impl.app.RouteTable;
 import dev.vserve.impl.call.Failures;
 import dev.vserve.impl.call.ServeCodec;
 import dev.vserve.impl.cluster.NodeInfo;
 import dev.vserve.impl.cluster.Placement;
-import dev.vserve.impl.router.ReplicaInfo;
-import dev.vserve.impl.router.ReplicaSetUpdate;
 import dev.vserve.node.NodeAgentVerticle;
 import dev.vserve.replica.ReplicaVerticle;
 import io.vertx.core.Future;
@@ -46,8 +43,6 @@ public final class ControllerVerticle extends VerticleBase {
   public static final String DELETE = "vserve.controller.delete";
   public static final String STATUS = "vserve.controller.status";
   private static final long RECONCILE_MS = 1000;
-  /** Announcement versions a new controller skips, in case the old one published more than it saved. */
-  private static final long VERSION_GAP = 1_000_000;
   private static final DeliveryOptions CODEC = new DeliveryOptions().setCodecName(ServeCodec.NAME);
 
   private final NodeContext node;
@@ -56,10 +51,9 @@ public final class ControllerVerticle extends VerticleBase {
   private final NodeRegistry nodes;
   private final Map<String, Set<Promise<Object>>> pendingStarts = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  private long routeVersion;
-  private long replicaVersion;
   private ControllerStore store;
   private Agents agents;
+  private Announcer announcer;
   private Consumer<String> leftListener;
   private long reconcileTimer = -1;
   private long startedMs;
@@ -74,6 +68,7 @@ public final class ControllerVerticle extends VerticleBase {
   public Future<?> start() {
     startedMs = System.currentTimeMillis();
     agents = new Agents(vertx);
+    announcer = new Announcer(vertx, node);
     leftListener = id -> vertx.runOnContext(v -> nodeLeft(id));
     membership.onLeft(leftListener);
     return ControllerStore.open(vertx)
@@ -87,7 +82,7 @@ public final class ControllerVerticle extends VerticleBase {
           consumers.add(bus.<Object>consumer(DEPLOY, m -> reply(m, deployApp(Json.convert(m.body(), ApplicationPlan.class)).map(ApplicationPlan::name))));
           consumers.add(bus.<Object>consumer(DELETE, m -> reply(m, delete((String) m.body()).map(x -> "deleted"))));
           consumers.add(bus.<Object>consumer(NodeContext.CONTROLLER_REPLICAS, this::onReplicaQuery));
-          consumers.add(bus.<Object>consumer(NodeContext.CONTROLLER_ROUTES, m -> m.reply(routeTable(), CODEC)));
+          consumers.add(bus.<Object>consumer(NodeContext.CONTROLLER_ROUTES, m -> m.reply(announcer.routeTable(apps.values()), CODEC)));
           consumers.add(bus.<Object>consumer(STATUS, m -> m.reply(status(), CODEC)));
           consumers.add(bus.<Object>consumer(ReplicaVerticle.UNHEALTHY, m -> {
             Map<?, ?> report = Json.convert(m.body(), Map.class);
@@ -100,7 +95,7 @@ public final class ControllerVerticle extends VerticleBase {
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         })
         .onSuccess(v -> {
-          publishAll();
+          announcer.all(apps.values());
           // the cluster map is read only while something is missing: nodes announce themselves when they join
           reconcileTimer = vertx.setPeriodic(RECONCILE_MS, t -> {
             if (apps.values().stream().anyMatch(ApplicationState::belowTarget)) nodes.refresh(vertx).onComplete(x -> reconcile());
@@ -162,7 +157,7 @@ public final class ControllerVerticle extends VerticleBase {
       return Future.join(all).transform(ar -> {
         if (ar.succeeded() && apps.get(plan.name()) == state) {
           state.status = ApplicationState.Status.RUNNING;
-          publishRoutes();
+          announcer.routes(apps.values());
           persist();
           return Future.succeededFuture(plan);
         }
@@ -201,7 +196,7 @@ public final class ControllerVerticle extends VerticleBase {
         return Future.failedFuture(ar.cause());
       }
       d.started(r);
-      publishReplicas(app, d);
+      announcer.replicas(app, d);
       persist();
       return Future.succeededFuture();
     });
@@ -211,7 +206,7 @@ public final class ControllerVerticle extends VerticleBase {
     ApplicationState state = apps.remove(appName);
     if (state == null) return Future.failedFuture(new ServeException(404, "NotFound", "no application named '" + appName + "'"));
     state.status = ApplicationState.Status.DELETING;
-    publishRoutes();
+    announcer.routes(apps.values());
     persist();
     List<Future<Void>> stops = new ArrayList<>();
     for (DeploymentState d : state.deployments.values()) {
@@ -240,7 +235,7 @@ public final class ControllerVerticle extends VerticleBase {
         int gone = d.nodeLeft(nodeId);
         if (gone > 0) {
           lost += gone;
-          publishReplicas(app, d);
+          announcer.replicas(app, d);
         }
       }
     }
@@ -261,7 +256,7 @@ public final class ControllerVerticle extends VerticleBase {
         ReplicaRecord r = d.markUnhealthy(replicaId, reason);
         if (r == null) continue;
         LOG.log(Level.WARNING, d.message());
-        publishReplicas(app, d);
+        announcer.replicas(app, d);
         persist();
         agents.stop(r).onComplete(x -> d.unhealthy.remove(r));
         reconcile();
@@ -314,8 +309,7 @@ public final class ControllerVerticle extends VerticleBase {
   private Future<Void> restore() {
     return store.load().compose(s -> {
       if (s == null) return Future.succeededFuture();
-      routeVersion = s.routeVersion() + VERSION_GAP;
-      replicaVersion = s.replicaVersion() + VERSION_GAP;
+      announcer.resumeAfter(s.routeVersion(), s.replicaVersion());
       for (ApplicationState st : s.states()) apps.put(st.name(), st);
       return adoptRunningReplicas().onSuccess(v -> LOG.log(Level.INFO, "controller took over " + apps.size()
           + " application(s) on node " + Placement.shortId(node.nodeId())));
@@ -346,27 +340,10 @@ public final class ControllerVerticle extends VerticleBase {
   }
 
   private void persist() {
-    store.save(ControllerStore.Snapshot.of(routeVersion, replicaVersion, apps.values()));
+    store.save(ControllerStore.Snapshot.of(announcer.routeVersion(), announcer.replicaVersion(), apps.values()));
   }
 
-  // ---- announcements and queries ----
-
-  private void publishAll() {
-    for (ApplicationState app : apps.values()) for (DeploymentState d : app.deployments.values()) publishReplicas(app, d);
-    publishRoutes();
-  }
-
-  private void publishReplicas(ApplicationState app, DeploymentState d) {
-    vertx.eventBus().publish(ReplicaSetUpdate.ADDRESS, replicaSet(app, d), CODEC);
-  }
-
-  private ReplicaSetUpdate replicaSet(ApplicationState app, DeploymentState d) {
-    List<ReplicaInfo> infos = new ArrayList<>();
-    for (ReplicaRecord r : d.running) infos.add(new ReplicaInfo(r.id(), ReplicaVerticle.address(r.id()), r.nodeId()));
-    var c = d.plan.config();
-    return new ReplicaSetUpdate(app.name(), d.name(), ++replicaVersion,
-        c.getMaxOngoingRequests(), c.getMaxQueuedRequests(), c.isIdempotent(), List.copyOf(infos));
-  }
+  // ---- queries ----
 
   private void onReplicaQuery(Message<Object> m) {
     Map<?, ?> q = Json.convert(m.body(), Map.class);
@@ -375,23 +352,8 @@ public final class ControllerVerticle extends VerticleBase {
     if (d == null) {
       Failures.fail(m, new ServeException(404, "NotFound", "no deployment " + q.get("deployment") + " in application " + q.get("app")));
     } else {
-      m.reply(replicaSet(state, d), CODEC);
+      m.reply(announcer.replicaSet(state, d), CODEC);
     }
-  }
-
-  private RouteTable routeTable() {
-    List<RouteTable.Route> routes = new ArrayList<>();
-    for (ApplicationState s : apps.values()) {
-      if (s.running()) routes.add(new RouteTable.Route(s.plan.routePrefix(), s.name(), s.plan.ingress()));
-    }
-    return new RouteTable(routeVersion, routes);
-  }
-
-  private void publishRoutes() {
-    routeVersion++;
-    RouteTable t = routeTable();
-    node.onRoutes(t);
-    vertx.eventBus().publish(RouteTable.ADDRESS, t, CODEC);
   }
 
   /** What {@code vserve status} and {@code GET /-/status} show. */
