@@ -1,15 +1,30 @@
 package dev.vserve.spi;
 
+import dev.vserve.Request;
+
 /**
  * The user's code inside one replica, whatever its language: the replica verticle admits calls and
  * hands each to {@link #invoke} on a virtual thread of its own.
  */
 public interface ReplicaCode extends AutoCloseable {
   /**
-   * Runs one call to completion and returns its value (a {@link dev.vserve.StreamingResponse} for
-   * items that follow). May block: it never runs on an event loop.
+   * An HTTP request routed to this deployment as the application's ingress (Ray's
+   * {@code handle_request}): runs it to completion and returns the {@link dev.vserve.Response} (or a
+   * {@link dev.vserve.StreamingResponse} whose items follow). May block: it never runs on an event loop.
    */
-  Object invoke(ReplicaCall call) throws Throwable;
+  Object handleRequest(Request request, ReplicaCall call) throws Throwable;
+
+  /**
+   * A method called by name through a handle, with its arguments: runs it to completion and returns
+   * its value (a {@link dev.vserve.StreamingResponse} for items that follow). May block.
+   */
+  Object call(String method, Object[] args, ReplicaCall call) throws Throwable;
+
+  /** Dispatches an envelope to the entry point of its kind. */
+  default Object invoke(ReplicaCall call) throws Throwable {
+    if (call.isHttp()) return handleRequest(dev.vserve.impl.Json.convert(call.args()[0], Request.class), call);
+    return call(call.method(), call.args() == null ? new Object[0] : call.args(), call);
+  }
 
   /**
    * How long the code has been inside one step that interrupting the call's thread cannot stop (a

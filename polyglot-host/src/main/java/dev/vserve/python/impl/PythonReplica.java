@@ -2,9 +2,6 @@ package dev.vserve.python.impl;
 
 import dev.vserve.ReplicaContext;
 import dev.vserve.Request;
-import dev.vserve.impl.Json;
-import dev.vserve.impl.app.DeploymentPlan;
-import dev.vserve.impl.call.Call;
 import dev.vserve.spi.ReplicaCode;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
@@ -13,7 +10,6 @@ import org.graalvm.polyglot.Value;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -30,12 +26,14 @@ public final class PythonReplica implements ReplicaCode {
   private final ReplicaThread thread;
   private final HostBridge host;
   private final Value callFn;
+  private final Value requestFn;
   private final String name;
 
-  private PythonReplica(ReplicaThread thread, HostBridge host, Value callFn, String name) {
+  private PythonReplica(ReplicaThread thread, HostBridge host, Value[] entries, String name) {
     this.thread = thread;
     this.host = host;
-    this.callFn = callFn;
+    this.callFn = entries[0];
+    this.requestFn = entries[1];
     this.name = name;
   }
 
@@ -65,7 +63,7 @@ public final class PythonReplica implements ReplicaCode {
     ReplicaThread thread = new ReplicaThread("vserve-py-" + id, () -> PythonEngine.newContext(dir), started);
     started.get();
     HostBridge host = new HostBridge(thread, resolveArg, dir, replica);
-    CompletableFuture<Value> ready = new CompletableFuture<>();
+    CompletableFuture<Value[]> ready = new CompletableFuture<>();
     Object[] args = Arrays.stream(plan.initArgs()).map(resolveArg).toArray();
     Map<String, Object> kwargs = new LinkedHashMap<>();
     plan.initKwargs().forEach((k, v) -> kwargs.put(k, resolveArg.apply(v)));
@@ -76,15 +74,16 @@ public final class PythonReplica implements ReplicaCode {
         Value target = Modules.load(code.file(), code.qualname(), false);
         Value constructed = vserve.getMember("_start").execute(code.file().toString(), target, Arrays.asList(args), kwargs);
         if (!constructed.getArrayElement(0).asBoolean()) throw new IllegalArgumentException(constructed.getArrayElement(1).asString());
-        ready.complete(vserve.getMember("_call"));
+        // read on the Python thread, which owns the context
+        ready.complete(new Value[] {vserve.getMember("_call"), vserve.getMember("_handle_request")});
       } catch (Throwable t) {
         ready.completeExceptionally(t);
       }
     });
     try {
-      Value call = ready.get();
+      Value[] entries = ready.get();
       PythonEngine.log("Python replica " + id + " of " + plan.name() + " started in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-      return new PythonReplica(thread, host, call, plan.name());
+      return new PythonReplica(thread, host, entries, plan.name());
     } catch (ExecutionException e) {
       thread.stop();
       Throwable cause = e.getCause();
@@ -93,18 +92,26 @@ public final class PythonReplica implements ReplicaCode {
     }
   }
 
+  /** Python's {@code _handle_request}: the ingress's routes or its {@code __call__}. */
   @Override
-  public Object invoke(dev.vserve.spi.ReplicaCall call) throws Throwable {
-    Reply reply = new Reply(name + "." + call.method());
-    List<Object> args;
-    if (call.isHttp()) {
-      PyRequest request = new PyRequest(Json.convert(call.args()[0], Request.class));
-      request.prefetch();
-      args = List.of(request);
-    } else {
-      args = call.args() == null ? List.of() : Arrays.asList(call.args());
-    }
-    if (!thread.post(() -> HostBridge.guarded(reply, () -> callFn.executeVoid(reply, call.method(), args)))) {
+  public Object handleRequest(Request request, dev.vserve.spi.ReplicaCall call) throws Throwable {
+    PyRequest py = new PyRequest(request);
+    py.prefetch();
+    return run(new Reply(name + " (HTTP)"), requestFn, py);
+  }
+
+  /** Python's {@code _call}: a method by name, keyword arguments in a marked last argument. */
+  @Override
+  public Object call(String method, Object[] args, dev.vserve.spi.ReplicaCall call) throws Throwable {
+    return run(new Reply(name + "." + method), callFn, method, Arrays.asList(args));
+  }
+
+  /** Runs an entry point on the replica's Python thread and waits for what it settles. */
+  private Object run(Reply reply, Value entry, Object... args) throws Throwable {
+    Object[] all = new Object[args.length + 1];
+    all[0] = reply;
+    System.arraycopy(args, 0, all, 1, args.length);
+    if (!thread.post(() -> HostBridge.guarded(reply, () -> entry.executeVoid(all)))) {
       throw new IllegalStateException("replica of " + name + " is stopped");
     }
     return reply.outcome();

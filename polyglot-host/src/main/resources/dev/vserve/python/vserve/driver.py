@@ -146,25 +146,33 @@ def _lookup(method):
     return fn
 
 
-def _call(reply, method, args):
+def _handle_request(reply, java_request):
+    """An HTTP request for this ingress: through its FastAPI-style routes, else its __call__."""
     try:
-        if method == "__http__":
-            request = Request(args[0])
-            if _router is not None:
-                fn, params = _router._match(request.method, args[0].routePath())
-                request._path_params = params
-                result = fn(_instance, **_bind_route(fn, request, params))
-                route = True
-            else:
-                result = _lookup("call")(request)
-                route = False
-            reply.http(route)
+        request = Request(java_request)
+        if _router is not None:
+            fn, params = _router._match(request.method, java_request.routePath())
+            request._path_params = params
+            result = fn(_instance, **_bind_route(fn, request, params))
+            route = True
         else:
-            kwargs = {}
-            if args and isinstance(args[-1], dict) and _KWARGS in args[-1]:
-                kwargs = dict(args[-1][_KWARGS])
-                args = args[:-1]
-            result = _lookup(method)(*args, **kwargs)
+            result = _lookup("call")(request)
+            route = False
+        reply.http(route)
+    except BaseException as e:
+        _fail(reply, e)
+        return
+    _settle(reply, result)
+
+
+def _call(reply, method, args):
+    """A method called through a handle; keyword arguments come in a marked last argument."""
+    try:
+        kwargs = {}
+        if args and isinstance(args[-1], dict) and _KWARGS in args[-1]:
+            kwargs = dict(args[-1][_KWARGS])
+            args = args[:-1]
+        result = _lookup(method)(*args, **kwargs)
     except BaseException as e:
         _fail(reply, e)
         return

@@ -5,9 +5,7 @@ import dev.vserve.BatchOptions;
 import dev.vserve.ReplicaContext;
 import dev.vserve.HttpException;
 import dev.vserve.Request;
-import dev.vserve.impl.Json;
 import dev.vserve.impl.batch.BatchQueue;
-import dev.vserve.impl.call.Call;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
@@ -86,15 +84,16 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
     }
   }
 
-  /** Runs one call to completion (awaiting a returned future) and returns its value. */
+  /** The request through the class's routes or its {@code call(Request)}; the result encoded as HTTP. */
   @Override
-  public Object invoke(dev.vserve.spi.ReplicaCall call) throws Throwable {
-    if (call.isHttp()) {
-      Request req = Json.convert(call.args()[0], Request.class);
-      return http.handle(this::callBound, req);
-    }
-    Object[] args = call.args() == null ? new Object[0] : call.args();
-    Method m = resolve(call.method(), args.length);
+  public Object handleRequest(Request request, dev.vserve.spi.ReplicaCall call) throws Throwable {
+    return http.handle(this::callBound, request);
+  }
+
+  /** Runs one method call to completion (awaiting a returned future) and returns its value. */
+  @Override
+  public Object call(String method, Object[] args, dev.vserve.spi.ReplicaCall call) throws Throwable {
+    Method m = resolve(method, args.length);
     if (batches.containsKey(m)) {
       // one caller, one item: it joins the replica's batch for this method
       return callBound(m, new Object[] {Reflection.coerceTo(args[0], BatchSignature.itemType(m), m)});
