@@ -114,7 +114,8 @@ public final class DeploymentConfig {
     return (int) d;
   }
 
-  private static String describe(Object v) {
+  /** A config value as an error message names it. */
+  static String describe(Object v) {
     return v instanceof String str ? "the string '" + str + "'" : v == null ? "nothing" : String.valueOf(v);
   }
 

@@ -85,7 +85,7 @@ public record ServeConfig(ServeOptions options, List<AppConfig> applications) {
     Set<String> names = new HashSet<>();
     Set<String> prefixes = new HashSet<>();
     Object listed = raw.getOrDefault("applications", List.of());
-    if (!(listed instanceof List<?> list)) throw new IllegalArgumentException("applications must be a list, got " + describe(listed));
+    if (!(listed instanceof List<?> list)) throw new IllegalArgumentException("applications must be a list, got " + DeploymentConfig.describe(listed));
     for (int i = 0; i < list.size(); i++) {
       String where = "applications[" + i + "]";
       Map<String, Object> a = map(list.get(i), where);
@@ -106,7 +106,7 @@ public record ServeConfig(ServeOptions options, List<AppConfig> applications) {
 
   /** Per-deployment overrides, each checked as it will be applied (types, ranges, unknown keys). */
   private static Map<String, Map<String, Object>> deployments(Object listed, String app) {
-    if (!(listed instanceof List<?> list)) throw new IllegalArgumentException(app + ".deployments must be a list, got " + describe(listed));
+    if (!(listed instanceof List<?> list)) throw new IllegalArgumentException(app + ".deployments must be a list, got " + DeploymentConfig.describe(listed));
     Map<String, Map<String, Object>> overrides = new LinkedHashMap<>();
     for (int j = 0; j < list.size(); j++) {
       String where = app + ".deployments[" + j + "]";
@@ -133,7 +133,7 @@ public record ServeConfig(ServeOptions options, List<AppConfig> applications) {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> map(Object v, String where) {
-    if (!(v instanceof Map<?, ?> m)) throw new IllegalArgumentException(where + " must be a mapping, got " + describe(v));
+    if (!(v instanceof Map<?, ?> m)) throw new IllegalArgumentException(where + " must be a mapping, got " + DeploymentConfig.describe(v));
     for (Object k : m.keySet()) {
       if (!(k instanceof String)) throw new IllegalArgumentException(where + ": keys must be strings, got " + k);
     }
@@ -141,13 +141,13 @@ public record ServeConfig(ServeOptions options, List<AppConfig> applications) {
   }
 
   private static String string(Object v, String where) {
-    if (!(v instanceof String s)) throw new IllegalArgumentException(where + " must be a string, got " + describe(v));
+    if (!(v instanceof String s)) throw new IllegalArgumentException(where + " must be a string, got " + DeploymentConfig.describe(v));
     return s;
   }
 
   private static long whole(Object v, String where, long min, long max) {
     if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw new IllegalArgumentException(where + " must be a whole number, got " + describe(v));
+      throw new IllegalArgumentException(where + " must be a whole number, got " + DeploymentConfig.describe(v));
     }
     if (n.doubleValue() < min || n.doubleValue() > max) {
       throw new IllegalArgumentException(where + " must be between " + min + " and " + max + ", got " + v);
@@ -158,14 +158,11 @@ public record ServeConfig(ServeOptions options, List<AppConfig> applications) {
   /** Seconds in the file, milliseconds in the options: positive and finite, at most a day. */
   private static long millis(Object v, String where) {
     if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-      throw new IllegalArgumentException(where + " must be a number of seconds, got " + describe(v));
+      throw new IllegalArgumentException(where + " must be a number of seconds, got " + DeploymentConfig.describe(v));
     }
     double s = n.doubleValue();
     if (s <= 0 || s > 86_400) throw new IllegalArgumentException(where + " must be > 0 and at most 86400 seconds, got " + v);
     return Math.max(1, Math.round(s * 1000));
   }
 
-  private static String describe(Object v) {
-    return v instanceof String s ? "the string '" + s + "'" : v == null ? "nothing" : v.getClass().getSimpleName() + " " + v;
-  }
 }

@@ -5,6 +5,7 @@ import dev.vserve.DeploymentResponse;
 import dev.vserve.ServeConfig;
 import dev.vserve.ServeNode;
 import dev.vserve.ServeOptions;
+import dev.vserve.impl.PythonHostProperties;
 import dev.vserve.impl.cluster.NodeInfo;
 import dev.vserve.node.ApplicationTargets;
 import dev.vserve.node.NodeImpl;
@@ -86,12 +87,6 @@ public final class Main {
     }
   }
 
-  /** Read by the Python host when a file binds a Java class (vserve-polyglot-host's JavaDeployments). */
-  static final String ALLOW_JAVA_DEPLOYMENTS = "vserve.python.allowJavaDeployments";
-
-  /** Read by the Python host when Python code loads model weights (vserve-polyglot-host's ModelDirs). */
-  static final String MODEL_DIRS = "vserve.python.modelDirs";
-
   private static void append(String property, String separator, String value) {
     String before = System.getProperty(property, "");
     System.setProperty(property, before.isEmpty() ? value : before + separator + value);
@@ -150,8 +145,8 @@ public final class Main {
         case "--memory" -> resources.put(NodeInfo.MEMORY, numberValue(flag, value));
         case "--resources" -> resources.putAll(customResources(value));
         case "--address" -> address = value;
-        case "--allow-java-deployment" -> append(ALLOW_JAVA_DEPLOYMENTS, ",", value);
-        case "--model-dir" -> append(MODEL_DIRS, java.io.File.pathSeparator, java.nio.file.Path.of(value).toAbsolutePath().toString());
+        case "--allow-java-deployment" -> append(PythonHostProperties.ALLOW_JAVA_DEPLOYMENTS, ",", value);
+        case "--model-dir" -> append(PythonHostProperties.MODEL_DIRS, java.io.File.pathSeparator, java.nio.file.Path.of(value).toAbsolutePath().toString());
         default -> throw new UsageException("unknown option " + flag);
         }
       } catch (UsageException e) {

@@ -13,7 +13,7 @@ import java.util.TreeSet;
  */
 public final class JavaDeployments {
   /** The operator's list: the system property {@value #PROPERTY}, comma-separated class names. */
-  public static final String PROPERTY = "vserve.python.allowJavaDeployments";
+  public static final String PROPERTY = dev.vserve.impl.PythonHostProperties.ALLOW_JAVA_DEPLOYMENTS;
 
   private JavaDeployments() {}
 

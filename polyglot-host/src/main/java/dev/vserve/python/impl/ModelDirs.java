@@ -13,7 +13,7 @@ import java.util.List;
  */
 public final class ModelDirs {
   /** Paths separated by the platform's path separator. */
-  public static final String PROPERTY = "vserve.python.modelDirs";
+  public static final String PROPERTY = dev.vserve.impl.PythonHostProperties.MODEL_DIRS;
 
   private ModelDirs() {}
 

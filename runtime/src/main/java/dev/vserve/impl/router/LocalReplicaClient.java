@@ -6,16 +6,12 @@ import io.vertx.core.Future;
 import java.util.concurrent.TimeUnit;
 
 /** A replica in this JVM, called straight onto its threads (no event-bus hop), under the same admission count. */
-final class LocalReplicaClient implements ReplicaClient {
-  private static final Future<Object> REFUSED_NOW = Future.failedFuture(REFUSED);
-  private final LocalReplica replica;
+final class LocalReplicaClient {
+  private static final Future<Object> REFUSED_NOW = Future.failedFuture(ReplicaClient.REFUSED);
 
-  LocalReplicaClient(LocalReplica replica) {
-    this.replica = replica;
-  }
+  private LocalReplicaClient() {}
 
-  @Override
-  public Future<Object> send(Call call, long timeoutMs) {
+  static Future<Object> send(LocalReplica replica, Call call, long timeoutMs) {
     Future<Object> direct = replica.tryCall(call);
     return direct == null ? REFUSED_NOW : direct.timeout(timeoutMs, TimeUnit.MILLISECONDS);
   }

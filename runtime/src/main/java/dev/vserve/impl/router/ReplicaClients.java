@@ -1,8 +1,6 @@
 package dev.vserve.impl.router;
 
-import dev.vserve.impl.call.Call;
 import dev.vserve.impl.stream.RemoteStreams;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.util.Set;
@@ -27,12 +25,9 @@ public final class ReplicaClients implements ReplicaClient.Factory {
   @Override
   public ReplicaClient client(String address, String nodeId) {
     BusReplicaClient bus = new BusReplicaClient(vertx, address, nodeId, receivers);
-    return new ReplicaClient() {
-      @Override
-      public Future<Object> send(Call call, long timeoutMs) {
-        LocalReplica local = locals.apply(address);
-        return local != null ? new LocalReplicaClient(local).send(call, timeoutMs) : bus.send(call, timeoutMs);
-      }
+    return (call, timeoutMs) -> {
+      LocalReplica local = locals.apply(address);
+      return local != null ? LocalReplicaClient.send(local, call, timeoutMs) : bus.send(call, timeoutMs);
     };
   }
 
