@@ -61,7 +61,7 @@ class EventBusPathTest {
     assertEquals(2, set.replicas().size());
     assertEquals(5, set.maxOngoingRequests());
     for (var r : set.replicas()) {
-      Object v = node.vertx().eventBus().request(r.address(), new Call("id", "half", new Object[] {9}, null, 0, "test", false), CODEC)
+      Object v = node.vertx().eventBus().request(r.address(), Call.method("id", "half", new Object[] {9}, 0, "test"), CODEC)
           .await().body();
       assertEquals(4.5, v);
     }
@@ -71,7 +71,7 @@ class EventBusPathTest {
   void userErrorsComeBackAsCodedReplies() throws Exception {
     String address = replicas().replicas().get(0).address();
     ReplyException e = assertThrows(ReplyException.class, () -> node.vertx().eventBus()
-        .request(address, new Call("id", "broken", new Object[] {1}, null, 0, "test", false), CODEC).await());
+        .request(address, Call.method("id", "broken", new Object[] {1}, 0, "test"), CODEC).await());
     assertEquals(500, e.failureCode());
     JsonNode body = Json.MAPPER.readTree(e.getMessage());
     assertEquals("UnsupportedOperationException", body.get("error").asText());

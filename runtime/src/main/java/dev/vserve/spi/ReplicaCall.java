@@ -7,7 +7,7 @@ package dev.vserve.spi;
 public interface ReplicaCall {
   String requestId();
 
-  /** The method called; for an HTTP request, a marker (see {@link #isHttp()}). */
+  /** The method called; null for an HTTP request (see {@link #isHttp()}). */
   String method();
 
   Object[] args();

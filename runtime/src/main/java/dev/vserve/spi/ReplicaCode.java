@@ -22,7 +22,7 @@ public interface ReplicaCode extends AutoCloseable {
 
   /** Dispatches an envelope to the entry point of its kind. */
   default Object invoke(ReplicaCall call) throws Throwable {
-    if (call.isHttp()) return handleRequest(dev.vserve.impl.Json.convert(call.args()[0], Request.class), call);
+    if (call.isHttp()) return handleRequest((Request) call.args()[0], call);
     return call(call.method(), call.args() == null ? new Object[0] : call.args(), call);
   }
 

@@ -21,6 +21,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -54,7 +55,7 @@ class WireAndPlanTest {
   void httpCallSurvivesTheWireAndReachesTheHandler() throws Throwable {
     Request req = new Request("r1", "POST", "/app/x", "/x", Map.of("q", List.of("7")), Map.of("Content-Type", "text/plain"),
         "body \u00e9".getBytes(StandardCharsets.UTF_8));
-    Object decoded = wire(new Call("r1", Call.HTTP, new Object[] {req}, null, 123L, "node-a", false));
+    Object decoded = wire(Call.http("r1", req, null, 123L, "node-a", false));
     Call call = assertInstanceOf(Call.class, decoded);
     assertEquals(123L, call.deadlineMs());
     DeploymentInvoker inv = DeploymentInvoker.create(Echo.class, new Object[0], a -> a);
@@ -66,8 +67,16 @@ class WireAndPlanTest {
   }
 
   @Test
+  void aMethodCallIsNeverTakenForAnHttpRequestWhateverItsName() {
+    Call call = (Call) wire(Call.method("r3", "__http__", new Object[] {"x"}, 0, "n"));
+    assertFalse(call.isHttp());
+    assertEquals("__http__", call.method());
+    assertEquals(List.of("x"), List.of(call.args()));
+  }
+
+  @Test
   void argumentsAreConvertedToParameterTypesAfterTheWire() throws Throwable {
-    Call call = (Call) wire(new Call("r2", "scale", new Object[] {1.5, 4}, null, 0, "n", false));
+    Call call = (Call) wire(Call.method("r2", "scale", new Object[] {1.5, 4}, 0, "n"));
     DeploymentInvoker inv = DeploymentInvoker.create(Echo.class, new Object[0], a -> a);
     assertEquals(6.0, inv.invoke(call));
   }

@@ -186,7 +186,7 @@ public final class ProxyVerticle extends VerticleBase {
     long deadline = System.currentTimeMillis() + node.requestTimeoutMs();
     // safe methods may run twice: a GET lost with a node is retried on another replica
     boolean safe = http.method() == HttpMethod.GET || http.method() == HttpMethod.HEAD;
-    Call call = new Call(id, Call.HTTP, new Object[] {req}, http.getHeader("serve_multiplexed_model_id"), deadline, node.nodeId(), safe);
+    Call call = Call.http(id, req, http.getHeader("serve_multiplexed_model_id"), deadline, node.nodeId(), safe);
     node.router(route.app(), route.ingress()).call(call).onComplete(ar -> {
       HttpServerResponse out = rc.response();
       if (out.closed() || out.ended()) return;

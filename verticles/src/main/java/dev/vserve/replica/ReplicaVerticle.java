@@ -166,7 +166,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
           // cancelled (or failed) after its caller gave up: whoever still listens sees the timeout
           failure = new ServeException(504, "Timeout", "the call ran past its deadline and was cancelled");
         } else if (!(t instanceof ServeException)) {
-          dev.vserve.impl.call.UserErrors.log(LOG, "request " + call.requestId() + " to " + plan.name() + "." + call.method() + " failed", t);
+          dev.vserve.impl.call.UserErrors.log(LOG, "request " + call.requestId() + " to " + plan.name() + " (" + call.target() + ") failed", t);
         }
       } finally {
         deadlines.remove(self);

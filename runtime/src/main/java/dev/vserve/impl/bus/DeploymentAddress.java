@@ -40,8 +40,7 @@ public final class DeploymentAddress {
       JsonObject body = msg.body() instanceof JsonObject j ? j : new JsonObject(String.valueOf(msg.body()));
       String method = body.getString("method", "call");
       JsonArray args = body.getJsonArray("args", new JsonArray());
-      call = new Call(RequestIds.next(), method, args.getList().toArray(), null,
-          System.currentTimeMillis() + timeoutMs, nodeId, false);
+      call = Call.method(RequestIds.next(), method, args.getList().toArray(), System.currentTimeMillis() + timeoutMs, nodeId);
     } catch (RuntimeException e) {
       Failures.fail(msg, new BadRequestException("expected {\"method\": name, \"args\": [...]}: " + e.getMessage()));
       return;

@@ -1,13 +1,19 @@
 package dev.vserve.impl.call;
 
+import dev.vserve.Request;
+
 /**
  * The envelope of one call to a replica. In one JVM it travels by reference; across nodes the codec
  * writes it as JSON and the replica converts {@code args} to the parameter types of the method.
  *
+ * @param kind       an HTTP request for the ingress, or a method called by name through a handle
+ * @param method     the method called (null for an HTTP request)
+ * @param args       the method's arguments; for an HTTP request, the one {@link Request}
  * @param deadlineMs wall-clock millis after which the caller has given up (0: none)
  * @param idempotent the caller allows running it twice: lost with a node, it is retried once elsewhere
  */
 public record Call(
+    Kind kind,
     String requestId,
     String method,
     Object[] args,
@@ -16,11 +22,27 @@ public record Call(
     String callerNode,
     boolean idempotent) implements dev.vserve.spi.ReplicaCall {
 
-  /** The method name the proxy calls: the replica routes the {@code Request} to a handler method. */
-  public static final String HTTP = "__http__";
+  /** The two entry points of a replica (Ray's {@code handle_request} and a handle's method call). */
+  public enum Kind { HTTP, METHOD }
+
+  /** An HTTP request the proxy routes to an application's ingress. */
+  public static Call http(String requestId, Request request, String multiplexedModelId, long deadlineMs,
+                          String callerNode, boolean idempotent) {
+    return new Call(Kind.HTTP, requestId, null, new Object[] {request}, multiplexedModelId, deadlineMs, callerNode, idempotent);
+  }
+
+  /** A method called by name through a handle. */
+  public static Call method(String requestId, String method, Object[] args, long deadlineMs, String callerNode) {
+    return new Call(Kind.METHOD, requestId, method, args, null, deadlineMs, callerNode, false);
+  }
 
   @Override
   public boolean isHttp() {
-    return HTTP.equals(method);
+    return kind == Kind.HTTP;
+  }
+
+  /** What the call is, for logs: the HTTP method and path, or the method's name. */
+  public String target() {
+    return isHttp() && args[0] instanceof Request r ? r.method() + " " + r.path() : method;
   }
 }

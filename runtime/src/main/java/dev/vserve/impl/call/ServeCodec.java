@@ -73,11 +73,12 @@ public final class ServeCodec implements MessageCodec<Object, Object> {
   }
 
   /**
-   * A call, with an HTTP call's request read straight into a {@link Request} ("method" precedes
+   * A call, with an HTTP call's request read straight into a {@link Request} ("kind" precedes
    * "args" as the record declares them) instead of a map converted again by the replica.
    */
   private static Call readCall(JsonParser p) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) throw new IllegalStateException("a call must be a JSON object");
+    Call.Kind kind = Call.Kind.METHOD;
     String requestId = null;
     String method = null;
     Object[] args = new Object[0];
@@ -89,10 +90,11 @@ public final class ServeCodec implements MessageCodec<Object, Object> {
       String field = p.currentName();
       JsonToken value = p.nextToken();
       switch (field) {
+        case "kind" -> kind = Call.Kind.valueOf(p.getValueAsString());
         case "requestId" -> requestId = p.getValueAsString();
         case "method" -> method = p.getValueAsString();
         case "args" -> args = value == JsonToken.VALUE_NULL ? new Object[0]
-            : Call.HTTP.equals(method) ? Json.MAPPER.readValue(p, Request[].class) : Json.MAPPER.readValue(p, Object[].class);
+            : kind == Call.Kind.HTTP ? Json.MAPPER.readValue(p, Request[].class) : Json.MAPPER.readValue(p, Object[].class);
         case "multiplexedModelId" -> model = p.getValueAsString();
         case "deadlineMs" -> deadline = p.getValueAsLong();
         case "callerNode" -> caller = p.getValueAsString();
@@ -100,7 +102,7 @@ public final class ServeCodec implements MessageCodec<Object, Object> {
         default -> p.skipChildren();
       }
     }
-    return new Call(requestId, method, args, model, deadline, caller, idempotent);
+    return new Call(kind, requestId, method, args, model, deadline, caller, idempotent);
   }
 
   @Override

@@ -73,7 +73,7 @@ public final class HandleImpl implements DeploymentHandle {
       return Future.failedFuture(e);
     }
     long deadline = System.currentTimeMillis() + ctx.requestTimeoutMs();
-    Call call = new Call(RequestIds.next(), method, args, null, deadline, ctx.nodeId(), false);
+    Call call = Call.method(RequestIds.next(), method, args, deadline, ctx.nodeId());
     return ctx.router(app, target).call(call);
   }
 

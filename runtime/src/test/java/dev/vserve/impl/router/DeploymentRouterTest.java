@@ -76,7 +76,7 @@ class DeploymentRouterTest {
   }
 
   private static Call call(long deadlineMs) {
-    return new Call("r", "m", new Object[0], null, deadlineMs, "local", false);
+    return Call.method("r", "m", new Object[0], deadlineMs, "local");
   }
 
   private static <T> T await(Future<T> f) {
