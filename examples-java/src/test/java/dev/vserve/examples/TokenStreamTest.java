@@ -67,8 +67,8 @@ class TokenStreamTest {
   }
 
   @Test
-  void badArgumentsAre400() {
-    assertEquals(400, new Http(node.httpPort()).get("/?n=-1").statusCode());
-    assertEquals(400, new Http(node.httpPort()).get("/?n=many").statusCode());
+  void badArgumentsAreRefused() {
+    assertEquals(400, new Http(node.httpPort()).get("/?n=-1").statusCode(), "the handler's own check");
+    assertEquals(422, new Http(node.httpPort()).get("/?n=many").statusCode(), "not an int: a validation error");
   }
 }

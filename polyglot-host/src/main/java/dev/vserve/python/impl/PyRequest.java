@@ -13,11 +13,13 @@ import java.util.Map;
 /** The HTTP request as Python's {@code Request} reads it. The JSON body is parsed in Java, once. */
 public final class PyRequest {
   private final Request request;
+  private final Map<String, String> pathParams;
   private Object json;
   private RuntimeException jsonError;
 
-  PyRequest(Request request) {
+  PyRequest(Request request, Map<String, String> pathParams) {
     this.request = request;
+    this.pathParams = pathParams;
   }
 
   @HostAccess.Export public String method() { return request.method(); }
@@ -42,6 +44,9 @@ public final class PyRequest {
   }
 
   @HostAccess.Export public Map<String, String> headers() { return request.headers(); }
+  /** The path variables of the route the host's matcher chose, percent-decoded. */
+  @HostAccess.Export public Map<String, String> pathParams() { return pathParams; }
+  @HostAccess.Export public boolean hasBody() { return request.body().length > 0; }
   /** The body bytes as a Latin-1 string: one bulk copy, which Python turns back into exactly these bytes. */
   @HostAccess.Export public String bodyLatin1() { return new String(request.body(), java.nio.charset.StandardCharsets.ISO_8859_1); }
   @HostAccess.Export public String text() { return request.text(); }

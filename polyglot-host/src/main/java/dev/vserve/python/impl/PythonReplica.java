@@ -2,13 +2,16 @@ package dev.vserve.python.impl;
 
 import dev.vserve.ReplicaContext;
 import dev.vserve.Request;
+import dev.vserve.impl.http.RouteMatcher;
 import dev.vserve.spi.ReplicaCode;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,14 +30,30 @@ public final class PythonReplica implements ReplicaCode {
   private final HostBridge host;
   private final Value callFn;
   private final Value requestFn;
+  private final RouteMatcher<Integer> routes;
   private final String name;
 
-  private PythonReplica(ReplicaThread thread, HostBridge host, Value[] entries, String name) {
+  private PythonReplica(ReplicaThread thread, HostBridge host, Entries entries, String name) {
     this.thread = thread;
     this.host = host;
-    this.callFn = entries[0];
-    this.requestFn = entries[1];
+    this.callFn = entries.call;
+    this.requestFn = entries.request;
+    this.routes = entries.routes;
     this.name = name;
+  }
+
+  /** The driver's two entry points, and the ingress's routes (null: its __call__ takes every request). */
+  private record Entries(Value call, Value request, RouteMatcher<Integer> routes) {}
+
+  /** Python's FastAPI-style routes, compiled by the same matcher as Java's (read on the Python thread). */
+  private static RouteMatcher<Integer> routes(Value table) {
+    if (table.isNull()) return null;
+    List<RouteMatcher.Route<Integer>> routes = new ArrayList<>();
+    for (int i = 0; i < table.getArraySize(); i++) {
+      Value r = table.getArrayElement(i);
+      routes.add(new RouteMatcher.Route<>(r.getArrayElement(0).asString(), r.getArrayElement(1).asString(), i));
+    }
+    return RouteMatcher.of(routes);
   }
 
   /** A code reference {@code python:<file>:<qualified name>}. */
@@ -63,7 +82,7 @@ public final class PythonReplica implements ReplicaCode {
     ReplicaThread thread = new ReplicaThread("vserve-py-" + id, () -> PythonEngine.newContext(dir), started);
     started.get();
     HostBridge host = new HostBridge(thread, resolveArg, dir, replica);
-    CompletableFuture<Value[]> ready = new CompletableFuture<>();
+    CompletableFuture<Entries> ready = new CompletableFuture<>();
     Object[] args = Arrays.stream(plan.initArgs()).map(resolveArg).toArray();
     Map<String, Object> kwargs = new LinkedHashMap<>();
     plan.initKwargs().forEach((k, v) -> kwargs.put(k, resolveArg.apply(v)));
@@ -75,13 +94,14 @@ public final class PythonReplica implements ReplicaCode {
         Value constructed = vserve.getMember("_start").execute(code.file().toString(), target, Arrays.asList(args), kwargs);
         if (!constructed.getArrayElement(0).asBoolean()) throw new IllegalArgumentException(constructed.getArrayElement(1).asString());
         // read on the Python thread, which owns the context
-        ready.complete(new Value[] {vserve.getMember("_call"), vserve.getMember("_handle_request")});
+        ready.complete(new Entries(vserve.getMember("_call"), vserve.getMember("_handle_request"),
+            routes(vserve.getMember("_routes").execute())));
       } catch (Throwable t) {
         ready.completeExceptionally(t);
       }
     });
     try {
-      Value[] entries = ready.get();
+      Entries entries = ready.get();
       PythonEngine.log("Python replica " + id + " of " + plan.name() + " started in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
       return new PythonReplica(thread, host, entries, plan.name());
     } catch (ExecutionException e) {
@@ -92,12 +112,16 @@ public final class PythonReplica implements ReplicaCode {
     }
   }
 
-  /** Python's {@code _handle_request}: the ingress's routes or its {@code __call__}. */
+  /**
+   * Python's {@code _handle_request}: the route is matched here, before the request queues for the
+   * replica's one Python thread (a 404 or 405 never reaches Python); no routes: its {@code __call__}.
+   */
   @Override
   public Object handleRequest(Request request, dev.vserve.spi.ReplicaCall call) throws Throwable {
-    PyRequest py = new PyRequest(request);
+    RouteMatcher.Match<Integer> route = routes == null ? null : routes.match(request.method(), request.routePath());
+    PyRequest py = new PyRequest(request, route == null ? Map.of() : route.pathParams());
     py.prefetch();
-    return run(new Reply(name + " (HTTP)"), requestFn, py);
+    return run(new Reply(name + " (HTTP)"), requestFn, py, route == null ? -1 : route.target());
   }
 
   /** Python's {@code _call}: a method by name, keyword arguments in a marked last argument. */

@@ -146,19 +146,23 @@ def _lookup(method):
     return fn
 
 
-def _handle_request(reply, java_request):
-    """An HTTP request for this ingress: through its FastAPI-style routes, else its __call__."""
+def _routes():
+    """The ingress's routes for the host's matcher, or None when its __call__ takes every request."""
+    return None if _router is None else _router._table()
+
+
+def _handle_request(reply, java_request, route):
+    """An HTTP request for this ingress: the route the host matched (its index in _routes()), else __call__."""
     try:
         request = Request(java_request)
-        if _router is not None:
-            fn, params = _router._match(request.method, java_request.routePath())
+        if route >= 0:
+            fn = _router._routes[route][2]
+            params = dict(java_request.pathParams())
             request._path_params = params
             result = fn(_instance, **_bind_route(fn, request, params))
-            route = True
         else:
             result = _lookup("call")(request)
-            route = False
-        reply.http(route)
+        reply.http(route >= 0)
     except BaseException as e:
         _fail(reply, e)
         return
@@ -263,7 +267,7 @@ def _trace(e):
 
 def _fail(reply, e):
     if isinstance(e, HTTPException):
-        reply.fail(e, e.status_code, "HTTPException", str(e.detail if e.detail is not None else ""), "", "")
+        reply.fail(e, e.status_code, getattr(e, "error_type", "HTTPException"), str(e.detail if e.detail is not None else ""), "", "")
     elif isinstance(e, DeploymentError):
         reply.fail(e, e.status, e.error_type, str(e), _where(e), _trace(e))
     else:

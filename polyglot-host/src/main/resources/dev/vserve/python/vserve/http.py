@@ -133,17 +133,16 @@ class StreamingResponse:
 
 class App:
     """FastAPI's analogue: @app.get("/hello"), @app.post("/predict/{name}") on an ingress class
-    (with @serve.ingress(app)). Parameters come from path segments by name, then query parameters,
-    then (for other methods than GET) the JSON body; `request` receives the Request."""
+    (with @serve.ingress(app)). The routes are matched by the host's one matcher (the same as Java's:
+    a literal segment beats a variable, path variables percent-decoded, 404/405); parameters come from
+    path variables by name, then query parameters, then JSON body fields; `request` receives the Request."""
 
     def __init__(self, *_, **__):
         self._routes = []
 
     def _route(self, method, path):
-        parts = [p for p in path.split("/") if p]
-
         def wrap(fn):
-            self._routes.append((method, parts, fn))
+            self._routes.append((method, path, fn))
             return fn
         return wrap
 
@@ -162,25 +161,9 @@ class App:
     def patch(self, path, **_):
         return self._route("PATCH", path)
 
-    def _match(self, method, path):
-        segs = [p for p in path.split("/") if p]
-        seen = False
-        for m, parts, fn in self._routes:
-            if len(parts) != len(segs):
-                continue
-            params = {}
-            for p, s in zip(parts, segs):
-                if p.startswith("{") and p.endswith("}"):
-                    params[p[1:-1]] = s
-                elif p != s:
-                    break
-            else:
-                seen = True
-                if m == method:
-                    return fn, params
-        if seen:
-            raise HTTPException(405, "method %s not allowed on %s" % (method, path))
-        raise HTTPException(404, "no route for %s %s" % (method, path))
+    def _table(self):
+        """[[method, path], ...] in declared order: what the host's matcher compiles."""
+        return [[m, p] for m, p, _ in self._routes]
 
 
 FastAPI = App
@@ -193,10 +176,39 @@ def ingress(app):
     return wrap
 
 
+class _ValidationError(HTTPException):
+    """A route parameter missing or of the wrong type: 422, worded as the Java binder words it."""
+    error_type = "ValidationError"
+
+
 _CONVERT = {int: int, float: float, str: str}
+_JSON_FITS = {int: lambda v: type(v) is int, float: lambda v: type(v) in (int, float), str: lambda v: type(v) is str,
+              bool: lambda v: type(v) is bool}
+_NO_BODY = object()
+
+
+def _json_body(request):
+    """The body as JSON when there is one and it says (or does not deny) it is JSON, else _NO_BODY."""
+    ctype = request.headers.get("content-type")
+    if not request._j.hasBody() or (ctype is not None and not ctype.startswith("application/json")):
+        return _NO_BODY
+    return request.json()
+
+
+def _convert(n, t, raw):
+    if t is bool:
+        return str(raw).lower() in ("1", "true", "yes", "on")
+    if t in _CONVERT:
+        try:
+            return _CONVERT[t](raw)
+        except (TypeError, ValueError):
+            raise _ValidationError(422, "parameter '%s' must be %s, got '%s'" % (n, t.__name__, raw))
+    return raw
 
 
 def _bind_route(fn, request, params):
+    """Binds fn's parameters: path variable, query parameter, JSON body field (any method), default;
+    an unannotated parameter or one of another type takes the whole JSON body when no field names it."""
     code = fn.__code__
     names = code.co_varnames[:code.co_argcount]
     hints = getattr(fn, "__annotations__", {})
@@ -207,31 +219,24 @@ def _bind_route(fn, request, params):
     for i, n in enumerate(names):
         if i == 0 and n == "self":
             continue
-        if n == "request" or hints.get(n) is Request:
-            out[n] = request
-            continue
-        if n in params:
-            raw = params[n]
-        elif n in request.query_params:
-            raw = request.query_params[n]
-        elif request.method not in ("GET", "HEAD") and hints.get(n) not in _CONVERT:
-            if body is None:
-                body = request.json()
-            raw = body.get(n, body) if isinstance(body, dict) and n in body else body
-            out[n] = raw
-            continue
-        elif i >= first_default:
-            continue
-        else:
-            raise HTTPException(422, "missing parameter '%s'" % n)
         t = hints.get(n)
-        if t is bool:
-            out[n] = str(raw).lower() in ("1", "true", "yes", "on")
-        elif t in _CONVERT:
-            try:
-                out[n] = _CONVERT[t](raw)
-            except (TypeError, ValueError):
-                raise HTTPException(422, "parameter '%s' must be %s, got %r" % (n, t.__name__, raw))
+        if n == "request" or t is Request:
+            out[n] = request
+        elif n in params:
+            out[n] = _convert(n, t, params[n])
+        elif n in request.query_params:
+            out[n] = _convert(n, t, request.query_params[n])
         else:
-            out[n] = raw
+            if body is None:
+                body = _json_body(request)
+            if isinstance(body, dict) and n in body:
+                v = body[n]
+                if t in _JSON_FITS and not _JSON_FITS[t](v):
+                    raise _ValidationError(422, "parameter '%s' must be %s, got %s"
+                                           % (n, t.__name__, _ctx.host.toJson(v)))
+                out[n] = v
+            elif t not in _JSON_FITS and body is not _NO_BODY:
+                out[n] = body
+            elif i < first_default:
+                raise _ValidationError(422, "missing required parameter '%s'" % n)
     return out

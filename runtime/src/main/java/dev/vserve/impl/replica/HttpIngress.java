@@ -6,7 +6,6 @@ import dev.vserve.Batch;
 import dev.vserve.Body;
 import dev.vserve.Delete;
 import dev.vserve.Get;
-import dev.vserve.HttpException;
 import dev.vserve.Param;
 import dev.vserve.Patch;
 import dev.vserve.Post;
@@ -15,15 +14,15 @@ import dev.vserve.Request;
 import dev.vserve.Response;
 import dev.vserve.StreamingResponse;
 import dev.vserve.impl.Json;
+import dev.vserve.impl.http.ParameterErrors;
+import dev.vserve.impl.http.RouteMatcher;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,29 +39,30 @@ public final class HttpIngress {
       Double.class, double.class, Float.class, float.class, Boolean.class, boolean.class, Short.class, short.class,
       BigDecimal.class, BigInteger.class);
 
-  private final List<RouteMethod> routes;
+  private final RouteMatcher<Method> routes;
   private final Method fallback;
 
-  private HttpIngress(List<RouteMethod> routes, Method fallback) {
+  private HttpIngress(RouteMatcher<Method> routes, Method fallback) {
     this.routes = routes;
     this.fallback = fallback;
   }
 
   static HttpIngress of(Class<?> type) {
-    List<RouteMethod> routes = new ArrayList<>();
+    List<RouteMatcher.Route<Method>> routes = new ArrayList<>();
     Method fallback = null;
     for (Method m : type.getMethods()) {
       String[] route = routeOf(m);
       if (route != null) {
         m.setAccessible(true);
-        routes.add(new RouteMethod(route[0], route[1].split("/"), m));
+        routes.add(new RouteMatcher.Route<>(route[0], route[1], m));
       } else if (m.getName().equals("call") && (m.getParameterCount() == 0
           || (m.getParameterCount() == 1 && m.getParameterTypes()[0] == Request.class))) {
         m.setAccessible(true);
         fallback = m;
       }
     }
-    return new HttpIngress(List.copyOf(routes), fallback);
+    // declared order is getMethods() order, which Java leaves unspecified: the matcher's order decides
+    return new HttpIngress(RouteMatcher.of(routes), fallback);
   }
 
   private static String[] routeOf(Method m) {
@@ -82,22 +82,11 @@ public final class HttpIngress {
 
   /** A {@link Response}, or a {@link StreamingResponse} for handlers that return items one by one. */
   Object handle(Caller caller, Request req) throws Throwable {
-    String[] path = req.routePath().split("/");
-    boolean pathMatched = false;
-    for (RouteMethod r : routes) {
-      Map<String, String> vars = r.match(path);
-      if (vars == null) continue;
-      pathMatched = true;
-      if (!r.httpMethod.equals(req.method())) continue;
-      Object out = caller.call(r.method, bind(r.method, req, vars));
-      return encode(out, true);
-    }
-    if (pathMatched) throw new HttpException(405, "method " + req.method() + " not allowed on " + req.routePath());
-    if (fallback != null) {
-      Object out = caller.call(fallback, fallback.getParameterCount() == 0 ? new Object[0] : new Object[] {req});
-      return encode(out, false);
-    }
-    throw new HttpException(404, "no route for " + req.method() + " " + req.path());
+    RouteMatcher.Match<Method> m = fallback == null ? routes.match(req.method(), req.routePath())
+        : routes.matchOrNull(req.method(), req.routePath());
+    if (m != null) return encode(caller.call(m.target(), bind(m.target(), req, m.pathParams())), true);
+    Object out = caller.call(fallback, fallback.getParameterCount() == 0 ? new Object[0] : new Object[] {req});
+    return encode(out, false);
   }
 
   /**
@@ -145,15 +134,15 @@ public final class HttpIngress {
     if (raw == null && req.body().length > 0 && isJson(req)) {
       if (body[0] == null) body[0] = req.json();
       JsonNode field = body[0].get(name);
-      if (field != null) return Json.bind(field, type, "field '" + name + "'");
+      if (field != null) return bindField(name, type, field);
     }
     if (raw == null && named != null && !Param.REQUIRED.equals(named.defaultValue())) raw = named.defaultValue();
-    if (raw == null) throw new BadRequestException("missing required parameter '" + name + "'");
+    if (raw == null) throw ParameterErrors.missing(name);
     if (type == String.class) return raw;
     try {
       return Json.MAPPER.convertValue(raw, type);
     } catch (IllegalArgumentException e) {
-      throw new BadRequestException("parameter '" + name + "' must be " + type.getSimpleName() + ", got '" + raw + "'");
+      throw ParameterErrors.invalid(name, typeName(type), "'" + raw + "'");
     }
   }
 
@@ -166,26 +155,28 @@ public final class HttpIngress {
     return SIMPLE.contains(c) || c.isEnum();
   }
 
-  private record RouteMethod(String httpMethod, String[] template, Method method) {
-    /** Path variables when {@code path} matches the template, else null. Empty segments are ignored. */
-    Map<String, String> match(String[] path) {
-      Map<String, String> vars = null;
-      int i = 0;
-      int j = 0;
-      while (true) {
-        while (i < template.length && template[i].isEmpty()) i++;
-        while (j < path.length && path[j].isEmpty()) j++;
-        if (i == template.length || j == path.length) return i == template.length && j == path.length ? vars == null ? Map.of() : vars : null;
-        String t = template[i];
-        if (t.length() > 2 && t.charAt(0) == '{' && t.charAt(t.length() - 1) == '}') {
-          if (vars == null) vars = new HashMap<>();
-          vars.put(t.substring(1, t.length() - 1), java.net.URLDecoder.decode(path[j], StandardCharsets.UTF_8));
-        } else if (!t.equals(path[j])) {
-          return null;
-        }
-        i++;
-        j++;
-      }
+  /** A JSON body field for a simple parameter: the JSON type must fit (a string "3" is not an int). */
+  private static Object bindField(String name, Class<?> type, JsonNode field) {
+    boolean fits = type == String.class ? field.isTextual()
+        : type == Boolean.class || type == boolean.class ? field.isBoolean()
+        : "int".equals(typeName(type)) ? field.canConvertToExactIntegral() && field.isNumber()
+        : "float".equals(typeName(type)) ? field.isNumber()
+        : field.isTextual();
+    if (!fits) throw ParameterErrors.invalid(name, typeName(type), field.toString());
+    try {
+      return Json.MAPPER.treeToValue(field, type);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      throw ParameterErrors.invalid(name, typeName(type), field.toString());
     }
+  }
+
+  /** Type names as Python spells them, so both languages word a parameter error alike. */
+  private static String typeName(Class<?> type) {
+    if (type == String.class) return "str";
+    if (type == Boolean.class || type == boolean.class) return "bool";
+    if (type == Double.class || type == double.class || type == Float.class || type == float.class
+        || type == BigDecimal.class) return "float";
+    if (type.isEnum()) return type.getSimpleName();
+    return "int";
   }
 }
