@@ -5,10 +5,10 @@ if "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/nu
   hazelcast_flags="$hazelcast_flags --sun-misc-unsafe-memory-access=allow"
 fi
 # GraalPy (Python deployments) compiles Python with the Graal JIT when this JDK can load the
-# matching compiler (JDK 25, jars copied by the examples-java build); elsewhere it interprets and
+# matching compiler (JDK 25, jars copied by the cli build); elsewhere it interprets and
 # says so at start
 jit_flags=""
-jit="$root/examples-java/target/jit"
+jit="$root/cli/target/jit"
 if [ -d "$jit" ] && "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "25'; then
   jit_flags="-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path=$(ls "$jit"/*.jar | tr '\n' ':' | sed 's/:$//')"
 fi

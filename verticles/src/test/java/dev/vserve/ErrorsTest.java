@@ -102,21 +102,22 @@ class ErrorsTest {
   }
 
   @Test
-  void wrongTypesAre400() {
+  void aBodyOfTheWrongShapeIs400AndAParameterOfTheWrongTypeIs422() {
     HttpResponse<String> r = http.post("/api/items", "{\"name\": \"a\", \"count\": \"many\"}");
     assertEquals(400, r.statusCode());
     assertTrue(Http.json(r).get("message").asText().contains("Item"), r.body());
     HttpResponse<String> q = http.get("/api/square?x=abc");
-    assertEquals(400, q.statusCode());
+    assertEquals(422, q.statusCode());
+    assertEquals("ValidationError", Http.json(q).get("error").asText(), q.body());
     assertTrue(Http.json(q).get("message").asText().contains("'x'"), q.body());
     HttpResponse<String> shape = http.post("/api/sum", "{\"not\": \"a list\"}");
     assertEquals(400, shape.statusCode(), shape.body());
   }
 
   @Test
-  void missingParameterIs400() {
+  void missingParameterIs422() {
     HttpResponse<String> r = http.get("/api/square");
-    assertEquals(400, r.statusCode());
+    assertEquals(422, r.statusCode());
     assertTrue(Http.json(r).get("message").asText().contains("missing required parameter 'x'"), r.body());
   }
 
