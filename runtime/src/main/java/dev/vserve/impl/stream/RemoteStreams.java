@@ -91,6 +91,7 @@ public final class RemoteStreams {
     private final ItemChannel channel = new ItemChannel(CREDIT);
     private final String nodeId;
     private volatile CompletableFuture<Message<Object>> pending;
+    private volatile boolean lost;
 
     private Receiver(String nodeId) {
       this.nodeId = nodeId;
@@ -123,8 +124,13 @@ public final class RemoteStreams {
 
     /** The replica's node left the cluster: the stream ends with an error now, not at a timeout. */
     public void nodeLost() {
+      lost = true;
       CompletableFuture<Message<Object>> p = pending;
-      if (p != null) p.completeExceptionally(new ServeException(503, "NodeLost", "the node producing the stream left the cluster"));
+      if (p != null) p.completeExceptionally(nodeLostError());
+    }
+
+    private static ServeException nodeLostError() {
+      return new ServeException(503, "NodeLost", "the node producing the stream left the cluster");
     }
 
     private void run(Message<Object> start, long timeoutMs) {
@@ -134,6 +140,8 @@ public final class RemoteStreams {
         while (true) {
           CompletableFuture<Message<Object>> next = new CompletableFuture<>();
           pending = next;
+          // lost between two exchanges: nodeLost() completed the previous one, or none
+          if (lost) next.completeExceptionally(nodeLostError());
           last.replyAndRequest(CREDIT, opts).onComplete(ar -> {
             if (ar.succeeded()) next.complete(ar.result());
             else next.completeExceptionally(ar.cause());
