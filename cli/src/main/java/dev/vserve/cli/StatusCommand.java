@@ -4,6 +4,9 @@ import dev.vserve.controller.ClusterStatus;
 
 import dev.vserve.impl.Json;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,12 +15,20 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /** {@code vserve status}: asks any node's proxy for {@code /-/status} and prints it as a table. */
-final class StatusCommand {
-  private StatusCommand() {}
+@Command(name = "status", mixinStandardHelpOptions = true, customSynopsis = "vserve status [--address URL] [--json]",
+    description = "Show the nodes, applications, deployments and replicas of a node's cluster.")
+final class StatusCommand implements Callable<Integer> {
+  @Option(names = "--address", paramLabel = "URL", description = "a node's proxy (default http://127.0.0.1:8000)")
+  String address = "http://127.0.0.1:" + dev.vserve.ServeOptions.DEFAULT_HTTP_PORT;
 
-  static int print(String address, boolean raw) {
+  @Option(names = "--json", description = "print the status as the node answers it (JSON)")
+  boolean raw;
+
+  @Override
+  public Integer call() {
     String base = address.startsWith("http") ? address : "http://" + address;
     String body;
     try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
@@ -29,7 +40,8 @@ final class StatusCommand {
         return 1;
       }
     } catch (IOException | IllegalArgumentException e) {
-      System.err.println("vserve: no vserve node answers at " + base + " (" + e.getMessage() + "); pass --address URL");
+      String why = e.getMessage() != null ? e.getMessage() : e instanceof java.net.ConnectException ? "connection refused" : e.toString();
+      System.err.println("vserve: no vserve node answers at " + base + " (" + why + "); pass --address URL");
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

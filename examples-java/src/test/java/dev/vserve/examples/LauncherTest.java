@@ -211,6 +211,6 @@ class LauncherTest {
     List<String> out = start("run", "dev.vserve.examples.Greeter", "--port", "eighty");
     assertTrue(process.waitFor(60, TimeUnit.SECONDS));
     assertEquals(2, process.exitValue());
-    Poll.until("the usage line", Duration.ofSeconds(5), () -> out.stream().anyMatch(l -> l.contains("--port expects a number")));
+    Poll.until("the usage line", Duration.ofSeconds(5), () -> out.stream().anyMatch(l -> l.contains("Invalid value for option '--port': 'eighty'")));
   }
 }

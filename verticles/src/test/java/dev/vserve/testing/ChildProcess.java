@@ -36,7 +36,12 @@ public final class ChildProcess {
     cmd.addAll(jvmFlags);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(List.of(args));
-    return new ChildProcess(new ProcessBuilder(cmd).redirectErrorStream(true)
+    return start(cmd);
+  }
+
+  /** Any command, its output (stdout and stderr) collected. */
+  public static ChildProcess start(List<String> command) throws IOException {
+    return new ChildProcess(new ProcessBuilder(command).redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start());
   }
 

@@ -1,0 +1,71 @@
+package dev.vserve.cli;
+
+import dev.vserve.Application;
+import dev.vserve.DeploymentResponse;
+import dev.vserve.ServeConfig;
+import dev.vserve.ServeNode;
+import dev.vserve.ServeOptions;
+import dev.vserve.node.NodeImpl;
+
+import java.net.BindException;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** Starts a node, deploys the applications, announces where they are, and holds until the process is stopped. */
+final class NodeRunner {
+  private NodeRunner() {}
+
+  static int serve(ServeOptions options, List<ServeConfig.AppConfig> apps, List<Application> graphs) {
+    ServeNode node = null;
+    try {
+      node = DeploymentResponse.of(NodeImpl.start(options)).await();
+      String where = options.isClustered() ? "cluster node " + ((NodeImpl) node).nodeId() : "node";
+      System.out.println("vserve: " + where + " up, proxy at http://" + options.getHttpHost() + ":" + node.httpPort());
+      for (int i = 0; i < apps.size(); i++) {
+        ServeConfig.AppConfig a = apps.get(i);
+        DeploymentResponse.of(node.deploy(graphs.get(i), a.name(), a.routePrefix(), a.deployments())).await();
+        String p = a.routePrefix().startsWith("/") ? a.routePrefix() : "/" + a.routePrefix();
+        System.out.println("vserve: application '" + a.name() + "' (" + a.importPath() + ") ready at http://"
+            + options.getHttpHost() + ":" + node.httpPort() + p);
+      }
+    } catch (RuntimeException e) {
+      System.err.println("vserve: " + explain(e, options));
+      if (node != null) DeploymentResponse.of(node.close()).await();
+      return 1;
+    }
+    awaitStop(node);
+    return 0;
+  }
+
+  /** The failure in a user's words: a busy port names the port and the way out. */
+  static String explain(Throwable e, ServeOptions options) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException) {
+        return "cannot listen on " + options.getHttpHost() + ":" + options.getHttpPort() + " (" + t.getMessage()
+            + "): another process uses that port; choose another with --port N (0 picks a free one)";
+      }
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  /** SIGTERM and Ctrl-C run the shutdown hook: stop taking requests, drain, then exit (0, see Main). */
+  private static void awaitStop(ServeNode running) {
+    System.out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("vserve: shutting down, draining requests");
+      try {
+        DeploymentResponse.of(running.close()).await();
+      } catch (RuntimeException e) {
+        System.err.println("vserve: shutdown: " + e.getMessage());
+      }
+      stopped.countDown();
+      System.out.println("vserve: stopped");
+    }, "vserve-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
