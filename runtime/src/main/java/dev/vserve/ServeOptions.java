@@ -18,6 +18,7 @@ public final class ServeOptions {
   private String clusterHost = "127.0.0.1";
   private String clusterName;
   private java.util.Map<String, Double> resources;
+  private boolean accessLog;
   private int proxyInstances = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 4));
 
   public String getHttpHost() { return httpHost; }
@@ -54,6 +55,10 @@ public final class ServeOptions {
   public RequestRouter getRequestRouter() { return requestRouter; }
   public ServeOptions setRequestRouter(RequestRouter v) { requestRouter = java.util.Objects.requireNonNull(v); return this; }
   /** Event loops serving HTTP (verticle instances sharing the port). */
+  /** One log line per HTTP request (method, path, status, latency, request id, application); off by default, on for {@code vserve run}. */
+  public boolean isAccessLog() { return accessLog; }
+  public ServeOptions setAccessLog(boolean v) { accessLog = v; return this; }
+
   public int getProxyInstances() { return proxyInstances; }
   public ServeOptions setProxyInstances(int v) { proxyInstances = v; return this; }
 

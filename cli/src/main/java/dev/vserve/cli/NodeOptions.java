@@ -68,6 +68,14 @@ final class NodeOptions {
   @Option(names = "--model-dir", paramLabel = "DIR", description = "let Python code load model weights from DIR too, besides its own folder (repeatable; ./vserve adds the examples' examples-java/models)")
   List<Path> modelDirs = new ArrayList<>();
 
+  @Option(names = "--access-log", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "one log line per HTTP request: method, path, status, latency, request id, application (default: on; --no-access-log under heavy load)")
+  boolean accessLog;
+
+  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "text (one line per record: time, level, component, message, fields) or json (one object per line)")
+  String logFormat;
+
   @Option(names = "--classpath", paramLabel = "PATH", description = "(./vserve only) more classes or jars, ':'-separated: your own code")
   void classpath(String ignored) {
     throw new ParameterException(spec.commandLine(), "--classpath is an option of the ./vserve launcher, which puts those"
@@ -81,7 +89,12 @@ final class NodeOptions {
 
   /** The node's options; the Python host's settings go to the system properties it reads. */
   ServeOptions toServeOptions() {
-    ServeOptions o = new ServeOptions().setHttpPort(port).setHttpHost(host).setClustered(cluster);
+    try {
+      LogFormat.install(logFormat);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    ServeOptions o = new ServeOptions().setHttpPort(port).setHttpHost(host).setClustered(cluster).setAccessLog(accessLog);
     try {
       if (requestTimeoutMs != null) o.setRequestTimeoutMs(nonNegative("--request-timeout-ms", requestTimeoutMs));
       if (maxBodyBytes != null) o.setMaxRequestBodyBytes(nonNegative("--max-body-bytes", maxBodyBytes));

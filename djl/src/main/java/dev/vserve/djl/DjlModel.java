@@ -57,11 +57,20 @@ public final class DjlModel implements AutoCloseable {
   }
 
   /** Loads {@code dir/name-NNNN.params} into {@code block} on the device of the calling replica. */
+  private static final System.Logger LOG = System.getLogger(DjlModel.class.getName());
+  /** The engine and its devices are said once per process, as the first model loads. */
+  private static final java.util.concurrent.atomic.AtomicBoolean ENGINE_SAID = new java.util.concurrent.atomic.AtomicBoolean();
+
   public static DjlModel load(Path dir, String name, Block block) {
     return load(dir, name, block, deviceForCurrentReplica());
   }
 
   public static DjlModel load(Path dir, String name, Block block, Device device) {
+    if (ENGINE_SAID.compareAndSet(false, true)) {
+      int gpus = Engine.getInstance().getGpuCount();
+      LOG.log(System.Logger.Level.INFO, "DJL " + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion()
+          + (gpus == 0 ? ", no GPU on this machine: models run on the CPU" : ", " + gpus + " GPU(s)"));
+    }
     Model model = Model.newInstance(name, device);
     model.setBlock(block);
     try {

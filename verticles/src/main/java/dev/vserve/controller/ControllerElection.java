@@ -66,7 +66,8 @@ public final class ControllerElection {
       vertx.deployVerticle(new ControllerVerticle(node, membership)).onComplete(d -> {
         if (d.succeeded()) {
           controllerId = d.result();
-          LOG.log(Level.INFO, "node " + node.nodeId() + " is the controller");
+          // news only in a cluster: a node alone always controls itself
+          LOG.log(vertx.isClustered() ? Level.INFO : Level.DEBUG, "node " + node.nodeId() + " is the controller");
           up.complete(true);
         } else {
           LOG.log(Level.ERROR, "the controller failed to start on this node", d.cause());

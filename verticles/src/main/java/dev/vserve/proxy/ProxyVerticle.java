@@ -57,6 +57,7 @@ public final class ProxyVerticle extends VerticleBase {
   /** The router of the proxy; an embedding application may mount it under a path of its own. */
   public static Router router(io.vertx.core.Vertx vertx, NodeContext node, ServeOptions options) {
     Router router = Router.router(vertx);
+    if (options.isAccessLog()) router.route().handler(AccessLog::record);
     router.get("/-/healthz").handler(rc -> rc.response().putHeader("content-type", "text/plain").end("success"));
     router.get("/-/routes").handler(rc -> {
       Map<String, String> routes = new LinkedHashMap<>();
@@ -168,6 +169,7 @@ public final class ProxyVerticle extends VerticleBase {
     String id = requestId(http);
     String path = pathBelowMount(rc);
     RouteTable.Route route = node.routes().match(path);
+    if (route != null) rc.put(AccessLog.APP, route);
     if (route == null) {
       writeError(rc.response(), id, 404, "NotFound", "no application is routed at " + path
           + " (see GET /-/routes)");

@@ -31,6 +31,9 @@ final class SignalGuard {
         SignalHandler[] original = new SignalHandler[1];
         SignalHandler ours = sig -> original[0].handle(sig);
         original[0] = Signal.handle(s, ours);
+        // ignored by the process's parent (a background job of a script, nohup): the JVM keeps it
+        // ignored whatever anyone asks, so there is no handler to guard (and every check would differ)
+        if (original[0] == SignalHandler.SIG_IGN) continue;
         kept.put(s, ours);
       } catch (IllegalArgumentException | UnsupportedOperationException e) {
         // the JVM does not let anyone handle it (e.g. -Xrs): nothing to guard
