@@ -6,6 +6,7 @@ import dev.vserve.spi.ApplicationLoader;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.List;
 
 /**
  * What an import path names (the command line's TARGET, a serve config's {@code import_path}): a
@@ -52,7 +53,9 @@ public final class ApplicationTargets {
         attribute = className.substring(dot + 1);
         className = className.substring(0, dot);
       } catch (ClassNotFoundException e2) {
-        throw new IllegalArgumentException("no class named " + importPath + " on the class path");
+        List<String> near = NearestClasses.to(colon > 0 ? className : importPath, 3);
+        throw new IllegalArgumentException("no class named " + importPath + " on the class path"
+            + (near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?"));
       }
     }
     return loadApplication(type, attribute);
