@@ -46,8 +46,9 @@ class PythonExamplesTest {
           - {name: stream, route_prefix: /stream, import_path: stream.py}
           - {name: checks, route_prefix: /checks, import_path: src/test/python/checks.py}
           - {name: sync, route_prefix: /sync, import_path: "src/test/python/checks.py:sync_app"}
+          - {name: options, route_prefix: /options, import_path: src/test/python/ray_options.py}
         """);
-    launcher = Launcher.run(9, config.toString());
+    launcher = Launcher.run(10, config.toString());
     http = new Http(launcher.port);
   }
 
@@ -263,6 +264,23 @@ class PythonExamplesTest {
 
     String attr = Launcher.fails("hello.py:nope");
     assertTrue(attr.contains("has no attribute 'nope'"), attr);
+  }
+
+  @Test
+  void rayOptionsNotActedOnAreNamedInTheLogAndTheAppServes() {
+    assertEquals("ok", http.get("/options/").body());
+    String log = String.join("\n", launcher.child.lines);
+    for (String option : new String[] {"health_check_period_s", "health_check_timeout_s", "version"}) {
+      assertTrue(log.contains("deployment Options: option '" + option + "' has no effect"), option + " in:\n" + log);
+    }
+    assertTrue(log.contains("option 'autoscaling_config' has no autoscaler behind it yet: 2 fixed replica(s)"), log);
+  }
+
+  @Test
+  void userConfigIsRefusedByNameRatherThanIgnored() throws Exception {
+    String out = Launcher.fails("src/test/python/user_config.py");
+    assertTrue(out.startsWith("1\n"), out);
+    assertTrue(out.contains("deployment Thresholded: option 'user_config': user_config (and reconfigure) is not supported yet"), out);
   }
 
   // --- streaming from Python generators ----------------------------------------------------------

@@ -55,6 +55,16 @@ public final class HostBridge {
     this.replica = replica;
   }
 
+  // --- logging ---------------------------------------------------------------------------------
+
+  private static final System.Logger LOG = System.getLogger("dev.vserve.python.Deployment");
+
+  /** A warning about the user's application (an option vserve does not act on yet), in the node's log. */
+  @HostAccess.Export
+  public void warn(String message) {
+    LOG.log(System.Logger.Level.WARNING, message);
+  }
+
   // --- futures ---------------------------------------------------------------------------------
 
   /** Resumes a waiting coroutine on the replica's thread once {@code future} completes. */

@@ -7,23 +7,42 @@ _OPTION_NAMES = {"name", "num_replicas", "max_ongoing_requests", "max_queued_req
                  "num_cpus", "num_gpus", "memory", "resources", "graceful_shutdown_timeout_s", "idempotent",
                  "autoscaling_config", "user_config", "health_check_period_s", "health_check_timeout_s",
                  "version", "route_prefix", "logging_config"}
-_IGNORED = {"user_config", "health_check_period_s", "health_check_timeout_s", "version", "logging_config",
-            "route_prefix"}
+# Ray options vserve does not act on yet: each is said in the node's log when the application is
+# deployed, never dropped silently (issue 15 brings health checks, versions and the autoscaler)
+_IGNORED = {
+    "health_check_period_s": "health checks run at vserve's own period",
+    "health_check_timeout_s": "health checks use vserve's own timeout",
+    "version": "versions and rolling updates are not supported yet",
+    "logging_config": "the node's log settings apply",
+    "route_prefix": "set the route prefix in serve.run or the serve config (Ray deprecated it here too)",
+}
+# Ray options whose absence would change what the application computes: refused by name
+_REFUSED = {
+    "user_config": "user_config (and reconfigure) is not supported yet; pass the values to bind() instead",
+}
 
 
-def _config(options, name):
+def _config(options, name, warn=False):
+    """The Java config of a deployment's options; with warn, says which options are not acted on."""
     cfg = {}
     for k, v in options.items():
         if k not in _OPTION_NAMES:
             raise TypeError("deployment %s: unknown option '%s'" % (name, k))
-        if k in _IGNORED or k == "name" or v is None:
+        if v is None or k == "name":
             continue
-        if k == "autoscaling_config":
+        if k in _REFUSED:
+            raise TypeError("deployment %s: option '%s': %s" % (name, k, _REFUSED[k]))
+        if k in _IGNORED:
+            if warn:
+                _ctx.host.warn("deployment %s: option '%s' has no effect: %s" % (name, k, _IGNORED[k]))
+            continue
+        if k == "autoscaling_config" or (k == "num_replicas" and v == "auto"):
             # no autoscaler yet: start at the configured floor, as Ray does before load arrives
-            n = v.get("initial_replicas") or v.get("min_replicas") or 1
+            n = (v.get("initial_replicas") or v.get("min_replicas") or 1) if isinstance(v, dict) else 1
+            if warn:
+                _ctx.host.warn("deployment %s: option '%s' has no autoscaler behind it yet: %d fixed replica(s)"
+                               % (name, k, max(1, int(n))))
             cfg["num_replicas"] = max(1, int(n))
-            continue
-        if k == "num_replicas" and v == "auto":
             continue
         cfg[k] = v
     return cfg
@@ -108,12 +127,12 @@ def _describe(app, seen=None):
         if app._kwargs:
             raise TypeError("Java deployment %s takes positional bind() arguments only" % d.java_class)
         return {"@vserve.app": {"id": key, "name": d.name, "java": d.java_class,
-                                "config": _config(d._options, d.name), "args": [arg(a) for a in app._args],
+                                "config": _config(d._options, d.name, True), "args": [arg(a) for a in app._args],
                                 "kwargs": {}}}
     target = d.func_or_class
     if "<locals>" in target.__qualname__:
         raise TypeError("deployment %s is defined inside a function; define it at module level" % d.name)
     return {"@vserve.app": {"id": key, "name": d.name, "qualname": target.__qualname__,
-                            "config": _config(d._options, d.name),
+                            "config": _config(d._options, d.name, True),
                             "args": [arg(a) for a in app._args],
                             "kwargs": {k: arg(v) for k, v in app._kwargs.items()}}}
