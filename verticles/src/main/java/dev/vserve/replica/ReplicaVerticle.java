@@ -75,6 +75,16 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     this.replicaContext = new ReplicaContext(app, plan.name(), replicaId, plan.config(), node.nodeId(), java.util.List.copyOf(gpuIds));
   }
 
+  /** What a log line about one call says of where it ran. */
+  private java.util.Map<String, String> logFields(String requestId) {
+    java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
+    f.put("request_id", requestId);
+    f.put("app", app);
+    f.put("deployment", plan.name());
+    f.put("replica", replicaId);
+    return f;
+  }
+
   public static String address(String replicaId) {
     return "vserve.replica." + replicaId;
   }
@@ -166,7 +176,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
           // cancelled (or failed) after its caller gave up: whoever still listens sees the timeout
           failure = new ServeException(504, "Timeout", "the call ran past its deadline and was cancelled");
         } else if (!(t instanceof ServeException)) {
-          dev.vserve.impl.call.UserErrors.log(LOG, "request " + call.requestId() + " to " + plan.name() + " (" + call.target() + ") failed", t);
+          dev.vserve.impl.call.UserErrors.log(LOG, call.target() + " failed in " + plan.name(), t, logFields(call.requestId()));
         }
       } finally {
         deadlines.remove(self);
@@ -197,7 +207,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       // the client went away: stop producing
     } catch (Throwable t) {
       failure = t;
-      dev.vserve.impl.call.UserErrors.log(LOG, "stream of request " + call.requestId() + " to " + plan.name() + " failed", t);
+      dev.vserve.impl.call.UserErrors.log(LOG, "the stream of " + call.target() + " failed in " + plan.name(), t, logFields(call.requestId()));
     } finally {
       close(stream.source());
       channel.finish(failure);

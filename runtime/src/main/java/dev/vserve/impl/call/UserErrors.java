@@ -24,7 +24,17 @@ public final class UserErrors {
 
   /** Logs {@code what} failing with {@code t}: one line at WARNING, the trace at DEBUG. */
   public static void log(System.Logger log, String what, Throwable t) {
-    log.log(System.Logger.Level.WARNING, what + ": " + summary(t));
+    log(log, what, t, null);
+  }
+
+  /**
+   * The same with context fields (request id, application, deployment, replica): the command line's
+   * log format prints them as {@code key=value} or JSON fields; other formats show the message alone.
+   */
+  public static void log(System.Logger log, String what, Throwable t, java.util.Map<String, ?> fields) {
+    String line = what + ": " + summary(t);
+    if (fields == null) log.log(System.Logger.Level.WARNING, line);
+    else log.log(System.Logger.Level.WARNING, (java.util.ResourceBundle) null, line, fields);
     if (log.isLoggable(System.Logger.Level.DEBUG)) log.log(System.Logger.Level.DEBUG, what, t);
   }
 
