@@ -80,6 +80,15 @@ class CommandLineTest {
   }
 
   @Test
+  void aBusyPortIsNamedWithTheWayOut() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String[] r = run("start", "--port", Integer.toString(taken.getLocalPort()), "--no-access-log");
+      assertEquals("1", r[0], r[2]);
+      assertTrue(r[2].contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()) && r[2].contains("--port"), r[2]);
+    }
+  }
+
+  @Test
   void statusWithNoNodeSaysWhereItLookedAndWhy() {
     String[] r = run("status", "--address", "127.0.0.1:1");
     assertEquals("1", r[0]);
