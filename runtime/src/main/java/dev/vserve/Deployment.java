@@ -34,4 +34,10 @@ public @interface Deployment {
   boolean idempotent() default false;
 
   double gracefulShutdownTimeoutS() default DeploymentConfig.DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT_S;
+
+  /** How often the replica's health check (a public no-argument {@code checkHealth()}) runs, as Ray's {@code health_check_period_s}. */
+  double healthCheckPeriodS() default DeploymentConfig.DEFAULT_HEALTH_CHECK_PERIOD_S;
+
+  /** How long a health check may take before the replica counts as failed ({@code health_check_timeout_s}). */
+  double healthCheckTimeoutS() default DeploymentConfig.DEFAULT_HEALTH_CHECK_TIMEOUT_S;
 }

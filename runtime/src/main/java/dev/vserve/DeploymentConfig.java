@@ -11,6 +11,8 @@ public final class DeploymentConfig {
   public static final int DEFAULT_MAX_ONGOING_REQUESTS = 5;
   public static final int DEFAULT_MAX_QUEUED_REQUESTS = -1;
   public static final double DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT_S = 20.0;
+  public static final double DEFAULT_HEALTH_CHECK_PERIOD_S = 10.0;
+  public static final double DEFAULT_HEALTH_CHECK_TIMEOUT_S = 30.0;
 
   private int numReplicas = DEFAULT_NUM_REPLICAS;
   private int maxOngoingRequests = DEFAULT_MAX_ONGOING_REQUESTS;
@@ -18,6 +20,8 @@ public final class DeploymentConfig {
   private double numCpus = 1.0;
   private double numGpus = 0.0;
   private double gracefulShutdownTimeoutS = DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT_S;
+  private double healthCheckPeriodS = DEFAULT_HEALTH_CHECK_PERIOD_S;
+  private double healthCheckTimeoutS = DEFAULT_HEALTH_CHECK_TIMEOUT_S;
   private double memory = 0.0;
   private java.util.Map<String, Double> resources = new java.util.TreeMap<>();
   private boolean idempotent;
@@ -36,6 +40,8 @@ public final class DeploymentConfig {
       c.numCpus = d.numCpus();
       c.numGpus = d.numGpus();
       c.gracefulShutdownTimeoutS = d.gracefulShutdownTimeoutS();
+      c.healthCheckPeriodS = d.healthCheckPeriodS();
+      c.healthCheckTimeoutS = d.healthCheckTimeoutS();
       c.memory = d.memory();
       c.idempotent = d.idempotent();
     }
@@ -50,6 +56,8 @@ public final class DeploymentConfig {
     c.numCpus = numCpus;
     c.numGpus = numGpus;
     c.gracefulShutdownTimeoutS = gracefulShutdownTimeoutS;
+    c.healthCheckPeriodS = healthCheckPeriodS;
+    c.healthCheckTimeoutS = healthCheckTimeoutS;
     c.memory = memory;
     c.resources = new java.util.TreeMap<>(resources);
     c.idempotent = idempotent;
@@ -60,7 +68,8 @@ public final class DeploymentConfig {
   /**
    * Applies overrides from a config file, with Ray Serve's names ({@code num_replicas},
    * {@code max_ongoing_requests}, {@code max_queued_requests}, {@code graceful_shutdown_timeout_s},
-   * {@code num_cpus}, {@code num_gpus}, {@code memory}, {@code resources}, also inside
+   * {@code num_cpus}, {@code num_gpus}, {@code memory}, {@code resources}, {@code health_check_period_s},
+   * {@code health_check_timeout_s}, also inside
    * {@code ray_actor_options}; {@code idempotent}) or this class's camelCase ones. An unknown key or
    * a value of the wrong kind fails naming it.
    */
@@ -97,6 +106,8 @@ public final class DeploymentConfig {
         case "max_ongoing_requests", "maxOngoingRequests" -> maxOngoingRequests = whole(deploymentName, key, n);
         case "max_queued_requests", "maxQueuedRequests" -> maxQueuedRequests = whole(deploymentName, key, n);
         case "graceful_shutdown_timeout_s", "gracefulShutdownTimeoutS" -> gracefulShutdownTimeoutS = n.doubleValue();
+        case "health_check_period_s", "healthCheckPeriodS" -> healthCheckPeriodS = n.doubleValue();
+        case "health_check_timeout_s", "healthCheckTimeoutS" -> healthCheckTimeoutS = n.doubleValue();
         case "num_cpus", "numCpus" -> numCpus = n.doubleValue();
         case "num_gpus", "numGpus" -> numGpus = n.doubleValue();
         case "memory" -> memory = n.doubleValue();
@@ -138,6 +149,8 @@ public final class DeploymentConfig {
       if (r.getValue() < 0) throw invalid(deploymentName, "resource '" + r.getKey() + "' must be >= 0");
     }
     if (gracefulShutdownTimeoutS < 0) throw invalid(deploymentName, "gracefulShutdownTimeoutS must be >= 0");
+    if (!(healthCheckPeriodS > 0)) throw invalid(deploymentName, "healthCheckPeriodS must be > 0, got " + healthCheckPeriodS);
+    if (!(healthCheckTimeoutS > 0)) throw invalid(deploymentName, "healthCheckTimeoutS must be > 0, got " + healthCheckTimeoutS);
     return this;
   }
 
@@ -157,6 +170,13 @@ public final class DeploymentConfig {
   public DeploymentConfig setNumGpus(double v) { numGpus = v; return this; }
   public double getGracefulShutdownTimeoutS() { return gracefulShutdownTimeoutS; }
   public DeploymentConfig setGracefulShutdownTimeoutS(double v) { gracefulShutdownTimeoutS = v; return this; }
+
+  /** Seconds between two runs of the replica's health check ({@code checkHealth()} / Python {@code check_health}). */
+  public double getHealthCheckPeriodS() { return healthCheckPeriodS; }
+  public DeploymentConfig setHealthCheckPeriodS(double v) { healthCheckPeriodS = v; return this; }
+  /** Seconds a health check may run before the replica counts as failed. */
+  public double getHealthCheckTimeoutS() { return healthCheckTimeoutS; }
+  public DeploymentConfig setHealthCheckTimeoutS(double v) { healthCheckTimeoutS = v; return this; }
 
   /** Bytes of memory a replica reserves on its node (placement only; 0: none). */
   public double getMemory() { return memory; }
@@ -187,6 +207,7 @@ public final class DeploymentConfig {
         && maxOngoingRequests == c.maxOngoingRequests && maxQueuedRequests == c.maxQueuedRequests
         && numCpus == c.numCpus && numGpus == c.numGpus
         && gracefulShutdownTimeoutS == c.gracefulShutdownTimeoutS && memory == c.memory
+        && healthCheckPeriodS == c.healthCheckPeriodS && healthCheckTimeoutS == c.healthCheckTimeoutS
         && resources.equals(c.resources) && idempotent == c.idempotent && batchOptions.equals(c.batchOptions);
   }
 
@@ -198,6 +219,7 @@ public final class DeploymentConfig {
   @Override
   public String toString() {
     return "DeploymentConfig{numReplicas=" + numReplicas + ", maxOngoingRequests=" + maxOngoingRequests
-        + ", maxQueuedRequests=" + maxQueuedRequests + ", numCpus=" + numCpus + ", numGpus=" + numGpus + ", memory=" + memory + ", resources=" + resources + ", idempotent=" + idempotent + "}";
+        + ", maxQueuedRequests=" + maxQueuedRequests + ", numCpus=" + numCpus + ", numGpus=" + numGpus + ", memory=" + memory + ", resources=" + resources + ", idempotent=" + idempotent
+        + ", healthCheckPeriodS=" + healthCheckPeriodS + ", healthCheckTimeoutS=" + healthCheckTimeoutS + "}";
   }
 }

@@ -43,6 +43,18 @@ public interface ReplicaCode extends AutoCloseable {
     return 0;
   }
 
+  /** Whether the code has a health check of its own (Java {@code checkHealth()}, Python {@code check_health}). */
+  default boolean hasHealthCheck() {
+    return false;
+  }
+
+  /**
+   * Runs the code's health check (Ray's {@code check_health}); it throws when the replica is unwell.
+   * Called every {@code healthCheckPeriodS} on a thread of its own; may block.
+   */
+  default void checkHealth() throws Throwable {
+  }
+
   /** Stops what the code is running now, at once (the replica is stuck or over its memory budget). */
   default void cancel() {
   }

@@ -66,6 +66,9 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private ReplicaHealth health;
   private boolean unhealthy;
   private int sweeps;
+  private long healthCheckTimer = -1;
+  /** When the user's health check now running began (System.nanoTime), 0 when none runs. */
+  private long healthCheckSince;
 
   public ReplicaVerticle(NodeContext node, String app, DeploymentPlan plan, String replicaId, java.util.List<Integer> gpuIds) {
     this.node = node;
@@ -115,6 +118,10 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
         // memory every sweep (a runaway allocation fills a heap in seconds), the rest once a second
         checkHealth(++sweeps % 10 == 0);
       });
+      if (inv.hasHealthCheck()) {
+        healthCheckTimer = vertx.setPeriodic(Math.max(1, Math.round(plan.config().getHealthCheckPeriodS() * 1000)),
+            t -> runHealthCheck());
+      }
       return consumer.completion().onSuccess(v -> node.registerLocal(address(replicaId), this));
     });
   }
@@ -244,13 +251,50 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
    */
   private void checkHealth(boolean all) {
     if (unhealthy) return;
-    String why = null;
+    String why = userHealthCheckOverdue();
     long allocated = invoker.stepAllocatedBytes();
     if (allocated > 0) {
       why = ReplicaHealth.overBudget(allocated, HeapPressure.budget(plan.config().getMemory()), HeapPressure.fullness());
     }
     if (why == null && all) why = health.stuck(System.nanoTime(), invoker.uninterruptibleNanos());
-    if (why == null) return;
+    if (why != null) markUnhealthy(why);
+  }
+
+  /**
+   * The deployment's own health check (Ray's {@code check_health}), every {@code healthCheckPeriodS}
+   * on a thread of its own, one at a time; a failure, or no answer within {@code healthCheckTimeoutS}
+   * (the sweeper watches), makes the replica UNHEALTHY.
+   */
+  private void runHealthCheck() {
+    if (unhealthy || healthCheckSince != 0) return;
+    healthCheckSince = System.nanoTime();
+    workers.execute(() -> {
+      Throwable failure = null;
+      try {
+        invoker.checkHealth();
+      } catch (Throwable t) {
+        failure = t;
+      }
+      Throwable f = failure;
+      context.runOnContext(v -> {
+        healthCheckSince = 0;
+        if (f != null && !unhealthy) {
+          // a language host's error keeps the user's type name (e.g. Python's RuntimeError)
+          markUnhealthy("its health check failed: " + (f instanceof ServeException se ? se.errorType() + ": " + se.getMessage()
+              : dev.vserve.impl.call.UserErrors.summary(f)));
+        }
+      });
+    });
+  }
+
+  private String userHealthCheckOverdue() {
+    long since = healthCheckSince;
+    double timeoutS = plan.config().getHealthCheckTimeoutS();
+    if (since == 0 || System.nanoTime() - since <= (long) (timeoutS * 1e9)) return null;
+    return "its health check did not answer within " + timeoutS + " s";
+  }
+
+  private void markUnhealthy(String why) {
     unhealthy = true;
     LOG.log(Level.WARNING, "replica " + replicaId + " of " + plan.name() + " is UNHEALTHY: " + why + "; replacing it");
     invoker.cancel();
@@ -266,6 +310,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   @Override
   public Future<?> stop() {
     if (sweeper >= 0) vertx.cancelTimer(sweeper);
+    if (healthCheckTimer >= 0) vertx.cancelTimer(healthCheckTimer);
     node.unregisterLocal(address(replicaId));
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     return unregistered.compose(v -> {

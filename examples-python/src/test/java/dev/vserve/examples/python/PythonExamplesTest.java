@@ -48,8 +48,9 @@ class PythonExamplesTest {
           - {name: checks, route_prefix: /checks, import_path: src/test/python/checks.py}
           - {name: sync, route_prefix: /sync, import_path: "src/test/python/checks.py:sync_app"}
           - {name: options, route_prefix: /options, import_path: src/test/python/ray_options.py}
+          - {name: health, route_prefix: /health, import_path: src/test/python/health.py}
         """);
-    launcher = Launcher.run(10, config.toString());
+    launcher = Launcher.run(11, config.toString());
     http = new Http(launcher.port);
   }
 
@@ -275,10 +276,23 @@ class PythonExamplesTest {
   void rayOptionsNotActedOnAreNamedInTheLogAndTheAppServes() {
     assertEquals("ok", http.get("/options/").body());
     String log = String.join("\n", launcher.child.lines);
-    for (String option : new String[] {"health_check_period_s", "health_check_timeout_s", "version"}) {
+    for (String option : new String[] {"version"}) {
       assertTrue(log.contains("deployment Options: option '" + option + "' has no effect"), option + " in:\n" + log);
     }
     assertTrue(log.contains("option 'autoscaling_config' has no autoscaler behind it yet: 2 fixed replica(s)"), log);
+  }
+
+  @Test
+  void aReplicaWhoseCheckHealthRaisesIsReplaced() {
+    String first = http.get("/health/").body();
+    assertTrue(first.startsWith("replica-"), first);
+    assertEquals(first, http.get("/health/?sicken=1").body());
+    dev.vserve.testing.Poll.until("a new replica after check_health raised", java.time.Duration.ofSeconds(60), () -> {
+      HttpResponse<String> r = http.get("/health/");
+      return r.statusCode() == 200 && r.body().startsWith("replica-") && !r.body().equals(first);
+    });
+    String log = String.join("\n", launcher.child.lines);
+    assertTrue(log.contains("its health check failed: RuntimeError: lost its model"), log);
   }
 
   @Test

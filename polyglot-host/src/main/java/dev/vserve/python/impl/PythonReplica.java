@@ -31,6 +31,7 @@ public final class PythonReplica implements ReplicaCode {
   private final Value callFn;
   private final Value requestFn;
   private final RouteMatcher<Integer> routes;
+  private final boolean healthCheck;
   private final String name;
 
   private PythonReplica(ReplicaThread thread, HostBridge host, Entries entries, String name) {
@@ -39,11 +40,12 @@ public final class PythonReplica implements ReplicaCode {
     this.callFn = entries.call;
     this.requestFn = entries.request;
     this.routes = entries.routes;
+    this.healthCheck = entries.healthCheck;
     this.name = name;
   }
 
   /** The driver's two entry points, and the ingress's routes (null: its __call__ takes every request). */
-  private record Entries(Value call, Value request, RouteMatcher<Integer> routes) {}
+  private record Entries(Value call, Value request, RouteMatcher<Integer> routes, boolean healthCheck) {}
 
   /** Python's FastAPI-style routes, compiled by the same matcher as Java's (read on the Python thread). */
   private static RouteMatcher<Integer> routes(Value table) {
@@ -95,7 +97,7 @@ public final class PythonReplica implements ReplicaCode {
         if (!constructed.getArrayElement(0).asBoolean()) throw new IllegalArgumentException(constructed.getArrayElement(1).asString());
         // read on the Python thread, which owns the context
         ready.complete(new Entries(vserve.getMember("_call"), vserve.getMember("_handle_request"),
-            routes(vserve.getMember("_routes").execute())));
+            routes(vserve.getMember("_routes").execute()), vserve.getMember("_has_health_check").execute().asBoolean()));
       } catch (Throwable t) {
         ready.completeExceptionally(t);
       }
@@ -128,6 +130,17 @@ public final class PythonReplica implements ReplicaCode {
   @Override
   public Object call(String method, Object[] args, dev.vserve.spi.ReplicaCall call) throws Throwable {
     return run(new Reply(name + "." + method), callFn, method, Arrays.asList(args));
+  }
+
+  @Override
+  public boolean hasHealthCheck() {
+    return healthCheck;
+  }
+
+  /** The deployment's {@code check_health} (plain or {@code async def}), as a call; it raises when unwell. */
+  @Override
+  public void checkHealth() throws Throwable {
+    if (healthCheck) run(new Reply(name + ".check_health"), callFn, "check_health", List.of());
   }
 
   /** Runs an entry point on the replica's Python thread and waits for what it settles. */

@@ -8,10 +8,8 @@ _OPTION_NAMES = {"name", "num_replicas", "max_ongoing_requests", "max_queued_req
                  "autoscaling_config", "user_config", "health_check_period_s", "health_check_timeout_s",
                  "version", "route_prefix", "logging_config"}
 # Ray options vserve does not act on yet: each is said in the node's log when the application is
-# deployed, never dropped silently (issue 15 brings health checks, versions and the autoscaler)
+# deployed, never dropped silently (issue 15 brings versions and the autoscaler)
 _IGNORED = {
-    "health_check_period_s": "health checks run at vserve's own period",
-    "health_check_timeout_s": "health checks use vserve's own timeout",
     "version": "versions and rolling updates are not supported yet",
     "logging_config": "the node's log settings apply",
     "route_prefix": "set the route prefix in serve.run or the serve config (Ray deprecated it here too)",

@@ -146,6 +146,11 @@ def _lookup(method):
     return fn
 
 
+def _has_health_check():
+    """Whether the deployment defines Ray's check_health (the host then calls it every health_check_period_s)."""
+    return callable(getattr(_instance, "check_health", None))
+
+
 def _routes():
     """The ingress's routes for the host's matcher, or None when its __call__ takes every request."""
     return None if _router is None else _router._table()

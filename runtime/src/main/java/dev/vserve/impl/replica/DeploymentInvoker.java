@@ -46,6 +46,23 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
   }
 
 
+  /** A public {@code checkHealth()} without parameters, Ray's {@code check_health}. */
+  private Method healthCheck() {
+    for (Method m : methods.getOrDefault("checkHealth", List.of())) if (m.getParameterCount() == 0) return m;
+    return null;
+  }
+
+  @Override
+  public boolean hasHealthCheck() {
+    return healthCheck() != null;
+  }
+
+  @Override
+  public void checkHealth() throws Throwable {
+    Method m = healthCheck();
+    if (m != null) Reflection.settle(invokeRaw(m, new Object[0]));
+  }
+
   /** Stops the batch collectors (waiting batched calls fail) and closes an {@code AutoCloseable} instance. */
   @Override
   public void close() {
