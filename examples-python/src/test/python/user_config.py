@@ -1,15 +1,17 @@
-# user_config changes what a deployment computes (Ray calls reconfigure with it): refused by name
-# until vserve supports it, rather than ignored.
+# Ray's user_config: each replica's reconfigure(config) gets it right after construction.
 from vserve import serve
 
 
 @serve.deployment(user_config={"threshold": 0.5})
 class Thresholded:
+    def __init__(self):
+        self.threshold = None
+
     def reconfigure(self, config):
         self.threshold = config["threshold"]
 
     def __call__(self, request):
-        return self.threshold
+        return {"threshold": self.threshold}
 
 
 app = Thresholded.bind()

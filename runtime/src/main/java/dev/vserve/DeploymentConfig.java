@@ -25,6 +25,7 @@ public final class DeploymentConfig {
   private double memory = 0.0;
   private java.util.Map<String, Double> resources = new java.util.TreeMap<>();
   private boolean idempotent;
+  private Object userConfig;
   private java.util.Map<String, BatchOptions> batchOptions = new java.util.HashMap<>();
 
   public DeploymentConfig() {}
@@ -61,6 +62,7 @@ public final class DeploymentConfig {
     c.memory = memory;
     c.resources = new java.util.TreeMap<>(resources);
     c.idempotent = idempotent;
+    c.userConfig = userConfig;
     c.batchOptions = new java.util.HashMap<>(batchOptions);
     return c;
   }
@@ -69,7 +71,7 @@ public final class DeploymentConfig {
    * Applies overrides from a config file, with Ray Serve's names ({@code num_replicas},
    * {@code max_ongoing_requests}, {@code max_queued_requests}, {@code graceful_shutdown_timeout_s},
    * {@code num_cpus}, {@code num_gpus}, {@code memory}, {@code resources}, {@code health_check_period_s},
-   * {@code health_check_timeout_s}, also inside
+   * {@code health_check_timeout_s}, {@code user_config} (any JSON value), also inside
    * {@code ray_actor_options}; {@code idempotent}) or this class's camelCase ones. An unknown key or
    * a value of the wrong kind fails naming it.
    */
@@ -84,6 +86,10 @@ public final class DeploymentConfig {
         continue;
       }
       if (key.equals("name")) continue;
+      if (key.equals("user_config") || key.equals("userConfig")) {
+        userConfig = v;
+        continue;
+      }
       if (key.equals("idempotent")) {
         if (!(v instanceof Boolean b)) throw invalid(deploymentName, "idempotent must be true or false, got " + v);
         idempotent = b;
@@ -191,6 +197,13 @@ public final class DeploymentConfig {
   public boolean isIdempotent() { return idempotent; }
   public DeploymentConfig setIdempotent(boolean v) { idempotent = v; return this; }
 
+  /**
+   * Ray's {@code user_config}: JSON-shaped settings each replica receives through its
+   * {@code reconfigure(config)} method right after it is constructed (null: none, and no call).
+   */
+  public Object getUserConfig() { return userConfig; }
+  public DeploymentConfig setUserConfig(Object v) { userConfig = v; return this; }
+
   /** Overrides the {@link Batch} settings of the method {@code method}. */
   public DeploymentConfig setBatchOptions(String method, BatchOptions options) {
     batchOptions.put(method, options);
@@ -208,7 +221,8 @@ public final class DeploymentConfig {
         && numCpus == c.numCpus && numGpus == c.numGpus
         && gracefulShutdownTimeoutS == c.gracefulShutdownTimeoutS && memory == c.memory
         && healthCheckPeriodS == c.healthCheckPeriodS && healthCheckTimeoutS == c.healthCheckTimeoutS
-        && resources.equals(c.resources) && idempotent == c.idempotent && batchOptions.equals(c.batchOptions);
+        && resources.equals(c.resources) && idempotent == c.idempotent && batchOptions.equals(c.batchOptions)
+        && Objects.equals(userConfig, c.userConfig);
   }
 
   @Override

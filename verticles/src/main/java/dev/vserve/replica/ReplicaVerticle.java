@@ -78,6 +78,24 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     this.replicaContext = new ReplicaContext(app, plan.name(), replicaId, plan.config(), node.nodeId(), java.util.List.copyOf(gpuIds));
   }
 
+  /**
+   * Ray's {@code user_config}: handed to the code's {@code reconfigure(config)} right after it is
+   * constructed; a failure, or no such method, fails the replica's start naming it.
+   */
+  private void reconfigure(ReplicaCode code) throws Throwable {
+    Object userConfig = plan.config().getUserConfig();
+    if (userConfig == null) return;
+    try {
+      code.call("reconfigure", new Object[] {userConfig}, Call.method(
+          dev.vserve.impl.RequestIds.next(), "reconfigure", new Object[] {userConfig}, 0, node.nodeId()));
+    } catch (Throwable t) {
+      code.close();
+      ServeException e = Failures.toServeException(t);
+      throw new IllegalArgumentException("user_config is set, and reconfigure(config) failed: " + e.errorType() + ": "
+          + e.getMessage(), t);
+    }
+  }
+
   /** What a log line about one call says of where it ran. */
   private java.util.Map<String, String> logFields(String requestId) {
     java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
@@ -101,6 +119,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       try {
         ReplicaCode inv = ReplicaCodeFactory.load(plan,
             a -> HandleRef.revive(a) instanceof HandleRef ref ? node.handle(ref.app(), ref.deployment()) : a);
+        reconfigure(inv);
         // back on the verticle's context, so the consumer below belongs to it
         context.runOnContext(v -> constructed.complete(inv));
       } catch (Throwable t) {

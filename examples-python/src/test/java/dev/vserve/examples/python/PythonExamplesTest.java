@@ -49,8 +49,9 @@ class PythonExamplesTest {
           - {name: sync, route_prefix: /sync, import_path: "src/test/python/checks.py:sync_app"}
           - {name: options, route_prefix: /options, import_path: src/test/python/ray_options.py}
           - {name: health, route_prefix: /health, import_path: src/test/python/health.py}
+          - {name: userconfig, route_prefix: /userconfig, import_path: src/test/python/user_config.py}
         """);
-    launcher = Launcher.run(11, config.toString());
+    launcher = Launcher.run(12, config.toString());
     http = new Http(launcher.port);
   }
 
@@ -296,9 +297,8 @@ class PythonExamplesTest {
   }
 
   @Test
-  void userConfigIsRefusedByNameRatherThanIgnored() {
-    String out = loadFails("src/test/python/user_config.py");
-    assertTrue(out.contains("deployment Thresholded: option 'user_config': user_config (and reconfigure) is not supported yet"), out);
+  void userConfigReachesReconfigureBeforeTheReplicaServes() {
+    assertEquals(0.5, Http.json(http.get("/userconfig/")).get("threshold").asDouble());
   }
 
   // --- streaming from Python generators ----------------------------------------------------------

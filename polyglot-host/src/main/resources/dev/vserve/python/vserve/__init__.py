@@ -8,7 +8,7 @@ from vserve.handle import (  # noqa: F401
     DeploymentHandle, _KWARGS, get_app_handle, get_deployment_handle, ReplicaContext, get_replica_context,
 )
 from vserve.deployment import (  # noqa: F401
-    _OPTION_NAMES, _IGNORED, _REFUSED, _config, Deployment, JavaDeployment, java_deployment, Application, deployment,
+    _OPTION_NAMES, _IGNORED, _config, Deployment, JavaDeployment, java_deployment, Application, deployment,
     run, _describe,
 )
 from vserve.batching import (  # noqa: F401

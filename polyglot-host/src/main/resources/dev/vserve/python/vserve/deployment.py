@@ -14,10 +14,6 @@ _IGNORED = {
     "logging_config": "the node's log settings apply",
     "route_prefix": "set the route prefix in serve.run or the serve config (Ray deprecated it here too)",
 }
-# Ray options whose absence would change what the application computes: refused by name
-_REFUSED = {
-    "user_config": "user_config (and reconfigure) is not supported yet; pass the values to bind() instead",
-}
 
 
 def _config(options, name, warn=False):
@@ -28,8 +24,6 @@ def _config(options, name, warn=False):
             raise TypeError("deployment %s: unknown option '%s'" % (name, k))
         if v is None or k == "name":
             continue
-        if k in _REFUSED:
-            raise TypeError("deployment %s: option '%s': %s" % (name, k, _REFUSED[k]))
         if k in _IGNORED:
             if warn:
                 _ctx.host.warn("deployment %s: option '%s' has no effect: %s" % (name, k, _IGNORED[k]))
