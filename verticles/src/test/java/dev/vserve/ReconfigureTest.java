@@ -62,6 +62,37 @@ class ReconfigureTest {
   }
 
   @Test
+  void redeployingWithOnlyANewUserConfigReconfiguresTheRunningReplicasInPlace() {
+    Http http = new Http(node.httpPort());
+    Nodes.deploy(node, Serve.deployment(Thresholded.class)
+        .options(c -> c.setUserConfig(Map.of("threshold", 0.1, "label", "loose"))).bind(), "live", "/live");
+    java.util.Set<String> before = replicaIds(http, "live");
+    assertEquals(2, before.size());
+    Nodes.deploy(node, Serve.deployment(Thresholded.class)
+        .options(c -> c.setUserConfig(Map.of("threshold", 0.9, "label", "strict"))).bind(), "live", "/live");
+    for (int i = 0; i < 6; i++) {
+      assertEquals("{\"threshold\":0.9,\"label\":\"strict\"}", http.get("/live/settings").body(), "each replica, reconfigured");
+    }
+    assertEquals(before, replicaIds(http, "live"), "the same replicas: reconfigured, not restarted");
+    // any other change replaces them, as before
+    Nodes.deploy(node, Serve.deployment(Thresholded.class).options(c -> c.setNumReplicas(1)
+        .setUserConfig(Map.of("threshold", 0.5, "label", "one"))).bind(), "live", "/live");
+    java.util.Set<String> after = replicaIds(http, "live");
+    assertEquals(1, after.size());
+    assertTrue(java.util.Collections.disjoint(before, after), "replaced: " + before + " then " + after);
+    assertEquals("{\"threshold\":0.5,\"label\":\"one\"}", http.get("/live/settings").body());
+  }
+
+  private static java.util.Set<String> replicaIds(Http http, String app) {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    for (var a : Http.json(http.get("/-/status")).get("applications")) {
+      if (!a.get("name").asText().equals(app)) continue;
+      for (var d : a.get("deployments")) for (var r : d.get("replicas")) ids.add(r.get("id").asText());
+    }
+    return ids;
+  }
+
+  @Test
   void withoutUserConfigReconfigureIsNotCalled() {
     Nodes.deploy(node, Application.bind(Thresholded.class), "plain", "/plain");
     assertEquals("{\"threshold\":-1.0,\"label\":\"unset\"}", new Http(node.httpPort()).get("/plain/settings").body());

@@ -11,7 +11,8 @@ final class ApplicationState {
   /** Ray Serve's application statuses. */
   enum Status { DEPLOYING, RUNNING, DEPLOY_FAILED, DELETING }
 
-  final ApplicationPlan plan;
+  /** Replaced in place when a redeploy changes only user_config. */
+  ApplicationPlan plan;
   final Map<String, DeploymentState> deployments = new LinkedHashMap<>();
   Status status = Status.DEPLOYING;
   String message = "";

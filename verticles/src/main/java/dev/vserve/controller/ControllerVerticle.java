@@ -128,7 +128,14 @@ public final class ControllerVerticle extends VerticleBase {
             + " is already used by application '" + other.name() + "'"));
       }
     }
-    Future<Void> previous = apps.containsKey(plan.name()) ? delete(plan.name()) : Future.succeededFuture();
+    ApplicationState current = apps.get(plan.name());
+    Map<String, Object> userConfigs = current != null && current.running() ? UserConfigUpdate.changes(current.plan, plan) : null;
+    if (userConfigs != null) {
+      Future<ApplicationPlan> done = UserConfigUpdate.apply(vertx, node.nodeId(), current, plan, userConfigs);
+      persist();
+      return done;
+    }
+    Future<Void> previous = current != null ? delete(plan.name()) : Future.succeededFuture();
     return previous.compose(v -> nodes.refresh(vertx)).compose(v -> {
       ApplicationState state = new ApplicationState(plan);
       // place every replica before starting any: an application that cannot fit is refused whole

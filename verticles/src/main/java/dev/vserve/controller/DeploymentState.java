@@ -19,7 +19,8 @@ final class DeploymentState {
   /** The longest wait between start attempts of a deployment whose replicas keep failing to start. */
   static final long MAX_BACKOFF_MS = 30_000;
 
-  final DeploymentPlan plan;
+  /** Replaced in place when a redeploy changes only user_config (the demand stays). */
+  DeploymentPlan plan;
   final Placement.Demand demand;
   final List<ReplicaRecord> running = new ArrayList<>();
   final List<ReplicaRecord> starting = new ArrayList<>();
