@@ -181,6 +181,7 @@ public final class NodeImpl implements ServeNode {
         .transform(x -> agentId == null ? Future.<Void>succeededFuture() : VerticleDeployments.undeployIfPresent(vertx, agentId))
         .transform(x -> {
           membership.close();
+          dev.vserve.metrics.ServeMetrics.remove(vertx);
           return context.close();
         });
     if (!ownsVertx) return stopped;

@@ -5,6 +5,7 @@ import dev.vserve.Response;
 import dev.vserve.ServeException;
 import dev.vserve.ServeOptions;
 import dev.vserve.impl.Json;
+import dev.vserve.metrics.ServeMetrics;
 import dev.vserve.impl.NodeContext;
 import dev.vserve.impl.RequestIds;
 import dev.vserve.impl.app.RouteTable;
@@ -57,7 +58,14 @@ public final class ProxyVerticle extends VerticleBase {
   /** The router of the proxy; an embedding application may mount it under a path of its own. */
   public static Router router(io.vertx.core.Vertx vertx, NodeContext node, ServeOptions options) {
     Router router = Router.router(vertx);
+    ServeMetrics metrics = ServeMetrics.of(vertx);
+    router.route().handler(new RequestMetrics(metrics));
     if (options.isAccessLog()) router.route().handler(AccessLog::record);
+    // the node's metrics, Prometheus' text format; vserve's /-/ paths come before any application's
+    router.get("/-/metrics").handler(rc -> vertx.executeBlocking(metrics::scrape).onComplete(ar -> {
+      if (ar.succeeded()) rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
+      else writeError(rc.response(), requestId(rc.request()), 500, "MetricsFailed", String.valueOf(ar.cause().getMessage()));
+    }));
     router.get("/-/healthz").handler(rc -> rc.response().putHeader("content-type", "text/plain").end("success"));
     router.get("/-/routes").handler(rc -> {
       Map<String, String> routes = new LinkedHashMap<>();

@@ -16,6 +16,7 @@ import dev.vserve.StreamingResponse;
 import dev.vserve.impl.stream.ItemChannel;
 import dev.vserve.impl.stream.RemoteStreams;
 import dev.vserve.impl.stream.StreamReply;
+import dev.vserve.metrics.ServeMetrics;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Future;
@@ -56,6 +57,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private final DeploymentPlan plan;
   private final String replicaId;
   private final AtomicInteger ongoing = new AtomicInteger();
+  private ServeMetrics.ReplicaMeters meters;
   private ExecutorService workers;
   private ReplicaCode invoker;
   private final ReplicaContext replicaContext;
@@ -130,6 +132,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     });
     return constructed.future().compose(inv -> {
       invoker = inv;
+      meters = ServeMetrics.of(vertx).replica(app, plan.name(), replicaId, ongoing::get);
       consumer = vertx.eventBus().consumer(address(replicaId), this::onCall);
       health = new ReplicaHealth(node.requestTimeoutMs(), STUCK_GRACE_MS);
       sweeper = vertx.setPeriodic(SWEEP_MS, t -> {
@@ -193,6 +196,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       Thread self = Thread.currentThread();
       dev.vserve.impl.replica.CurrentReplica.set(replicaContext);
       if (call.deadlineMs() > 0) deadlines.put(self, call.deadlineMs());
+      long started = System.nanoTime();
       try {
         result = invoker.invoke(call);
       } catch (Throwable t) {
@@ -208,6 +212,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
         deadlines.remove(self);
         health.ended(self);
       }
+      meters.record(System.nanoTime() - started, failure != null);
       if (result instanceof java.util.Iterator<?> || result instanceof Stream<?>) {
         result = new StreamingResponse(result, null);  // a handle call to a method that yields items
       }
@@ -330,6 +335,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   public Future<?> stop() {
     if (sweeper >= 0) vertx.cancelTimer(sweeper);
     if (healthCheckTimer >= 0) vertx.cancelTimer(healthCheckTimer);
+    ServeMetrics.of(vertx).removeReplica(replicaId);
     node.unregisterLocal(address(replicaId));
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     return unregistered.compose(v -> {

@@ -1,0 +1,111 @@
+package dev.vserve.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * One node's metrics (Micrometer, Prometheus registry), served at {@code GET /-/metrics}: HTTP
+ * requests and latency per application, deployment, method and status at the proxy; calls, errors and
+ * processing time per replica; ongoing requests per replica; the JVM. One registry per Vert.x
+ * instance (a node), found from anywhere on that node; meters are cached so that recording one request
+ * is a map lookup and two atomic updates.
+ */
+public final class ServeMetrics {
+  private static final Map<Vertx, ServeMetrics> NODES = new ConcurrentHashMap<>();
+  /** Latency buckets from 0.5 ms (a Java handler) to 60 s (a model call): PromQL computes p50/p90/p99 from them. */
+  private static final Duration[] BUCKETS = {Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
+      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+      Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<HttpKey, Meters> http = new ConcurrentHashMap<>();
+  private final Map<String, ReplicaMeters> replicas = new ConcurrentHashMap<>();
+
+  private record HttpKey(String app, String deployment, String method, int status) {}
+
+  private record Meters(Counter requests, Timer latency) {}
+
+  /** A replica's meters: its calls by outcome and their processing time. */
+  public record ReplicaMeters(Counter ok, Counter errors, Timer processing) {
+    public void record(long nanos, boolean failed) {
+      processing.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+      (failed ? errors : ok).increment();
+    }
+  }
+
+  private ServeMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+  }
+
+  /** The metrics of the node running on {@code vertx}. */
+  public static ServeMetrics of(Vertx vertx) {
+    return NODES.computeIfAbsent(vertx, v -> new ServeMetrics());
+  }
+
+  /** The node stops: its registry goes with it. */
+  public static void remove(Vertx vertx) {
+    ServeMetrics m = NODES.remove(vertx);
+    if (m != null) m.registry.close();
+  }
+
+  /** The Prometheus text format. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** One HTTP request answered by the proxy ({@code app} and {@code deployment} empty when it was not routed). */
+  public void http(String app, String deployment, String method, int status, long nanos) {
+    Meters m = http.computeIfAbsent(new HttpKey(app, deployment, method, status), k -> {
+      Tags tags = Tags.of("application", k.app, "deployment", k.deployment, "method", k.method, "status_code", Integer.toString(k.status));
+      return new Meters(Counter.builder("vserve.http.requests").description("HTTP requests answered by the proxy")
+          .tags(tags).register(registry),
+          Timer.builder("vserve.http.request.duration").description("HTTP request latency at the proxy, request in to response out")
+              .tags(tags).serviceLevelObjectives(BUCKETS).register(registry));
+    });
+    m.requests.increment();
+    m.latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** The meters of one replica; {@code ongoing} is read when scraped. */
+  public ReplicaMeters replica(String app, String deployment, String replica, Supplier<Number> ongoing) {
+    return replicas.computeIfAbsent(replica, r -> {
+      Tags tags = Tags.of("application", app, "deployment", deployment, "replica", replica);
+      Gauge.builder("vserve.replica.ongoing.requests", ongoing).description("calls running in the replica now")
+          .tags(tags).register(registry);
+      return new ReplicaMeters(
+          Counter.builder("vserve.replica.requests").description("calls the replica ran, by outcome")
+              .tags(tags.and("outcome", "ok")).register(registry),
+          Counter.builder("vserve.replica.requests").description("calls the replica ran, by outcome")
+              .tags(tags.and("outcome", "error")).register(registry),
+          Timer.builder("vserve.replica.processing.duration").description("time the replica's code took per call")
+              .tags(tags).serviceLevelObjectives(BUCKETS).register(registry));
+    });
+  }
+
+  /** A stopped replica's series are removed (a replaced one gets new ones under its new id). */
+  public void removeReplica(String replica) {
+    ReplicaMeters m = replicas.remove(replica);
+    if (m == null) return;
+    registry.getMeters().stream().filter(x -> replica.equals(x.getId().getTag("replica"))).toList().forEach(registry::remove);
+  }
+}
