@@ -62,7 +62,8 @@ final class ConnectionGuard {
     s.request = req;
     s.answered = false;
     if (draining) req.response().putHeader("connection", "close");
-    req.response().endHandler(v -> {
+    // bodyEndHandler: the response's one endHandler belongs to Vert.x Web (RoutingContext.addEndHandler)
+    req.response().bodyEndHandler(v -> {
       if (!req.isEnded()) {
         // answered before its body was read (an error such as 413): the rest of the body is read and
         // dropped, within the body timeout, before the connection takes another request. Closing at
