@@ -69,26 +69,30 @@ final class LogFormat extends Formatter {
 
   @Override
   public String format(LogRecord r) {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("time", Instant.ofEpochMilli(r.getMillis()).toString());
-    fields.put("level", level(r.getLevel()));
-    fields.put("component", component(r.getLoggerName()));
-    fields.put("message", formatMessage(r));
-    if (r.getParameters() != null && r.getParameters().length > 0 && r.getParameters()[0] instanceof Map<?, ?> m) {
-      m.forEach((k, v) -> fields.put(String.valueOf(k), v));
+    String time = Instant.ofEpochMilli(r.getMillis()).toString();
+    String message = formatMessage(r);
+    Map<?, ?> fields = r.getParameters() != null && r.getParameters().length > 0
+        && r.getParameters()[0] instanceof Map<?, ?> m ? m : Map.of();
+    Throwable t = r.getThrown();
+    if (json) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("time", time);
+      out.put("level", level(r.getLevel()));
+      out.put("component", component(r.getLoggerName()));
+      out.put("message", message);
+      fields.forEach((k, v) -> out.put(String.valueOf(k), v));
+      if (t != null) {
+        out.put("error", t.toString());
+        out.put("stack", stack(t));
+      }
+      return new String(Json.encode(out), java.nio.charset.StandardCharsets.UTF_8) + System.lineSeparator();
     }
-    if (r.getThrown() != null) {
-      Throwable t = r.getThrown();
-      fields.put("error", t.toString());
-      if (json) fields.put("stack", stack(t));
-    }
-    if (json) return new String(Json.encode(fields), java.nio.charset.StandardCharsets.UTF_8) + System.lineSeparator();
-    StringBuilder b = new StringBuilder(128);
-    b.append(fields.remove("time")).append(' ');
-    b.append(String.format("%-5s", fields.remove("level"))).append(' ');
-    b.append(fields.remove("component")).append(": ");
-    b.append(oneLine(String.valueOf(fields.remove("message"))));
+    StringBuilder b = new StringBuilder(128).append(time).append(' ');
+    String level = level(r.getLevel());
+    b.append(level).append(" ".repeat(Math.max(0, 5 - level.length()))).append(' ');
+    b.append(component(r.getLoggerName())).append(": ").append(oneLine(message));
     fields.forEach((k, v) -> b.append(' ').append(k).append('=').append(oneLine(String.valueOf(v))));
+    if (t != null) b.append(" error=").append(oneLine(t.toString()));
     return b.append(System.lineSeparator()).toString();
   }
 

@@ -92,14 +92,14 @@ public final class ServeMetrics {
       Tags tags = Tags.of("application", app, "deployment", deployment, "replica", replica);
       Gauge.builder("vserve.replica.ongoing.requests", ongoing).description("calls running in the replica now")
           .tags(tags).register(registry);
-      return new ReplicaMeters(
-          Counter.builder("vserve.replica.requests").description("calls the replica ran, by outcome")
-              .tags(tags.and("outcome", "ok")).register(registry),
-          Counter.builder("vserve.replica.requests").description("calls the replica ran, by outcome")
-              .tags(tags.and("outcome", "error")).register(registry),
+      return new ReplicaMeters(calls(tags.and("outcome", "ok")), calls(tags.and("outcome", "error")),
           Timer.builder("vserve.replica.processing.duration").description("time the replica's code took per call")
               .tags(tags).serviceLevelObjectives(BUCKETS).register(registry));
     });
+  }
+
+  private Counter calls(Tags tags) {
+    return Counter.builder("vserve.replica.requests").description("calls the replica ran, by outcome").tags(tags).register(registry);
   }
 
   /** A stopped replica's series are removed (a replaced one gets new ones under its new id). */

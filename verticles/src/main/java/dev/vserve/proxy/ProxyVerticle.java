@@ -59,8 +59,7 @@ public final class ProxyVerticle extends VerticleBase {
   public static Router router(io.vertx.core.Vertx vertx, NodeContext node, ServeOptions options) {
     Router router = Router.router(vertx);
     ServeMetrics metrics = ServeMetrics.of(vertx);
-    router.route().handler(new RequestMetrics(metrics));
-    if (options.isAccessLog()) router.route().handler(AccessLog::record);
+    router.route().handler(new RequestMetrics(metrics, options.isAccessLog()));
     // the node's metrics, Prometheus' text format; vserve's /-/ paths come before any application's
     router.get("/-/metrics").handler(rc -> vertx.executeBlocking(metrics::scrape).onComplete(ar -> {
       if (ar.succeeded()) rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
@@ -177,7 +176,7 @@ public final class ProxyVerticle extends VerticleBase {
     String id = requestId(http);
     String path = pathBelowMount(rc);
     RouteTable.Route route = node.routes().match(path);
-    if (route != null) rc.put(AccessLog.APP, route);
+    if (route != null) rc.put(RequestMetrics.ROUTE, route);
     if (route == null) {
       writeError(rc.response(), id, 404, "NotFound", "no application is routed at " + path
           + " (see GET /-/routes)");

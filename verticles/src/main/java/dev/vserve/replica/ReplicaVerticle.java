@@ -88,8 +88,8 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     Object userConfig = plan.config().getUserConfig();
     if (userConfig == null) return;
     try {
-      code.call("reconfigure", new Object[] {userConfig}, Call.method(
-          dev.vserve.impl.RequestIds.next(), "reconfigure", new Object[] {userConfig}, 0, node.nodeId()));
+      Object[] args = {userConfig};
+      code.call("reconfigure", args, Call.method(dev.vserve.impl.RequestIds.next(), "reconfigure", args, 0, node.nodeId()));
     } catch (Throwable t) {
       code.close();
       ServeException e = Failures.toServeException(t);

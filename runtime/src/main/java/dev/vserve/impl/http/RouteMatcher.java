@@ -132,17 +132,18 @@ public final class RouteMatcher<T> {
   public static String decode(String segment) {
     if (segment.indexOf('%') < 0) return segment;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
-    for (int i = 0; i < segment.length(); i++) {
-      char c = segment.charAt(i);
-      if (c != '%') {
-        bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-        continue;
-      }
-      int hi = i + 2 < segment.length() ? Character.digit(segment.charAt(i + 1), 16) : -1;
-      int lo = hi >= 0 ? Character.digit(segment.charAt(i + 2), 16) : -1;
+    int i = 0;
+    while (i < segment.length()) {
+      int pct = segment.indexOf('%', i);
+      if (pct < 0) pct = segment.length();
+      // the text between escapes as a whole, so characters outside the BMP keep both halves
+      bytes.writeBytes(segment.substring(i, pct).getBytes(StandardCharsets.UTF_8));
+      if (pct == segment.length()) break;
+      int hi = pct + 2 < segment.length() ? Character.digit(segment.charAt(pct + 1), 16) : -1;
+      int lo = hi >= 0 ? Character.digit(segment.charAt(pct + 2), 16) : -1;
       if (lo < 0) throw new BadRequestException("malformed percent-encoding in path segment '" + segment + "'");
       bytes.write(hi * 16 + lo);
-      i += 2;
+      i = pct + 3;
     }
     try {
       return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

@@ -157,16 +157,19 @@ public final class HttpIngress {
 
   /** A JSON body field for a simple parameter: the JSON type must fit (a string "3" is not an int). */
   private static Object bindField(String name, Class<?> type, JsonNode field) {
-    boolean fits = type == String.class ? field.isTextual()
-        : type == Boolean.class || type == boolean.class ? field.isBoolean()
-        : "int".equals(typeName(type)) ? field.canConvertToExactIntegral() && field.isNumber()
-        : "float".equals(typeName(type)) ? field.isNumber()
-        : field.isTextual();
-    if (!fits) throw ParameterErrors.invalid(name, typeName(type), field.toString());
+    String expected = typeName(type);
+    boolean fits = switch (expected) {
+      case "str" -> field.isTextual();
+      case "bool" -> field.isBoolean();
+      case "int" -> field.isNumber() && field.canConvertToExactIntegral();
+      case "float" -> field.isNumber();
+      default -> field.isTextual();  // an enum, by name
+    };
+    if (!fits) throw ParameterErrors.invalid(name, expected, field.toString());
     try {
       return Json.MAPPER.treeToValue(field, type);
     } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-      throw ParameterErrors.invalid(name, typeName(type), field.toString());
+      throw ParameterErrors.invalid(name, expected, field.toString());
     }
   }
 
