@@ -16,6 +16,7 @@ public final class Application {
   private final DeploymentConfig config;
   private final Object[] initArgs;
   private final Map<String, Object> initKwargs;
+  private String autoscalingPolicy;
 
   Application(Class<?> type, String name, DeploymentConfig config, Object[] initArgs) {
     this(type.getName(), name, config, initArgs, Map.of());
@@ -47,6 +48,24 @@ public final class Application {
     return new Application(code, Objects.requireNonNull(name, "name"), config.copy(), initArgs.toArray(),
         initKwargs == null ? Map.of() : new LinkedHashMap<>(initKwargs));
   }
+
+  /**
+   * An application-level autoscaling policy, as Ray's application {@code autoscaling_policy}: one
+   * {@link AutoscalingPolicy.ForApplication} deciding for all of the application's autoscaled
+   * deployments together (a Java class name, or a function of a Python app's file). Set it on the
+   * ingress, the application's root; returns this.
+   */
+  public Application withAutoscalingPolicy(String policy) {
+    this.autoscalingPolicy = policy;
+    return this;
+  }
+
+  public Application withAutoscalingPolicy(Class<? extends AutoscalingPolicy.ForApplication> policy) {
+    return withAutoscalingPolicy(policy.getName());
+  }
+
+  /** The application-level policy set on this (root) application, or null. */
+  public String autoscalingPolicy() { return autoscalingPolicy; }
 
   /** What the replica loads: a Java class name, or a language host's reference. */
   public String code() { return code; }

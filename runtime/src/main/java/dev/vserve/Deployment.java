@@ -40,4 +40,7 @@ public @interface Deployment {
 
   /** How long a health check may take before the replica counts as failed ({@code health_check_timeout_s}). */
   double healthCheckTimeoutS() default DeploymentConfig.DEFAULT_HEALTH_CHECK_TIMEOUT_S;
+
+  /** Autoscaling instead of a fixed {@link #numReplicas}: give one {@link Autoscaling}; none is a fixed fleet. */
+  Autoscaling[] autoscaling() default {};
 }

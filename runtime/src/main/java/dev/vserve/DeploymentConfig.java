@@ -26,6 +26,7 @@ public final class DeploymentConfig {
   private java.util.Map<String, Double> resources = new java.util.TreeMap<>();
   private boolean idempotent;
   private Object userConfig;
+  private AutoscalingConfig autoscalingConfig;
   private java.util.Map<String, BatchOptions> batchOptions = new java.util.HashMap<>();
 
   public DeploymentConfig() {}
@@ -45,7 +46,21 @@ public final class DeploymentConfig {
       c.healthCheckTimeoutS = d.healthCheckTimeoutS();
       c.memory = d.memory();
       c.idempotent = d.idempotent();
+      if (d.autoscaling().length > 0) c.autoscalingConfig = fromAnnotation(d.autoscaling()[0]);
     }
+    return c;
+  }
+
+  private static AutoscalingConfig fromAnnotation(Autoscaling a) {
+    AutoscalingConfig c = new AutoscalingConfig().setMinReplicas(a.minReplicas()).setMaxReplicas(a.maxReplicas())
+        .setTargetOngoingRequests(a.targetOngoingRequests()).setMetricsIntervalS(a.metricsIntervalS())
+        .setLookBackPeriodS(a.lookBackPeriodS()).setUpscaleDelayS(a.upscaleDelayS()).setDownscaleDelayS(a.downscaleDelayS())
+        .setAggregationFunction(a.aggregationFunction());
+    if (a.initialReplicas() >= 0) c.setInitialReplicas(a.initialReplicas());
+    if (a.downscaleToZeroDelayS() >= 0) c.setDownscaleToZeroDelayS(a.downscaleToZeroDelayS());
+    if (a.upscalingFactor() > 0) c.setUpscalingFactor(a.upscalingFactor());
+    if (a.downscalingFactor() > 0) c.setDownscalingFactor(a.downscalingFactor());
+    if (a.policy() != AutoscalingPolicy.class) c.usePolicy(a.policy());
     return c;
   }
 
@@ -63,6 +78,7 @@ public final class DeploymentConfig {
     c.resources = new java.util.TreeMap<>(resources);
     c.idempotent = idempotent;
     c.userConfig = userConfig;
+    c.autoscalingConfig = autoscalingConfig == null ? null : autoscalingConfig.copy();
     c.batchOptions = new java.util.HashMap<>(batchOptions);
     return c;
   }
@@ -71,14 +87,34 @@ public final class DeploymentConfig {
    * Applies overrides from a config file, with Ray Serve's names ({@code num_replicas},
    * {@code max_ongoing_requests}, {@code max_queued_requests}, {@code graceful_shutdown_timeout_s},
    * {@code num_cpus}, {@code num_gpus}, {@code memory}, {@code resources}, {@code health_check_period_s},
-   * {@code health_check_timeout_s}, {@code user_config} (any JSON value), also inside
+   * {@code health_check_timeout_s}, {@code user_config} (any JSON value), {@code autoscaling_config}
+   * (or {@code num_replicas: auto}), also inside
    * {@code ray_actor_options}; {@code idempotent}) or this class's camelCase ones. An unknown key or
    * a value of the wrong kind fails naming it.
    */
   public DeploymentConfig apply(java.util.Map<String, ?> overrides, String deploymentName) {
+    boolean fixed = overrides.get("num_replicas") instanceof Number || overrides.get("numReplicas") instanceof Number;
+    if (fixed && (overrides.get("autoscaling_config") != null || overrides.get("autoscalingConfig") != null)) {
+      throw invalid(deploymentName, "num_replicas and autoscaling_config cannot both be set (autoscaling decides the count)");
+    }
     for (var e : overrides.entrySet()) {
       String key = e.getKey();
       Object v = e.getValue();
+      if ((key.equals("num_replicas") || key.equals("numReplicas")) && "auto".equals(v)) {
+        autoscalingConfig = AutoscalingConfig.auto();
+        continue;
+      }
+      if (key.equals("autoscaling_config") || key.equals("autoscalingConfig")) {
+        if (v == null) {
+          autoscalingConfig = null;
+          continue;
+        }
+        if (!(v instanceof java.util.Map<?, ?> m)) throw invalid(deploymentName, key + " must be a mapping, got " + describe(v));
+        @SuppressWarnings("unchecked") var settings = (java.util.Map<String, ?>) m;
+        autoscalingConfig = new AutoscalingConfig().apply(settings, deploymentName);
+        continue;
+      }
+      if (fixed && (key.equals("num_replicas") || key.equals("numReplicas"))) autoscalingConfig = null;
       if (key.equals("ray_actor_options")) {
         if (!(v instanceof java.util.Map<?, ?> actor)) throw invalid(deploymentName, "ray_actor_options must be a mapping, got " + describe(v));
         @SuppressWarnings("unchecked") var m = (java.util.Map<String, ?>) actor;
@@ -157,6 +193,7 @@ public final class DeploymentConfig {
     if (gracefulShutdownTimeoutS < 0) throw invalid(deploymentName, "gracefulShutdownTimeoutS must be >= 0");
     if (!(healthCheckPeriodS > 0)) throw invalid(deploymentName, "healthCheckPeriodS must be > 0, got " + healthCheckPeriodS);
     if (!(healthCheckTimeoutS > 0)) throw invalid(deploymentName, "healthCheckTimeoutS must be > 0, got " + healthCheckTimeoutS);
+    if (autoscalingConfig != null) autoscalingConfig.validate(deploymentName);
     return this;
   }
 
@@ -204,6 +241,15 @@ public final class DeploymentConfig {
   public Object getUserConfig() { return userConfig; }
   public DeploymentConfig setUserConfig(Object v) { userConfig = v; return this; }
 
+  /**
+   * Ray's {@code autoscaling_config}: when set, the controller decides the number of replicas (and
+   * {@link #getNumReplicas()} is not used); null: a fixed fleet of {@code numReplicas}.
+   */
+  public AutoscalingConfig getAutoscalingConfig() { return autoscalingConfig; }
+  public DeploymentConfig setAutoscalingConfig(AutoscalingConfig v) { autoscalingConfig = v; return this; }
+  /** Ray's {@code num_replicas="auto"}: autoscaling with its defaults (1 to 100 replicas, 2 ongoing requests each). */
+  public DeploymentConfig setNumReplicasAuto() { autoscalingConfig = AutoscalingConfig.auto(); return this; }
+
   /** Overrides the {@link Batch} settings of the method {@code method}. */
   public DeploymentConfig setBatchOptions(String method, BatchOptions options) {
     batchOptions.put(method, options);
@@ -222,7 +268,7 @@ public final class DeploymentConfig {
         && gracefulShutdownTimeoutS == c.gracefulShutdownTimeoutS && memory == c.memory
         && healthCheckPeriodS == c.healthCheckPeriodS && healthCheckTimeoutS == c.healthCheckTimeoutS
         && resources.equals(c.resources) && idempotent == c.idempotent && batchOptions.equals(c.batchOptions)
-        && Objects.equals(userConfig, c.userConfig);
+        && Objects.equals(userConfig, c.userConfig) && Objects.equals(autoscalingConfig, c.autoscalingConfig);
   }
 
   @Override
@@ -234,6 +280,7 @@ public final class DeploymentConfig {
   public String toString() {
     return "DeploymentConfig{numReplicas=" + numReplicas + ", maxOngoingRequests=" + maxOngoingRequests
         + ", maxQueuedRequests=" + maxQueuedRequests + ", numCpus=" + numCpus + ", numGpus=" + numGpus + ", memory=" + memory + ", resources=" + resources + ", idempotent=" + idempotent
-        + ", healthCheckPeriodS=" + healthCheckPeriodS + ", healthCheckTimeoutS=" + healthCheckTimeoutS + "}";
+        + ", healthCheckPeriodS=" + healthCheckPeriodS + ", healthCheckTimeoutS=" + healthCheckTimeoutS
+        + (autoscalingConfig == null ? "" : ", autoscalingConfig=" + autoscalingConfig.toMap()) + "}";
   }
 }

@@ -35,12 +35,17 @@ import java.util.Set;
 public record ServeConfig(ServeOptions options, List<AppConfig> applications) {
 
   /** One application: where its graph comes from, its name and prefix, and per-deployment overrides. */
-  public record AppConfig(String importPath, String name, String routePrefix, Map<String, Map<String, Object>> deployments) {}
+  public record AppConfig(String importPath, String name, String routePrefix, Map<String, Map<String, Object>> deployments,
+                          String autoscalingPolicy) {
+    public AppConfig(String importPath, String name, String routePrefix, Map<String, Map<String, Object>> deployments) {
+      this(importPath, name, routePrefix, deployments, null);
+    }
+  }
 
   private static final Set<String> TOP = Set.of("http_options", "applications", "proxy_location");
   private static final Set<String> HTTP = Set.of("host", "port", "request_timeout_s", "max_request_body_bytes",
       "keep_alive_timeout_s", "body_timeout_s");
-  private static final Set<String> APP = Set.of("name", "route_prefix", "import_path", "deployments");
+  private static final Set<String> APP = Set.of("name", "route_prefix", "import_path", "deployments", "autoscaling_policy");
 
   public static ServeConfig load(Path file) {
     String f = file.getFileName().toString();
@@ -99,7 +104,16 @@ public record ServeConfig(ServeOptions options, List<AppConfig> applications) {
       String prefix = a.containsKey("route_prefix") ? string(a.get("route_prefix"), where + ".route_prefix") : "/";
       if (!prefix.startsWith("/")) throw new IllegalArgumentException(where + ".route_prefix must start with '/', got '" + prefix + "'");
       if (!prefixes.add(prefix)) throw new IllegalArgumentException(where + ".route_prefix '" + prefix + "' is used by another application");
-      apps.add(new AppConfig(path, name, prefix, deployments(a.getOrDefault("deployments", List.of()), where)));
+      String policy = null;
+      if (a.get("autoscaling_policy") != null) {
+        Object p = a.get("autoscaling_policy");
+        Object fn = p instanceof Map<?, ?> m ? m.get("policy_function") : p;
+        if (!(fn instanceof String f) || f.isBlank() || (p instanceof Map<?, ?> m2 && m2.size() != 1)) {
+          throw new IllegalArgumentException(where + ".autoscaling_policy must be {policy_function: <import path>}, got " + p);
+        }
+        policy = f;
+      }
+      apps.add(new AppConfig(path, name, prefix, deployments(a.getOrDefault("deployments", List.of()), where), policy));
     }
     return new ServeConfig(o, List.copyOf(apps));
   }

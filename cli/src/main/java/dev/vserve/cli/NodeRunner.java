@@ -23,6 +23,7 @@ final class NodeRunner {
       System.out.println("vserve: " + where + " up, proxy at http://" + options.getHttpHost() + ":" + node.httpPort());
       for (int i = 0; i < apps.size(); i++) {
         ServeConfig.AppConfig a = apps.get(i);
+        if (a.autoscalingPolicy() != null) graphs.get(i).withAutoscalingPolicy(a.autoscalingPolicy());
         DeploymentResponse.of(node.deploy(graphs.get(i), a.name(), a.routePrefix(), a.deployments())).await();
         String p = a.routePrefix().startsWith("/") ? a.routePrefix() : "/" + a.routePrefix();
         System.out.println("vserve: application '" + a.name() + "' (" + a.importPath() + ") ready at http://"

@@ -44,6 +44,8 @@ public final class NodeContext {
   /** Nodes that left the cluster (ids are never reused): their replicas are gone for good. */
   private final java.util.Set<String> departed = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  /** Told when a call waits for a deployment that has no replica (see {@link DeploymentRouter#onColdDemand}). */
+  private volatile java.util.function.Consumer<DeploymentRouter> coldDemand = r -> {};
   private volatile RouteTable routes = new RouteTable(-1, java.util.List.of());
   private final MessageConsumer<Object> replicaConsumer;
   private final MessageConsumer<Object> routeConsumer;
@@ -94,8 +96,19 @@ public final class NodeContext {
     DeploymentRouter created = new DeploymentRouter(vertx, app, deployment, policy, new ReplicaClients(vertx, localReplicas::get), nodeId, departed::contains);
     r = routers.putIfAbsent(key, created);
     if (r != null) return r;
+    created.onColdDemand(() -> coldDemand.accept(created));
     fetchReplicas(created, app, deployment);
     return created;
+  }
+
+  /** The routers of the deployments this node has called or been told of. */
+  public java.util.Collection<DeploymentRouter> routers() {
+    return java.util.Collections.unmodifiableCollection(routers.values());
+  }
+
+  /** Who hears of calls waiting for a deployment with no replica (the node's load reporter). */
+  public void onColdDemand(java.util.function.Consumer<DeploymentRouter> listener) {
+    coldDemand = listener;
   }
 
   /** Makes a replica of this node callable directly by its address (see {@link LocalReplica}). */

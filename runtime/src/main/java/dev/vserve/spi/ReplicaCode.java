@@ -55,6 +55,15 @@ public interface ReplicaCode extends AutoCloseable {
   default void checkHealth() throws Throwable {
   }
 
+  /**
+   * The code's own autoscaling figures (Java {@link dev.vserve.AutoscalingStats}, Python
+   * {@code record_autoscaling_stats()}), or null when it reports none. Called every
+   * {@code metrics_interval_s} on a thread of its own; may block.
+   */
+  default java.util.Map<String, Double> autoscalingStats() throws Throwable {
+    return null;
+  }
+
   /** Stops what the code is running now, at once (the replica is stuck or over its memory budget). */
   default void cancel() {
   }

@@ -2,6 +2,7 @@ package dev.vserve.controller;
 
 import dev.vserve.impl.NodeContext;
 import dev.vserve.impl.app.RouteTable;
+import dev.vserve.impl.autoscale.ScalingRules;
 import dev.vserve.impl.call.ServeCodec;
 import dev.vserve.impl.router.ReplicaInfo;
 import dev.vserve.impl.router.ReplicaSetUpdate;
@@ -56,7 +57,9 @@ final class Announcer {
     for (ReplicaRecord r : d.running) infos.add(new ReplicaInfo(r.id(), ReplicaVerticle.address(r.id()), r.nodeId()));
     var c = d.plan.config();
     return new ReplicaSetUpdate(app.name(), d.name(), ++replicaVersion,
-        c.getMaxOngoingRequests(), c.getMaxQueuedRequests(), c.isIdempotent(), List.copyOf(infos));
+        c.getMaxOngoingRequests(), c.getMaxQueuedRequests(), c.isIdempotent(),
+        c.getAutoscalingConfig() == null ? 0 : Math.max(ScalingRules.TICK_MS, (long) (c.getAutoscalingConfig().getMetricsIntervalS() * 1000)),
+        List.copyOf(infos));
   }
 
   /** Running applications are routed to; others (deploying, deleting) not. */

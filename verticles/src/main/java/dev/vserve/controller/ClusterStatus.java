@@ -41,6 +41,7 @@ public record ClusterStatus(Controller controller, List<Node> nodes, List<Applic
         d.running.forEach(r -> replicas.add(new Replica(r.id(), r.nodeId(), "RUNNING", r.gpuIds())));
         d.starting.forEach(r -> replicas.add(new Replica(r.id(), r.nodeId(), "STARTING", r.gpuIds())));
         d.unhealthy.forEach(r -> replicas.add(new Replica(r.id(), r.nodeId(), "UNHEALTHY", r.gpuIds())));
+        d.stopping.forEach(r -> replicas.add(new Replica(r.id(), r.nodeId(), "STOPPING", r.gpuIds())));
         deployments.add(new Deployment(d.name(), d.status().name(), d.message(), d.target(), replicas));
       }
       applications.add(new Application(a.name(), a.plan.routePrefix(), a.status.name(), a.message, deployments));

@@ -22,7 +22,8 @@ final class ControllerStore {
   static final String MAP = "vserve.controller";
   static final String KEY = "state";
 
-  record AppSnapshot(ApplicationPlan plan, String status, String message, Map<String, List<ReplicaRecord>> replicas) {}
+  record AppSnapshot(ApplicationPlan plan, String status, String message, Map<String, List<ReplicaRecord>> replicas,
+                     Map<String, Integer> targets) {}
 
   /** The applications with their running replicas, and the announcement versions reached. */
   record Snapshot(long routeVersion, long replicaVersion, List<AppSnapshot> apps) {
@@ -30,8 +31,12 @@ final class ControllerStore {
       List<AppSnapshot> list = new ArrayList<>();
       for (ApplicationState a : apps) {
         Map<String, List<ReplicaRecord>> replicas = new LinkedHashMap<>();
-        a.deployments.forEach((n, d) -> replicas.put(n, List.copyOf(d.running)));
-        list.add(new AppSnapshot(a.plan, a.status.name(), a.message, replicas));
+        Map<String, Integer> targets = new LinkedHashMap<>();
+        a.deployments.forEach((n, d) -> {
+          replicas.put(n, List.copyOf(d.running));
+          targets.put(n, d.target());
+        });
+        list.add(new AppSnapshot(a.plan, a.status.name(), a.message, replicas, targets));
       }
       return new Snapshot(routeVersion, replicaVersion, list);
     }
@@ -46,6 +51,11 @@ final class ControllerStore {
         a.replicas().forEach((dep, rs) -> {
           DeploymentState d = st.deployments.get(dep);
           if (d != null) d.running.addAll(rs);
+        });
+        // the autoscaler's (or an external scaler's) decision outlives the controller that made it
+        if (a.targets() != null) a.targets().forEach((dep, n) -> {
+          DeploymentState d = st.deployments.get(dep);
+          if (d != null) d.target = n;
         });
         out.add(st);
       }

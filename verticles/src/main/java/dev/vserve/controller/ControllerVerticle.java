@@ -5,6 +5,7 @@ import dev.vserve.cluster.Membership;
 import dev.vserve.impl.Json;
 import dev.vserve.impl.NodeContext;
 import dev.vserve.impl.app.ApplicationPlan;
+import dev.vserve.impl.autoscale.LoadReport;
 import dev.vserve.impl.call.Failures;
 import dev.vserve.impl.call.ServeCodec;
 import dev.vserve.impl.cluster.NodeInfo;
@@ -42,6 +43,8 @@ public final class ControllerVerticle extends VerticleBase {
   public static final String DEPLOY = "vserve.controller.deploy";
   public static final String DELETE = "vserve.controller.delete";
   public static final String STATUS = "vserve.controller.status";
+  /** {@code {app, deployment, target_num_replicas}}: the external scaler. */
+  public static final String SCALE = "vserve.controller.scale";
   private static final long RECONCILE_MS = 1000;
   private static final DeliveryOptions CODEC = new DeliveryOptions().setCodecName(ServeCodec.NAME);
 
@@ -49,11 +52,13 @@ public final class ControllerVerticle extends VerticleBase {
   private final Membership membership;
   private final Map<String, ApplicationState> apps = new LinkedHashMap<>();
   private final NodeRegistry nodes;
-  private final Map<String, Set<Promise<Object>>> pendingStarts = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private ControllerStore store;
   private Agents agents;
   private Announcer announcer;
+  private Fleet fleet;
+  private AutoscalingLoop autoscaler;
+  private Rollout rollout;
   private Consumer<String> leftListener;
   private long reconcileTimer = -1;
   private long startedMs;
@@ -69,6 +74,9 @@ public final class ControllerVerticle extends VerticleBase {
     startedMs = System.currentTimeMillis();
     agents = new Agents(vertx);
     announcer = new Announcer(vertx, node);
+    fleet = new Fleet(apps, nodes, agents, announcer, this::persist);
+    autoscaler = new AutoscalingLoop(vertx, apps, fleet);
+    rollout = new Rollout(vertx, apps, fleet, announcer, this::persist);
     leftListener = id -> vertx.runOnContext(v -> nodeLeft(id));
     membership.onLeft(leftListener);
     return ControllerStore.open(vertx)
@@ -84,13 +92,16 @@ public final class ControllerVerticle extends VerticleBase {
           consumers.add(bus.<Object>consumer(NodeContext.CONTROLLER_REPLICAS, this::onReplicaQuery));
           consumers.add(bus.<Object>consumer(NodeContext.CONTROLLER_ROUTES, m -> m.reply(announcer.routeTable(apps.values()), CODEC)));
           consumers.add(bus.<Object>consumer(STATUS, m -> m.reply(status(), CODEC)));
+          consumers.add(bus.<Object>consumer(SCALE, m -> reply(m, scale(Json.convert(m.body(), Map.class)))));
+          consumers.add(bus.<Object>consumer(LoadReport.ADDRESS, m -> autoscaler.onLoad(Json.convert(m.body(), LoadReport.class))));
+          consumers.add(bus.<Object>consumer(LoadReport.Stats.ADDRESS, m -> autoscaler.onStats(Json.convert(m.body(), LoadReport.Stats.class))));
           consumers.add(bus.<Object>consumer(ReplicaVerticle.UNHEALTHY, m -> {
             Map<?, ?> report = Json.convert(m.body(), Map.class);
             replicaUnhealthy(String.valueOf(report.get("replica")), String.valueOf(report.get("reason")));
           }));
           consumers.add(bus.<Object>consumer(NodeAgentVerticle.JOINED, m -> {
             nodes.joined(Json.convert(m.body(), NodeInfo.class));
-            reconcile();
+            fleet.reconcile();
           }));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         })
@@ -98,8 +109,9 @@ public final class ControllerVerticle extends VerticleBase {
           announcer.all(apps.values());
           // the cluster map is read only while something is missing: nodes announce themselves when they join
           reconcileTimer = vertx.setPeriodic(RECONCILE_MS, t -> {
-            if (apps.values().stream().anyMatch(ApplicationState::belowTarget)) nodes.refresh(vertx).onComplete(x -> reconcile());
+            if (apps.values().stream().anyMatch(ApplicationState::belowTarget)) nodes.refresh(vertx).onComplete(x -> fleet.reconcile());
           });
+          autoscaler.start();
         });
   }
 
@@ -111,6 +123,7 @@ public final class ControllerVerticle extends VerticleBase {
   public Future<?> stop() {
     membership.removeListener(leftListener);
     if (reconcileTimer >= 0) vertx.cancelTimer(reconcileTimer);
+    autoscaler.stop();
     return Future.succeededFuture();
   }
 
@@ -120,7 +133,10 @@ public final class ControllerVerticle extends VerticleBase {
 
   // ---- applications ----
 
-  /** Replaces any application of the same name; completes with the plan once every replica is up. */
+  /**
+   * Deploys a new application, or applies a redeploy of a running one (see {@link Redeploy}); completes
+   * with the plan once every replica is up (a rolling update: once the old ones are gone).
+   */
   private Future<ApplicationPlan> deployApp(ApplicationPlan plan) {
     for (ApplicationState other : apps.values()) {
       if (!other.name().equals(plan.name()) && other.plan.routePrefix().equals(plan.routePrefix())) {
@@ -129,22 +145,17 @@ public final class ControllerVerticle extends VerticleBase {
       }
     }
     ApplicationState current = apps.get(plan.name());
-    Map<String, Object> userConfigs = current != null && current.running() ? UserConfigUpdate.changes(current.plan, plan) : null;
-    if (userConfigs != null) {
-      Future<ApplicationPlan> done = UserConfigUpdate.apply(vertx, node.nodeId(), current, plan, userConfigs);
-      persist();
-      return done;
-    }
+    if (current != null && current.running()) return rollout.apply(current, plan);
     Future<Void> previous = current != null ? delete(plan.name()) : Future.succeededFuture();
     return previous.compose(v -> nodes.refresh(vertx)).compose(v -> {
       ApplicationState state = new ApplicationState(plan);
       // place every replica before starting any: an application that cannot fit is refused whole
-      Placement placement = placement();
+      Placement placement = fleet.placement();
       Map<String, List<Placement.Slot>> slots = new LinkedHashMap<>();
       for (DeploymentState d : state.deployments.values()) {
         List<Placement.Slot> placed = new ArrayList<>();
         for (int i = 0; i < d.target(); i++) {
-          Placement.Slot s = placement.place(key(plan.name(), d.name()), d.demand);
+          Placement.Slot s = placement.place(Fleet.key(plan.name(), d.name()), d.demand);
           if (s == null) {
             return Future.failedFuture(new ServeException(503, "Unschedulable", "deployment '" + d.name()
                 + "' of application '" + plan.name() + "' cannot be placed (" + (i == 0 ? "no" : "only " + i + " of " + d.target())
@@ -159,11 +170,13 @@ public final class ControllerVerticle extends VerticleBase {
       persist();
       List<Future<Void>> all = new ArrayList<>();
       for (DeploymentState d : state.deployments.values()) {
-        for (Placement.Slot s : slots.get(d.name())) all.add(startReplica(state, d, s));
+        for (Placement.Slot s : slots.get(d.name())) all.add(startWithRetries(state, d, s));
       }
       return Future.join(all).transform(ar -> {
         if (ar.succeeded() && apps.get(plan.name()) == state) {
           state.status = ApplicationState.Status.RUNNING;
+          // deployments at zero replicas too: their callers learn the limits and the metrics interval
+          for (DeploymentState d : state.deployments.values()) announcer.replicas(state, d);
           announcer.routes(apps.values());
           persist();
           return Future.succeededFuture(plan);
@@ -177,35 +190,15 @@ public final class ControllerVerticle extends VerticleBase {
   }
 
   /**
-   * Starts one replica on its node; it is announced as soon as it is up, so that a dependent's
-   * constructor may already call it.
+   * A first start that fails (the constructor raised) is tried again after the deployment's back-off,
+   * up to {@link DeploymentState#MAX_START_FAILURES} failures; then the deploy fails with the error.
    */
-  private Future<Void> startReplica(ApplicationState app, DeploymentState d, Placement.Slot slot) {
-    ReplicaRecord r = new ReplicaRecord(app.name() + "#" + d.name() + "#" + randomSuffix(), slot.nodeId(), slot.gpuIds());
-    d.starting.add(r);
-    Promise<Object> started = Promise.promise();
-    pendingStarts.computeIfAbsent(slot.nodeId(), k -> new HashSet<>()).add(started);
-    agents.start(app.name(), d.plan, r).onComplete(ar -> {
-      Set<Promise<Object>> pending = pendingStarts.get(slot.nodeId());
-      if (pending != null) pending.remove(started);
-      if (ar.succeeded()) started.tryComplete(r.id());
-      else started.tryFail(Failures.toServeException(ar.cause()));
-    });
-    return started.future().transform(ar -> {
-      if (apps.get(app.name()) != app) {
-        d.starting.remove(r);
-        if (ar.succeeded()) agents.stop(r);
-        return Future.failedFuture("application '" + app.name() + "' was deleted while replica " + r.id() + " started");
-      }
-      if (ar.failed()) {
-        d.startFailed(r, "replica " + r.id() + " failed to start on node " + Placement.shortId(slot.nodeId()) + ": "
-            + ar.cause().getMessage(), System.currentTimeMillis());
-        return Future.failedFuture(ar.cause());
-      }
-      d.started(r);
-      announcer.replicas(app, d);
-      persist();
-      return Future.succeededFuture();
+  private Future<Void> startWithRetries(ApplicationState app, DeploymentState d, Placement.Slot slot) {
+    return fleet.startReplica(app, d, slot).recover(err -> {
+      if (d.failures() >= DeploymentState.MAX_START_FAILURES || apps.get(app.name()) != app) return Future.failedFuture(err);
+      LOG.log(Level.WARNING, d.message() + "; trying again (" + d.failures() + " of " + DeploymentState.MAX_START_FAILURES + " failures)");
+      return Future.<Void>future(p -> vertx.setTimer(Math.max(1, d.nextAttemptMs() - System.currentTimeMillis()), t -> p.complete()))
+          .compose(v -> startWithRetries(app, d, slot));
     });
   }
 
@@ -213,13 +206,28 @@ public final class ControllerVerticle extends VerticleBase {
     ApplicationState state = apps.remove(appName);
     if (state == null) return Future.failedFuture(new ServeException(404, "NotFound", "no application named '" + appName + "'"));
     state.status = ApplicationState.Status.DELETING;
+    autoscaler.forget(appName);
     announcer.routes(apps.values());
     persist();
-    List<Future<Void>> stops = new ArrayList<>();
-    for (DeploymentState d : state.deployments.values()) {
-      for (ReplicaRecord r : d.running) stops.add(agents.stop(r));
+    return fleet.stopAll(state);
+  }
+
+  /** The external scaler ({@code POST .../scale}): a deployment's target set by hand, within its autoscaling bounds. */
+  private Future<Object> scale(Map<?, ?> q) {
+    ApplicationState state = apps.get(String.valueOf(q.get("app")));
+    DeploymentState d = state == null ? null : state.deployments.get(String.valueOf(q.get("deployment")));
+    if (d == null || !state.running()) {
+      return Future.failedFuture(new ServeException(404, "NotFound", "no running deployment '" + q.get("deployment")
+          + "' in application '" + q.get("app") + "'"));
     }
-    return Future.join(stops).mapEmpty();
+    if (!(q.get("target_num_replicas") instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+        || n.intValue() < 0 || n.intValue() > dev.vserve.DeploymentConfig.MAX_REPLICAS) {
+      return Future.failedFuture(new dev.vserve.BadRequestException("target_num_replicas must be a whole number from 0 to "
+          + dev.vserve.DeploymentConfig.MAX_REPLICAS + ", got " + q.get("target_num_replicas")));
+    }
+    int applied = autoscaler.scaleTo(state, d, n.intValue());
+    persist();
+    return Future.succeededFuture(Map.of("target_num_replicas", applied));
   }
 
   // ---- losses ----
@@ -230,12 +238,7 @@ public final class ControllerVerticle extends VerticleBase {
    */
   private void nodeLeft(String nodeId) {
     nodes.left(nodeId);
-    Set<Promise<Object>> starts = pendingStarts.remove(nodeId);
-    if (starts != null) {
-      for (Promise<Object> p : new ArrayList<>(starts)) {
-        p.tryFail(new ServeException(503, "NodeLost", "node " + Placement.shortId(nodeId) + " left the cluster"));
-      }
-    }
+    fleet.nodeLeft(nodeId);
     int lost = 0;
     for (ApplicationState app : apps.values()) {
       for (DeploymentState d : app.deployments.values()) {
@@ -250,12 +253,12 @@ public final class ControllerVerticle extends VerticleBase {
       LOG.log(Level.WARNING, "node " + Placement.shortId(nodeId) + " left the cluster with " + lost + " replica(s); replacing them");
     }
     persist();
-    reconcile();
+    fleet.reconcile();
   }
 
   /**
-   * A replica reported itself stuck (see ReplicaHealth): out of the replica set at once, stopped
-   * (its code cancelled), and replaced as Ray replaces a replica that fails its health check.
+   * A replica reported itself unhealthy (its health check failed, or it is stuck): out of the replica
+   * set at once, stopped (its code cancelled), and replaced as Ray replaces it.
    */
   private void replicaUnhealthy(String replicaId, String reason) {
     for (ApplicationState app : apps.values()) {
@@ -266,42 +269,8 @@ public final class ControllerVerticle extends VerticleBase {
         announcer.replicas(app, d);
         persist();
         agents.stop(r).onComplete(x -> d.unhealthy.remove(r));
-        reconcile();
+        fleet.reconcile();
         return;
-      }
-    }
-  }
-
-  // ---- the loop ----
-
-  private Placement placement() {
-    Placement p = new Placement(nodes.all());
-    for (ApplicationState app : apps.values()) {
-      for (DeploymentState d : app.deployments.values()) {
-        for (ReplicaRecord r : d.holding()) p.reserve(r.nodeId(), key(app.name(), d.name()), d.demand, r.gpuIds());
-      }
-    }
-    return p;
-  }
-
-  /** Starts the replicas running applications lack (lost with a node, replaced, or not placeable before). */
-  private void reconcile() {
-    Placement placement = null;
-    long now = System.currentTimeMillis();
-    for (ApplicationState app : apps.values()) {
-      if (!app.running()) continue;
-      for (DeploymentState d : app.deployments.values()) {
-        int missing = d.missing();
-        if (missing <= 0 || !d.mayStart(now)) continue;
-        if (placement == null) placement = placement();
-        for (int i = 0; i < missing; i++) {
-          Placement.Slot s = placement.place(key(app.name(), d.name()), d.demand);
-          if (s == null) {
-            d.note((missing - i) + " replica(s) cannot be placed: " + placement.explain(d.demand));
-            break;
-          }
-          startReplica(app, d, s).onFailure(err -> LOG.log(Level.WARNING, d.message()));
-        }
       }
     }
   }
@@ -368,11 +337,4 @@ public final class ControllerVerticle extends VerticleBase {
     return ClusterStatus.of(node.nodeId(), startedMs, nodes.all(), apps.values());
   }
 
-  private static String key(String app, String deployment) {
-    return app + '/' + deployment;
-  }
-
-  private static String randomSuffix() {
-    return Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36).substring(0, 6);
-  }
 }

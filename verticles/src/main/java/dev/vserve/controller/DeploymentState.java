@@ -14,18 +14,29 @@ import java.util.List;
  */
 final class DeploymentState {
   /** Ray Serve's deployment statuses, as {@code vserve status} shows them. */
-  enum Status { HEALTHY, UPDATING, UNHEALTHY }
+  enum Status { HEALTHY, UPDATING, UPSCALING, DOWNSCALING, UNHEALTHY, DEPLOY_FAILED }
+
+  /** Start failures in a row after which a deployment is DEPLOY_FAILED (it keeps trying, at the longest back-off). */
+  static final int MAX_START_FAILURES = 3;
 
   /** The longest wait between start attempts of a deployment whose replicas keep failing to start. */
   static final long MAX_BACKOFF_MS = 30_000;
 
-  /** Replaced in place when a redeploy changes only user_config (the demand stays). */
+  /** Replaced in place by a redeploy; a change of code or demand also makes the running replicas outdated. */
   DeploymentPlan plan;
-  final Placement.Demand demand;
+  Placement.Demand demand;
+  /** Replicas wanted: {@code num_replicas}, or what the autoscaler (or an external scaler) decided. */
+  int target;
+  /** Counts code replacements: a replica started before the last one is outdated when it comes up. */
+  int codeVersion;
   final List<ReplicaRecord> running = new ArrayList<>();
   final List<ReplicaRecord> starting = new ArrayList<>();
   /** Out of routing and being stopped; they hold their resources until they are gone. */
   final List<ReplicaRecord> unhealthy = new ArrayList<>();
+  /** Out of routing and draining (scaled down, or replaced by a rolling update). */
+  final List<ReplicaRecord> stopping = new ArrayList<>();
+  /** Running replicas of an earlier version of the code, retired one by one as new ones come up. */
+  final List<ReplicaRecord> outdated = new ArrayList<>();
   private String message = "";
   private int failures;
   private long nextAttemptMs;
@@ -33,6 +44,16 @@ final class DeploymentState {
   DeploymentState(DeploymentPlan plan) {
     this.plan = plan;
     this.demand = Placement.Demand.of(plan.config());
+    this.target = initialTarget(plan);
+  }
+
+  static int initialTarget(DeploymentPlan plan) {
+    var a = plan.config().getAutoscalingConfig();
+    return a == null ? plan.config().getNumReplicas() : a.startingReplicas();
+  }
+
+  boolean autoscaled() {
+    return plan.config().getAutoscalingConfig() != null;
   }
 
   String name() {
@@ -40,12 +61,22 @@ final class DeploymentState {
   }
 
   int target() {
-    return plan.config().getNumReplicas();
+    return target;
   }
 
-  /** Replicas to start to reach the target (negative: too many). */
+  /** Replicas of the current version to start to reach the target (negative: too many). */
   int missing() {
-    return target() - running.size() - starting.size();
+    return target - current() - starting.size();
+  }
+
+  /** Running replicas of the current version. */
+  int current() {
+    return running.size() - outdated.size();
+  }
+
+  /** Replicas serving now, of any version. */
+  int serving() {
+    return running.size();
   }
 
   /** Whether a start may be tried now (not backing off after failures). */
@@ -54,8 +85,19 @@ final class DeploymentState {
   }
 
   Status status() {
-    if (running.size() >= target()) return Status.HEALTHY;
-    return message.isEmpty() ? Status.UPDATING : Status.UNHEALTHY;
+    if (failures >= MAX_START_FAILURES) return Status.DEPLOY_FAILED;
+    if (!outdated.isEmpty()) return Status.UPDATING;
+    if (current() == target && starting.isEmpty()) return Status.HEALTHY;
+    if (!message.isEmpty() && current() < target) return Status.UNHEALTHY;
+    return current() < target ? (autoscaled() ? Status.UPSCALING : Status.UPDATING) : Status.DOWNSCALING;
+  }
+
+  int failures() {
+    return failures;
+  }
+
+  long nextAttemptMs() {
+    return nextAttemptMs;
   }
 
   String message() {
@@ -87,6 +129,7 @@ final class DeploymentState {
     for (ReplicaRecord r : running) {
       if (r.id().equals(replicaId)) {
         running.remove(r);
+        outdated.remove(r);
         unhealthy.add(r);
         message = "replica " + replicaId + " was UNHEALTHY (" + reason + "); replacing it";
         return r;
@@ -99,7 +142,9 @@ final class DeploymentState {
   int nodeLeft(String nodeId) {
     int before = running.size();
     running.removeIf(r -> r.nodeId().equals(nodeId));
+    outdated.removeIf(r -> r.nodeId().equals(nodeId));
     unhealthy.removeIf(r -> r.nodeId().equals(nodeId));
+    stopping.removeIf(r -> r.nodeId().equals(nodeId));
     return before - running.size();
   }
 
@@ -108,6 +153,28 @@ final class DeploymentState {
     List<ReplicaRecord> all = new ArrayList<>(running);
     all.addAll(starting);
     all.addAll(unhealthy);
+    all.addAll(stopping);
     return all;
+  }
+
+  /**
+   * Takes a replica out of routing to drain and stop: an outdated one first (a rolling update), else
+   * the newest current one (scaling down); null when none runs.
+   */
+  ReplicaRecord retireOne() {
+    ReplicaRecord r = !outdated.isEmpty() ? outdated.remove(0) : running.isEmpty() ? null : running.get(running.size() - 1);
+    if (r == null) return null;
+    running.remove(r);
+    stopping.add(r);
+    return r;
+  }
+
+  /** A redeploy changed the code (or its arguments, or what a replica needs): the running replicas are now outdated. */
+  void replaceCode(DeploymentPlan changed) {
+    plan = changed;
+    demand = Placement.Demand.of(changed.config());
+    codeVersion++;
+    outdated.clear();
+    outdated.addAll(running);
   }
 }

@@ -50,6 +50,7 @@ public final class NodeAgentVerticle extends VerticleBase {
   /** Replica id → verticle deployment id. */
   private final Map<String, String> replicas = new LinkedHashMap<>();
   private MessageConsumer<Object> consumer;
+  private LoadReporter reporter;
 
   public NodeAgentVerticle(NodeContext node, NodeInfo info) {
     this.node = node;
@@ -63,6 +64,8 @@ public final class NodeAgentVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(address(info.nodeId()), this::onCommand);
+    reporter = new LoadReporter(vertx, context, node);
+    reporter.start();
     return consumer.completion()
         .compose(v -> vertx.sharedData().<String, String>getAsyncMap(NODES_MAP))
         .compose(m -> m.put(info.nodeId(), Json.MAPPER.valueToTree(info).toString()))
@@ -102,6 +105,7 @@ public final class NodeAgentVerticle extends VerticleBase {
   /** Drains and stops this node's replicas (callers' routers send new calls elsewhere), then leaves the map. */
   @Override
   public Future<?> stop() {
+    reporter.stop();
     List<Future<Void>> stops = new ArrayList<>();
     for (String id : replicas.values()) stops.add(VerticleDeployments.undeployIfPresent(vertx, id));
     replicas.clear();

@@ -91,7 +91,9 @@ public class ServeVerticle extends VerticleBase {
   private static List<AppSpec> applicationsOf(ServeConfig config) {
     List<AppSpec> out = new ArrayList<>();
     for (ServeConfig.AppConfig a : config.applications()) {
-      out.add(new AppSpec(ApplicationTargets.loadApplication(a.importPath()), a.name(), a.routePrefix(), a.deployments()));
+      Application app = ApplicationTargets.loadApplication(a.importPath());
+      if (a.autoscalingPolicy() != null) app.withAutoscalingPolicy(a.autoscalingPolicy());
+      out.add(new AppSpec(app, a.name(), a.routePrefix(), a.deployments()));
     }
     return out;
   }

@@ -54,7 +54,8 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
 
   private final NodeContext node;
   private final String app;
-  private final DeploymentPlan plan;
+  /** Swapped whole when a redeploy changes only settings ({@link #updateConfig}). */
+  private volatile DeploymentPlan plan;
   private final String replicaId;
   private final AtomicInteger ongoing = new AtomicInteger();
   private ServeMetrics.ReplicaMeters meters;
@@ -62,6 +63,8 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private ReplicaCode invoker;
   private final ReplicaContext replicaContext;
   private MessageConsumer<Object> consumer;
+  private MessageConsumer<Object> configConsumer;
+  private StatsReporter stats;
   /** Running calls with a deadline, by their thread: the sweeper interrupts those past it. */
   private final Map<Thread, Long> deadlines = new ConcurrentHashMap<>();
   private long sweeper = -1;
@@ -84,14 +87,12 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
    * Ray's {@code user_config}: handed to the code's {@code reconfigure(config)} right after it is
    * constructed; a failure, or no such method, fails the replica's start naming it.
    */
-  private void reconfigure(ReplicaCode code) throws Throwable {
-    Object userConfig = plan.config().getUserConfig();
+  private void reconfigure(ReplicaCode code, Object userConfig) throws Throwable {
     if (userConfig == null) return;
     try {
       Object[] args = {userConfig};
       code.call("reconfigure", args, Call.method(dev.vserve.impl.RequestIds.next(), "reconfigure", args, 0, node.nodeId()));
     } catch (Throwable t) {
-      code.close();
       ServeException e = Failures.toServeException(t);
       throw new IllegalArgumentException("user_config is set, and reconfigure(config) failed: " + e.errorType() + ": "
           + e.getMessage(), t);
@@ -121,7 +122,12 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       try {
         ReplicaCode inv = ReplicaCodeFactory.load(plan,
             a -> HandleRef.revive(a) instanceof HandleRef ref ? node.handle(ref.app(), ref.deployment()) : a);
-        reconfigure(inv);
+        try {
+          reconfigure(inv, plan.config().getUserConfig());
+        } catch (Throwable t) {
+          inv.close();
+          throw t;
+        }
         // back on the verticle's context, so the consumer below belongs to it
         context.runOnContext(v -> constructed.complete(inv));
       } catch (Throwable t) {
@@ -140,11 +146,51 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
         // memory every sweep (a runaway allocation fills a heap in seconds), the rest once a second
         checkHealth(++sweeps % 10 == 0);
       });
-      if (inv.hasHealthCheck()) {
-        healthCheckTimer = vertx.setPeriodic(Math.max(1, Math.round(plan.config().getHealthCheckPeriodS() * 1000)),
-            t -> runHealthCheck());
-      }
+      armHealthCheck();
+      stats = new StatsReporter(vertx, workers, inv, app, plan.name(), replicaId);
+      if (plan.config().getAutoscalingConfig() != null) stats.start(metricsIntervalMs(plan.config()));
+      configConsumer = vertx.eventBus().consumer(configAddress(replicaId), this::onConfig);
       return consumer.completion().onSuccess(v -> node.registerLocal(address(replicaId), this));
+    });
+  }
+
+  private void armHealthCheck() {
+    if (healthCheckTimer >= 0) vertx.cancelTimer(healthCheckTimer);
+    healthCheckTimer = !invoker.hasHealthCheck() ? -1
+        : vertx.setPeriodic(Math.max(1, Math.round(plan.config().getHealthCheckPeriodS() * 1000)), t -> runHealthCheck());
+  }
+
+  private static long metricsIntervalMs(dev.vserve.DeploymentConfig c) {
+    return Math.max(100, Math.round(c.getAutoscalingConfig().getMetricsIntervalS() * 1000));
+  }
+
+  /** Where the controller sends a deployment's changed settings for this replica. */
+  public static String configAddress(String replicaId) {
+    return address(replicaId) + ".config";
+  }
+
+  /**
+   * A redeploy changed only settings: take them without restarting (Ray's in-place update) and, if
+   * {@code user_config} changed, hand it to {@code reconfigure(config)}; the reply says when it is done.
+   */
+  private void onConfig(Message<Object> msg) {
+    dev.vserve.DeploymentConfig next = Json.convert(msg.body(), dev.vserve.DeploymentConfig.class);
+    Object before = plan.config().getUserConfig();
+    plan = plan.withConfig(next);
+    armHealthCheck();
+    if (next.getAutoscalingConfig() != null) stats.start(metricsIntervalMs(next)); else stats.stop();
+    if (java.util.Objects.equals(before, next.getUserConfig())) {
+      msg.reply("updated", REPLY);
+      return;
+    }
+    workers.execute(() -> {
+      dev.vserve.impl.replica.CurrentReplica.set(replicaContext);
+      try {
+        reconfigure(invoker, next.getUserConfig());
+        msg.reply("reconfigured", REPLY);
+      } catch (Throwable t) {
+        Failures.fail(msg, t);
+      }
     });
   }
 
@@ -335,6 +381,8 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   public Future<?> stop() {
     if (sweeper >= 0) vertx.cancelTimer(sweeper);
     if (healthCheckTimer >= 0) vertx.cancelTimer(healthCheckTimer);
+    if (stats != null) stats.stop();
+    if (configConsumer != null) configConsumer.unregister();
     ServeMetrics.of(vertx).removeReplica(replicaId);
     node.unregisterLocal(address(replicaId));
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();

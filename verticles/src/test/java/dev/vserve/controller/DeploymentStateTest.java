@@ -51,7 +51,7 @@ class DeploymentStateTest {
     assertEquals(2_000, waits[0]);
     assertEquals(4_000, waits[1]);
     assertEquals(DeploymentState.MAX_BACKOFF_MS, waits[6]);
-    assertEquals(DeploymentState.Status.UNHEALTHY, d.status());
+    assertEquals(DeploymentState.Status.DEPLOY_FAILED, d.status(), "failed " + DeploymentState.MAX_START_FAILURES + " times in a row");
     assertEquals("boom", d.message());
     // one success clears the trouble and the back-off
     ReplicaRecord ok = replica("ok", "n1");

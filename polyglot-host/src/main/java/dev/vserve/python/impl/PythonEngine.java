@@ -28,7 +28,7 @@ public final class PythonEngine {
   private static volatile List<List<String>> packageSources;
   private static volatile String sandboxSource;
   /** The modules of the {@code vserve} package, in the order they import each other; the package itself last. */
-  private static final List<String> PACKAGE = List.of("_context", "handle", "deployment", "batching", "http", "models",
+  private static final List<String> PACKAGE = List.of("_context", "autoscaling", "handle", "deployment", "batching", "http", "models",
       "driver", "__init__");
 
   /** Host objects Python sees: annotated bridge methods, and Java lists, maps and arrays as sequences. */
@@ -146,6 +146,9 @@ public final class PythonEngine {
                                 DeploymentResponseGenerator=m.DeploymentResponseGenerator)
           serve.exceptions = module("vserve.serve.exceptions", RayServeException=m.RayServeException,
                                     DeploymentError=m.DeploymentError)
+          serve.config = module("vserve.serve.config", AutoscalingConfig=m.autoscaling.AutoscalingConfig,
+                                AutoscalingPolicy=m.autoscaling.AutoscalingPolicy,
+                                AutoscalingContext=m.autoscaling.AutoscalingContext)
           m.serve = serve
           # Ray Serve apps import these for type hints and responses; vserve's stand in
           responses = module("starlette.responses", Response=m.Response, JSONResponse=m.JSONResponse,

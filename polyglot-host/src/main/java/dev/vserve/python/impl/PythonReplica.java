@@ -32,6 +32,7 @@ public final class PythonReplica implements ReplicaCode {
   private final Value requestFn;
   private final RouteMatcher<Integer> routes;
   private final boolean healthCheck;
+  private final boolean stats;
   private final String name;
 
   private PythonReplica(ReplicaThread thread, HostBridge host, Entries entries, String name) {
@@ -41,11 +42,12 @@ public final class PythonReplica implements ReplicaCode {
     this.requestFn = entries.request;
     this.routes = entries.routes;
     this.healthCheck = entries.healthCheck;
+    this.stats = entries.stats;
     this.name = name;
   }
 
   /** The driver's two entry points, and the ingress's routes (null: its __call__ takes every request). */
-  private record Entries(Value call, Value request, RouteMatcher<Integer> routes, boolean healthCheck) {}
+  private record Entries(Value call, Value request, RouteMatcher<Integer> routes, boolean healthCheck, boolean stats) {}
 
   /** Python's FastAPI-style routes, compiled by the same matcher as Java's (read on the Python thread). */
   private static RouteMatcher<Integer> routes(Value table) {
@@ -97,7 +99,8 @@ public final class PythonReplica implements ReplicaCode {
         if (!constructed.getArrayElement(0).asBoolean()) throw new IllegalArgumentException(constructed.getArrayElement(1).asString());
         // read on the Python thread, which owns the context
         ready.complete(new Entries(vserve.getMember("_call"), vserve.getMember("_handle_request"),
-            routes(vserve.getMember("_routes").execute()), vserve.getMember("_has_health_check").execute().asBoolean()));
+            routes(vserve.getMember("_routes").execute()), vserve.getMember("_has_health_check").execute().asBoolean(),
+            vserve.getMember("_has_autoscaling_stats").execute().asBoolean()));
       } catch (Throwable t) {
         ready.completeExceptionally(t);
       }
@@ -141,6 +144,20 @@ public final class PythonReplica implements ReplicaCode {
   @Override
   public void checkHealth() throws Throwable {
     if (healthCheck) run(new Reply(name + ".check_health"), callFn, "check_health", List.of());
+  }
+
+  /** The deployment's {@code record_autoscaling_stats()}: a dict of names to numbers. */
+  @Override
+  public Map<String, Double> autoscalingStats() throws Throwable {
+    if (!stats) return null;
+    Object out = run(new Reply(name + ".record_autoscaling_stats"), callFn, "record_autoscaling_stats", List.of());
+    if (!(out instanceof Map<?, ?> m)) throw new IllegalArgumentException("record_autoscaling_stats() must return a dict of numbers, got " + out);
+    Map<String, Double> figures = new LinkedHashMap<>();
+    m.forEach((k, v) -> {
+      if (!(v instanceof Number n)) throw new IllegalArgumentException("record_autoscaling_stats(): '" + k + "' is not a number: " + v);
+      figures.put(String.valueOf(k), n.doubleValue());
+    });
+    return figures;
   }
 
   /** Runs an entry point on the replica's Python thread and waits for what it settles. */

@@ -1,4 +1,5 @@
 from vserve import _context as _ctx
+from vserve import autoscaling as _autoscaling
 
 # ---------------------------------------------------------------------------------------------
 # configuration: @serve.deployment, .options(), .bind()
@@ -7,10 +8,10 @@ _OPTION_NAMES = {"name", "num_replicas", "max_ongoing_requests", "max_queued_req
                  "num_cpus", "num_gpus", "memory", "resources", "graceful_shutdown_timeout_s", "idempotent",
                  "autoscaling_config", "user_config", "health_check_period_s", "health_check_timeout_s",
                  "version", "route_prefix", "logging_config"}
-# Ray options vserve does not act on yet: each is said in the node's log when the application is
-# deployed, never dropped silently (issue 15 brings versions and the autoscaler)
+# Ray options vserve does not act on: each is said in the node's log when the application is
+# deployed, never dropped silently
 _IGNORED = {
-    "version": "versions and rolling updates are not supported yet",
+    "version": "a redeploy compares the code and settings themselves (a change of code rolls the replicas)",
     "logging_config": "the node's log settings apply",
     "route_prefix": "set the route prefix in serve.run or the serve config (Ray deprecated it here too)",
 }
@@ -28,14 +29,8 @@ def _config(options, name, warn=False):
             if warn:
                 _ctx.host.warn("deployment %s: option '%s' has no effect: %s" % (name, k, _IGNORED[k]))
             continue
-        if k == "autoscaling_config" or (k == "num_replicas" and v == "auto"):
-            # no autoscaler yet: start at the configured floor, as Ray does before load arrives
-            n = (v.get("initial_replicas") or v.get("min_replicas") or 1) if isinstance(v, dict) else 1
-            if warn:
-                _ctx.host.warn("deployment %s: option '%s' has no autoscaler behind it yet: %d fixed replica(s)"
-                               % (name, k, max(1, int(n))))
-            cfg["num_replicas"] = max(1, int(n))
-            continue
+        if k == "autoscaling_config":
+            v = _autoscaling._as_dict(v)
         cfg[k] = v
     return cfg
 

@@ -151,6 +151,11 @@ def _has_health_check():
     return callable(getattr(_instance, "check_health", None))
 
 
+def _has_autoscaling_stats():
+    """Whether the deployment reports figures for a custom autoscaling policy (Ray's record_autoscaling_stats)."""
+    return callable(getattr(_instance, "record_autoscaling_stats", None))
+
+
 def _routes():
     """The ingress's routes for the host's matcher, or None when its __call__ takes every request."""
     return None if _router is None else _router._table()

@@ -13,7 +13,20 @@ import java.util.Map;
  * An application flattened for deployment: every bound deployment once, dependencies before
  * dependents, names made unique as Ray Serve does ({@code Adder}, {@code Adder_1}).
  */
-public record ApplicationPlan(String name, String routePrefix, String ingress, List<DeploymentPlan> deployments) {
+public record ApplicationPlan(String name, String routePrefix, String ingress, List<DeploymentPlan> deployments,
+                              String autoscalingPolicy) {
+
+  public ApplicationPlan(String name, String routePrefix, String ingress, List<DeploymentPlan> deployments) {
+    this(name, routePrefix, ingress, deployments, null);
+  }
+
+  /**
+   * This plan with an application-level autoscaling policy (Ray's application {@code autoscaling_policy}):
+   * one function deciding for all of its autoscaled deployments together.
+   */
+  public ApplicationPlan withAutoscalingPolicy(String policy) {
+    return new ApplicationPlan(name, routePrefix, ingress, deployments, policy);
+  }
 
   public static ApplicationPlan of(Application root, String name, String routePrefix) {
     if (name == null || name.isBlank()) throw new IllegalArgumentException("application name must not be empty");
@@ -22,7 +35,7 @@ public record ApplicationPlan(String name, String routePrefix, String ingress, L
     Map<String, Integer> used = new LinkedHashMap<>();
     List<DeploymentPlan> order = new ArrayList<>();
     DeploymentPlan ingress = visit(root, name, planned, used, order, new IdentityHashMap<>());
-    return new ApplicationPlan(name, prefix, ingress.name(), List.copyOf(order));
+    return new ApplicationPlan(name, prefix, ingress.name(), List.copyOf(order), root.autoscalingPolicy());
   }
 
   /**
@@ -42,7 +55,7 @@ public record ApplicationPlan(String name, String routePrefix, String ingress, L
       Map<String, ?> o = overrides.get(d.name());
       changed.add(o == null ? d : d.withConfig(d.config().copy().apply(o, d.name())));
     }
-    return new ApplicationPlan(name, routePrefix, ingress, List.copyOf(changed));
+    return new ApplicationPlan(name, routePrefix, ingress, List.copyOf(changed), autoscalingPolicy);
   }
 
   public DeploymentPlan deployment(String deploymentName) {

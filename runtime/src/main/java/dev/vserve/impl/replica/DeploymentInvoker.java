@@ -63,6 +63,11 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
     if (m != null) Reflection.settle(invokeRaw(m, new Object[0]));
   }
 
+  @Override
+  public java.util.Map<String, Double> autoscalingStats() {
+    return instance instanceof dev.vserve.AutoscalingStats s ? s.recordAutoscalingStats() : null;
+  }
+
   /** Stops the batch collectors (waiting batched calls fail) and closes an {@code AutoCloseable} instance. */
   @Override
   public void close() {

@@ -43,6 +43,9 @@ public final class DeploymentRouter {
   private int maxOngoing = 1;
   private int maxQueued = -1;
   private boolean idempotent;
+  private volatile long metricsIntervalMs;
+  /** Told when a call waits and there is no replica at all: an autoscaler at zero must hear of it now. */
+  private volatile Runnable coldDemand;
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
   private boolean retryScheduled;
   /** Expires waiting calls past their deadline; runs only while calls wait. */
@@ -64,6 +67,7 @@ public final class DeploymentRouter {
   public Future<Object> call(Call call) {
     Pending p = new Pending(call);
     RoutedReplica slot;
+    Runnable cold = null;
     synchronized (lock) {
       if (closedReason != null) return Future.failedFuture(new ServeException(404, "NotFound", closedReason));
       slot = waiting.isEmpty() ? pick() : null;
@@ -74,9 +78,14 @@ public final class DeploymentRouter {
               + " request(s) queued (maxQueuedRequests=" + maxQueued + ")"));
         }
         enqueue(p, false);
-        return p.promise.future();
+        cold = slots.isEmpty() ? coldDemand : null;
+      } else {
+        slot.inFlight++;
       }
-      slot.inFlight++;
+    }
+    if (slot == null) {
+      if (cold != null) cold.run();
+      return p.promise.future();
     }
     send(slot, p);
     return p.promise.future();
@@ -91,6 +100,7 @@ public final class DeploymentRouter {
       maxOngoing = u.maxOngoingRequests();
       maxQueued = u.maxQueuedRequests();
       idempotent = u.idempotent();
+      metricsIntervalMs = u.metricsIntervalMs();
       Map<String, RoutedReplica> old = new HashMap<>();
       for (RoutedReplica s : slots) old.put(s.id, s);
       List<RoutedReplica> next = new ArrayList<>(u.replicas().size());
@@ -164,6 +174,33 @@ public final class DeploymentRouter {
 
   public int queued() {
     synchronized (lock) { return waiting.size(); }
+  }
+
+  /** What this node's callers have outstanding: calls waiting here, and calls in flight by replica id. */
+  public record Load(int queued, Map<String, Integer> inFlight) {
+    public double total() {
+      double t = queued;
+      for (int n : inFlight.values()) t += n;
+      return t;
+    }
+  }
+
+  public Load load() {
+    synchronized (lock) {
+      Map<String, Integer> byReplica = new HashMap<>();
+      for (RoutedReplica s : slots) byReplica.put(s.id, s.inFlight);
+      return new Load(waiting.size(), byReplica);
+    }
+  }
+
+  public String app() { return app; }
+  public String deployment() { return deployment; }
+
+  /** How often the load is reported to the autoscaler; 0 when the deployment is not autoscaled. */
+  public long metricsIntervalMs() { return metricsIntervalMs; }
+
+  public void onColdDemand(Runnable r) {
+    coldDemand = r;
   }
 
   private RoutedReplica pick() {

@@ -7,6 +7,7 @@ import java.util.List;
  * router in the cluster on each change. {@code version} orders announcements of one deployment.
  *
  * @param idempotent calls to it may be retried on another replica when their node is lost
+ * @param metricsIntervalMs how often callers report their load to the controller's autoscaler (0: not autoscaled)
  */
 public record ReplicaSetUpdate(
     String app,
@@ -15,6 +16,7 @@ public record ReplicaSetUpdate(
     int maxOngoingRequests,
     int maxQueuedRequests,
     boolean idempotent,
+    long metricsIntervalMs,
     List<ReplicaInfo> replicas) {
 
   public static final String ADDRESS = "vserve.replicas";
