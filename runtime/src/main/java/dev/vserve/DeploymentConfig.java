@@ -260,6 +260,29 @@ public final class DeploymentConfig {
 
   public void setBatchOptions(java.util.Map<String, BatchOptions> v) { batchOptions = new java.util.HashMap<>(v); }
 
+  /**
+   * The settings in a config file's terms (Ray's names), as {@code vserve build} writes them: reading
+   * them back with {@link #apply} gives this configuration again. Batch settings stay in the code.
+   */
+  public java.util.Map<String, Object> toMap() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    if (autoscalingConfig == null) m.put("num_replicas", numReplicas); else m.put("autoscaling_config", autoscalingConfig.toMap());
+    m.put("max_ongoing_requests", maxOngoingRequests);
+    m.put("max_queued_requests", maxQueuedRequests);
+    m.put("graceful_shutdown_timeout_s", gracefulShutdownTimeoutS);
+    m.put("health_check_period_s", healthCheckPeriodS);
+    m.put("health_check_timeout_s", healthCheckTimeoutS);
+    java.util.Map<String, Object> actor = new java.util.LinkedHashMap<>();
+    actor.put("num_cpus", numCpus);
+    actor.put("num_gpus", numGpus);
+    if (memory > 0) actor.put("memory", memory);
+    if (!resources.isEmpty()) actor.put("resources", new java.util.TreeMap<>(resources));
+    m.put("ray_actor_options", actor);
+    if (idempotent) m.put("idempotent", true);
+    if (userConfig != null) m.put("user_config", userConfig);
+    return m;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof DeploymentConfig c && numReplicas == c.numReplicas

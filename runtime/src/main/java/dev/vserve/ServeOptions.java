@@ -19,6 +19,10 @@ public final class ServeOptions {
   private String clusterName;
   private java.util.Map<String, Double> resources;
   private boolean accessLog;
+  private String adminHost = "127.0.0.1";
+  private int adminPort = -1;
+  private String adminToken;
+  private boolean adminPortRequired = true;
   private int proxyInstances = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 4));
 
   public String getHttpHost() { return httpHost; }
@@ -58,6 +62,22 @@ public final class ServeOptions {
   /** One log line per HTTP request (method, path, status, latency, request id, application); off by default, on for {@code vserve run}. */
   public boolean isAccessLog() { return accessLog; }
   public ServeOptions setAccessLog(boolean v) { accessLog = v; return this; }
+
+  /** Where the admin API listens ({@code /api/serve/applications/}); loopback unless told otherwise. */
+  public String getAdminHost() { return adminHost; }
+  public ServeOptions setAdminHost(String v) { adminHost = v; return this; }
+  /** The admin API's port: -1 (the default when embedding) opens none, 0 picks a free one; the command line's default is 8265. */
+  public int getAdminPort() { return adminPort; }
+  public ServeOptions setAdminPort(int v) { adminPort = v; return this; }
+  /**
+   * False: a busy admin port is logged and the node starts without the admin API (the command line's
+   * default port, so that several nodes may share a laptop); true (a port the user gave): it fails the start.
+   */
+  public boolean isAdminPortRequired() { return adminPortRequired; }
+  public ServeOptions setAdminPortRequired(boolean v) { adminPortRequired = v; return this; }
+  /** The bearer token every change through the admin API needs; null: one is generated at start (and printed). */
+  public String getAdminToken() { return adminToken; }
+  public ServeOptions setAdminToken(String v) { adminToken = v; return this; }
 
   public int getProxyInstances() { return proxyInstances; }
   public ServeOptions setProxyInstances(int v) { proxyInstances = v; return this; }

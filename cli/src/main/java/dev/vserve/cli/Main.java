@@ -4,13 +4,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code vserve} command line: {@code run}, {@code start} and {@code status}, each with its own
+ * The {@code vserve} command line: {@code run}, {@code start}, {@code status}, and the operator's
+ * {@code deploy}, {@code config}, {@code shutdown} and {@code build}, each with its own
  * options and {@code --help} (picocli). Exit codes: 0 done (also after Ctrl-C or SIGTERM drained the
  * node), 1 a failure (unknown target, failed deploy, busy port), 2 a usage error.
  */
 @Command(name = "vserve", mixinStandardHelpOptions = true, version = "vserve 0.1.0-SNAPSHOT",
     description = "Serve deployments (Java classes, Python files, serve configs) on Vert.x, alone or as a cluster.",
-    subcommands = {RunCommand.class, StartCommand.class, StatusCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, StartCommand.class, StatusCommand.class, DeployCommand.class, ConfigCommand.class,
+        ShutdownCommand.class, BuildCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "./vserve adds two commands of its own: `./vserve test [maven flags]` runs the test suite",
         "(mvn -B install on a JDK 21+), and `--classpath PATH` on run/start adds your classes or jars."})
 public final class Main implements Runnable {

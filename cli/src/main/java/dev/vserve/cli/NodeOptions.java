@@ -38,6 +38,15 @@ final class NodeOptions {
   @Option(names = "--body-timeout-ms", paramLabel = "N", description = "answer 408 when a request body takes longer than N ms (default 60000)")
   Long bodyTimeoutMs;
 
+  @Option(names = "--admin-host", paramLabel = "H", description = "address the admin API listens on (default 127.0.0.1)")
+  String adminHost = "127.0.0.1";
+
+  @Option(names = "--admin-port", paramLabel = "N", description = "port of the admin API: vserve deploy/config/shutdown, the external scaler (default 8265, skipped if taken; 0 picks a free one; -1: none)")
+  Integer adminPort;
+
+  @Option(names = "--admin-token", paramLabel = "TOKEN", description = "bearer token the admin API wants for changes (default: $VSERVE_ADMIN_TOKEN, else generated and printed)")
+  String adminToken;
+
   @Option(names = "--cluster", description = "join (or form) a cluster of nodes through Hazelcast")
   boolean cluster;
 
@@ -103,6 +112,10 @@ final class NodeOptions {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    o.setAdminHost(adminHost).setAdminPort(adminPort == null ? AdminClient.DEFAULT_PORT : adminPort).setAdminPortRequired(adminPort != null);
+    String token = adminToken != null ? adminToken : System.getenv(AdminClient.TOKEN_ENV);
+    if (token != null && token.length() < 16) throw new ParameterException(spec.commandLine(), "--admin-token must be at least 16 characters");
+    o.setAdminToken(token);
     if (clusterConfig != null) o.setClusterConfig(clusterConfig);
     if (clusterHost != null) o.setClusterHost(clusterHost);
     if (clusterName != null) o.setClusterName(clusterName);

@@ -21,6 +21,7 @@ final class NodeRunner {
       node = DeploymentResponse.of(NodeImpl.start(options)).await();
       String where = options.isClustered() ? "cluster node " + ((NodeImpl) node).nodeId() : "node";
       System.out.println("vserve: " + where + " up, proxy at http://" + options.getHttpHost() + ":" + node.httpPort());
+      announceAdmin((NodeImpl) node, options);
       for (int i = 0; i < apps.size(); i++) {
         ServeConfig.AppConfig a = apps.get(i);
         if (a.autoscalingPolicy() != null) graphs.get(i).withAutoscalingPolicy(a.autoscalingPolicy());
@@ -38,8 +39,23 @@ final class NodeRunner {
     return 0;
   }
 
+  /**
+   * Where the admin API is, and its token when the node made one up (the operator needs it for
+   * {@code vserve deploy}); a shutdown requested through it ends this process the graceful way.
+   */
+  private static void announceAdmin(NodeImpl node, ServeOptions options) {
+    if (node.adminPort() < 0) return;
+    System.out.println("vserve: admin API at http://" + options.getAdminHost() + ":" + node.adminPort()
+        + (options.getAdminToken() == null ? " (token " + node.adminToken() + "; or set " + AdminClient.TOKEN_ENV + " before starting)" : ""));
+    node.vertx().eventBus().consumer(dev.vserve.admin.AdminVerticle.SHUTDOWN, m -> {
+      System.out.println("vserve: shutdown requested through the admin API");
+      Thread.ofPlatform().name("vserve-admin-shutdown").start(() -> System.exit(0));
+    });
+  }
+
   /** The failure in a user's words: a busy port names the port and the way out. */
   static String explain(Throwable e, ServeOptions options) {
+    if (e.getMessage() != null && e.getMessage().startsWith("the admin API")) return e.getMessage() + "; choose another with --admin-port N";
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof BindException) {
         return "cannot listen on " + options.getHttpHost() + ":" + options.getHttpPort() + " (" + t.getMessage()

@@ -46,6 +46,7 @@ final class Rollout {
     Map<String, Redeploy.Change> changes = Redeploy.changes(app.plan, plan);
     boolean routesChanged = !app.plan.routePrefix().equals(plan.routePrefix()) || !app.plan.ingress().equals(plan.ingress());
     List<Future<Object>> pushes = new ArrayList<>();
+    List<DeploymentState> reconfigured = new ArrayList<>();
     List<DeploymentState> removed = new ArrayList<>();
     Map<String, DeploymentState> next = new LinkedHashMap<>();
     for (DeploymentPlan p : plan.deployments()) {
@@ -57,9 +58,7 @@ final class Rollout {
           DeploymentConfig before = d.plan.config();
           d.target = Redeploy.target(d, p.config());
           d.plan = p;
-          if (Redeploy.replicasAffected(before, p.config())) {
-            for (ReplicaRecord r : List.copyOf(d.running)) pushes.add(push(r, p.config()));
-          }
+          if (Redeploy.replicasAffected(before, p.config())) reconfigured.add(d);
         }
         case REPLACE -> {
           d.target = Redeploy.target(d, p.config());
@@ -83,6 +82,11 @@ final class Rollout {
     }
     persist.run();
     fleet.reconcile();
+    // after the reconcile: replicas retired by a smaller target need no new settings
+    for (DeploymentState d : reconfigured) {
+      for (ReplicaRecord r : List.copyOf(d.running)) pushes.add(push(r, d.plan.config()).recover(err ->
+          d.running.contains(r) ? Future.failedFuture(err) : Future.succeededFuture()));
+    }
     return Future.all(pushes)
         .recover(err -> Future.failedFuture(new ServeException(500, "ReconfigureFailed", "application '" + plan.name()
             + "': a replica refused the new settings (reconfigure(config) failed): " + Failures.toServeException(err).getMessage())))

@@ -42,6 +42,8 @@ public final class NodeImpl implements ServeNode {
   private final Membership membership;
   private final ControllerElection election;
   private String agentId;
+  private String adminId;
+  private dev.vserve.admin.AdminVerticle admin;
   private final java.util.List<String> proxyIds = new java.util.ArrayList<>();
   private int httpPort;
 
@@ -107,7 +109,37 @@ public final class NodeImpl implements ServeNode {
           // a node that joins a running cluster has missed the route announcements
           if (!controls) context.fetchRoutes();
           return null;
-        });
+        })
+        .compose(v -> startAdmin());
+  }
+
+  /** The admin API, where the options say; a busy default port is logged, not fatal. */
+  private Future<Void> startAdmin() {
+    if (options.getAdminPort() < 0) return Future.succeededFuture();
+    dev.vserve.admin.AdminVerticle a = new dev.vserve.admin.AdminVerticle(this, options);
+    return vertx.deployVerticle(a).<Void>map(id -> {
+      adminId = id;
+      admin = a;
+      return null;
+    }).recover(err -> {
+      if (options.isAdminPortRequired()) {
+        return Future.failedFuture(new IllegalStateException("the admin API cannot listen on " + options.getAdminHost() + ":"
+            + options.getAdminPort() + ": " + err.getMessage(), err));
+      }
+      System.getLogger(NodeImpl.class.getName()).log(System.Logger.Level.WARNING, "no admin API on this node: "
+          + options.getAdminHost() + ":" + options.getAdminPort() + " is taken (" + err.getMessage() + "); pass --admin-port");
+      return Future.succeededFuture();
+    });
+  }
+
+  /** The admin API's port, or -1 when this node has none. */
+  public int adminPort() {
+    return admin == null ? -1 : admin.actualPort();
+  }
+
+  /** The bearer token the admin API wants for changes, or null when this node has none. */
+  public String adminToken() {
+    return admin == null ? null : admin.token();
   }
 
   @Override public Vertx vertx() { return vertx; }
@@ -147,6 +179,11 @@ public final class NodeImpl implements ServeNode {
   /** How long a request waits for a controller to be elected (none may be up while one takes over). */
   private static final long CONTROLLER_WAIT_MS = 30_000;
 
+  /** Asks the controller (waiting for one to be elected, as long as requests wait); the admin API's way in. */
+  public Future<Object> askController(String address, Object body) {
+    return askController(address, body, System.currentTimeMillis() + CONTROLLER_WAIT_MS);
+  }
+
   private Future<Object> askController(String address, Object body, long giveUpAt) {
     DeliveryOptions opts = new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(Long.MAX_VALUE / 4);
     return vertx.eventBus().request(address, body, opts).map(Message::body).recover(err -> {
@@ -175,7 +212,9 @@ public final class NodeImpl implements ServeNode {
   /** Stops taking HTTP, drains and stops every application, then the node itself. */
   @Override
   public Future<Void> close() {
-    Future<Void> proxies = Future.join(proxyIds.stream().map(id -> VerticleDeployments.undeployIfPresent(vertx, id)).toList()).mapEmpty();
+    List<String> first = new java.util.ArrayList<>(proxyIds);
+    if (adminId != null) first.add(adminId);
+    Future<Void> proxies = Future.join(first.stream().map(id -> VerticleDeployments.undeployIfPresent(vertx, id)).toList()).mapEmpty();
     Future<Void> stopped = proxies
         .transform(x -> election.close())
         .transform(x -> agentId == null ? Future.<Void>succeededFuture() : VerticleDeployments.undeployIfPresent(vertx, agentId))

@@ -44,6 +44,8 @@ import java.util.function.BiConsumer;
 public final class ReplicaVerticle extends VerticleBase implements LocalReplica {
   private static final System.Logger LOG = System.getLogger(ReplicaVerticle.class.getName());
   private static final long SWEEP_MS = 100;
+  /** How long a stopping replica of a cluster keeps refusing calls at its address after it drained. */
+  private static final long LINGER_MS = 500;
   /** How long cancelled code may run on before its replica counts as stuck. */
   static final long STUCK_GRACE_MS = 5_000;
   /** Published when a replica is stuck: {"replica": id, "reason": why}; the controller replaces it. */
@@ -70,6 +72,13 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private long sweeper = -1;
   private ReplicaHealth health;
   private boolean unhealthy;
+  /**
+   * Refusing every call (unhealthy, or stopping): callers whose replica set still lists this replica
+   * get an immediate refusal and route elsewhere. The address stays registered meanwhile, because a
+   * call sent to an address its node no longer has is dropped silently by a clustered event bus.
+   */
+  private volatile boolean closing;
+  private boolean stuck;
   private int sweeps;
   private long healthCheckTimer = -1;
   /** When the user's health check now running began (System.nanoTime), 0 when none runs. */
@@ -174,7 +183,13 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
    * {@code user_config} changed, hand it to {@code reconfigure(config)}; the reply says when it is done.
    */
   private void onConfig(Message<Object> msg) {
-    dev.vserve.DeploymentConfig next = Json.convert(msg.body(), dev.vserve.DeploymentConfig.class);
+    dev.vserve.DeploymentConfig next;
+    try {
+      next = Json.convert(msg.body(), dev.vserve.DeploymentConfig.class);
+    } catch (RuntimeException e) {
+      Failures.fail(msg, e);
+      return;
+    }
     Object before = plan.config().getUserConfig();
     plan = plan.withConfig(next);
     armHealthCheck();
@@ -223,6 +238,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   }
 
   private boolean admit() {
+    if (closing) return false;
     if (ongoing.incrementAndGet() > plan.config().getMaxOngoingRequests()) {
       ongoing.decrementAndGet();
       return false;
@@ -327,7 +343,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       why = ReplicaHealth.overBudget(allocated, HeapPressure.budget(plan.config().getMemory()), HeapPressure.fullness());
     }
     if (why == null && all) why = health.stuck(System.nanoTime(), invoker.uninterruptibleNanos());
-    if (why != null) markUnhealthy(why);
+    if (why != null) markUnhealthy(why, true);
   }
 
   /**
@@ -351,7 +367,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
         if (f != null && !unhealthy) {
           // a language host's error keeps the user's type name (e.g. Python's RuntimeError)
           markUnhealthy("its health check failed: " + (f instanceof ServeException se ? se.errorType() + ": " + se.getMessage()
-              : dev.vserve.impl.call.UserErrors.summary(f)));
+              : dev.vserve.impl.call.UserErrors.summary(f)), false);
         }
       });
     });
@@ -364,12 +380,16 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     return "its health check did not answer within " + timeoutS + " s";
   }
 
-  private void markUnhealthy(String why) {
+  /**
+   * Out of routing and replaced. A stuck replica's code is cancelled and nothing drains; one whose
+   * health check failed lets the calls it runs finish (it may well answer them).
+   */
+  private void markUnhealthy(String why, boolean stuck) {
     unhealthy = true;
+    this.stuck = stuck;
     LOG.log(Level.WARNING, "replica " + replicaId + " of " + plan.name() + " is UNHEALTHY: " + why + "; replacing it");
-    invoker.cancel();
-    node.unregisterLocal(address(replicaId));
-    if (consumer != null) consumer.unregister();
+    if (stuck) invoker.cancel();
+    closing = true;
     vertx.eventBus().publish(UNHEALTHY, Map.of("replica", replicaId, "reason", why), REPLY);
   }
 
@@ -384,14 +404,19 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     if (stats != null) stats.stop();
     if (configConsumer != null) configConsumer.unregister();
     ServeMetrics.of(vertx).removeReplica(replicaId);
-    node.unregisterLocal(address(replicaId));
-    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
-    return unregistered.compose(v -> {
-      Promise<Void> drained = Promise.promise();
-      // a stuck replica has nothing left to drain: what runs there will not finish
-      long deadline = unhealthy ? System.nanoTime() : System.nanoTime() + (long) (plan.config().getGracefulShutdownTimeoutS() * 1e9);
-      awaitDrain(drained, deadline);
-      return drained.future();
+    closing = true;
+    Promise<Void> drained = Promise.promise();
+    // a stuck replica has nothing left to drain: what runs there will not finish
+    long deadline = stuck ? System.nanoTime() : System.nanoTime() + (long) (plan.config().getGracefulShutdownTimeoutS() * 1e9);
+    awaitDrain(drained, deadline);
+    return drained.future().compose(v -> {
+      // calls other nodes sent before they heard the replica left are still refused, not lost
+      Promise<Void> lingered = Promise.promise();
+      vertx.setTimer(vertx.isClustered() ? LINGER_MS : 1, t -> lingered.complete());
+      return lingered.future();
+    }).compose(v -> {
+      node.unregisterLocal(address(replicaId));
+      return consumer == null ? Future.<Void>succeededFuture() : consumer.unregister();
     }).onComplete(ar -> {
       if (invoker != null) invoker.close();
       if (workers != null) workers.shutdownNow();

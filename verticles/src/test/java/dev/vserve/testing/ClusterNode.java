@@ -19,17 +19,21 @@ public final class ClusterNode {
   /** One cluster per test JVM: nodes of another test run on this host never join it. */
   public static final String CLUSTER_NAME = "vserve-test-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
   private static final Pattern UP = Pattern.compile("cluster node (\\S+) up, proxy at http://127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern ADMIN = Pattern.compile("admin API at http://127\\.0\\.0\\.1:(\\d+)");
 
   public final ChildProcess process;
   public final String nodeId;
   public final int port;
   public final Http http;
+  /** The admin API's port (each test node picks a free one). */
+  public final int adminPort;
 
-  private ClusterNode(ChildProcess process, String nodeId, int port) {
+  private ClusterNode(ChildProcess process, String nodeId, int port, int adminPort) {
     this.process = process;
     this.nodeId = nodeId;
     this.port = port;
     this.http = new Http(port);
+    this.adminPort = adminPort;
   }
 
   /** {@code vserve ARGS --cluster --port 0}, once its proxy is up. */
@@ -40,17 +44,20 @@ public final class ClusterNode {
     flags.addAll(List.of("-Dvertx.hazelcast.config=" + CLUSTER_XML, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--cluster", "--cluster-name", CLUSTER_NAME, "--port", "0"));
+    if (!all.contains("--admin-port")) all.addAll(List.of("--admin-port", "0"));
     ChildProcess p = ChildProcess.java(flags, "dev.vserve.cli.Main", all.toArray(String[]::new));
     Matcher[] up = new Matcher[1];
+    int adminAt = all.indexOf("--admin-port");
+    boolean wantAdmin = !all.get(adminAt + 1).equals("-1");
     try {
       Poll.until("node " + String.join(" ", args) + " to start", Duration.ofSeconds(90), () -> {
+        boolean admin = !wantAdmin;
         for (String line : p.lines) {
           Matcher m = UP.matcher(line);
-          if (m.find()) {
-            up[0] = m;
-            return true;
-          }
+          if (m.find()) up[0] = m;
+          if (line.contains("admin API at") || line.contains("no admin API")) admin = true;
         }
+        if (up[0] != null && admin) return true;
         if (!p.process.isAlive()) throw new AssertionError("node exited: " + p.lines);
         return false;
       });
@@ -62,7 +69,12 @@ public final class ClusterNode {
       }
       throw e;
     }
-    return new ClusterNode(p, up[0].group(1), Integer.parseInt(up[0].group(2)));
+    int admin = -1;
+    for (String line : p.lines) {
+      Matcher m = ADMIN.matcher(line);
+      if (m.find()) admin = Integer.parseInt(m.group(1));
+    }
+    return new ClusterNode(p, up[0].group(1), Integer.parseInt(up[0].group(2)), admin);
   }
 
   /** Waits for a line of output containing {@code text} (e.g. an application's "ready at"). */
