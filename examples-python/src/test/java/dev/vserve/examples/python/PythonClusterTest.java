@@ -34,10 +34,11 @@ class PythonClusterTest {
         applications:
           - {name: composition, route_prefix: /composition, import_path: composition.py}
           - {name: mixed, route_prefix: /mixed, import_path: mixed.py}
+          - {name: elastic, route_prefix: /elastic, import_path: elastic.py}
         """);
     a = ClusterNode.start("start", "--num-cpus", "4");
     b = ClusterNode.start("run", config.toString(), "--num-cpus", "3");
-    b.awaitOutput("application 'mixed'", Duration.ofSeconds(100));
+    b.awaitOutput("application 'elastic'", Duration.ofSeconds(100));
   }
 
   @AfterAll
@@ -45,10 +46,29 @@ class PythonClusterTest {
     ClusterNode.killAll(a, b);
   }
 
+  /**
+   * The policy is a function of the app's file, run by the controller (node A, which never read the
+   * file for the launcher); it asks for two replicas once the replicas' record_autoscaling_stats()
+   * figures reach it.
+   */
+  @Test
+  void aPythonPolicyFunctionScalesTheDeploymentOnTheReplicasOwnFigures() {
+    Poll.until("the Python policy's two replicas", Duration.ofSeconds(60), () -> {
+      for (JsonNode app : a.status().get("applications")) {
+        if (!app.get("name").asText().equals("elastic")) continue;
+        JsonNode d = app.get("deployments").get(0);
+        return d.get("target_replicas").asInt() == 2 && d.get("replicas").size() == 2;
+      }
+      return false;
+    });
+    assertEquals(200, b.http.get("/elastic").statusCode());
+  }
+
   @Test
   void pythonReplicasRunOnBothNodesAndAnswerThroughEitherProxy() {
     Set<String> nodes = new HashSet<>();
     for (JsonNode app : a.status().get("applications")) {
+      if (app.get("name").asText().equals("elastic")) continue;
       assertEquals("RUNNING", app.get("status").asText(), app.toString());
       for (JsonNode d : app.get("deployments")) for (JsonNode r : d.get("replicas")) nodes.add(r.get("node").asText());
     }

@@ -65,17 +65,21 @@ public final class PythonPolicy implements AutoscalingPolicy, AutoscalingPolicy.
 
   @Override
   public Decision decide(AutoscalingContext context) {
-    List<?> out = Json.convert(run(call, Json.MAPPER.valueToTree(context).toString()), List.class);
+    List<?> out = Json.read(utf8(run(call, Json.MAPPER.valueToTree(context).toString())), List.class, "the policy's answer");
     return decision(out);
   }
 
   @Override
   public Map<String, Decision> decide(Map<String, AutoscalingContext> contexts) {
     Map<String, Object> in = new LinkedHashMap<>(contexts);
-    Map<?, ?> out = Json.convert(run(callApp, Json.MAPPER.valueToTree(in).toString()), Map.class);
+    Map<?, ?> out = Json.read(utf8(run(callApp, Json.MAPPER.valueToTree(in).toString())), Map.class, "the policy's answer");
     Map<String, Decision> decisions = new LinkedHashMap<>();
     out.forEach((k, v) -> decisions.put(String.valueOf(k), decision((List<?>) v)));
     return decisions;
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @SuppressWarnings("unchecked")
