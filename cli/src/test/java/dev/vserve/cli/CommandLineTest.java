@@ -36,7 +36,8 @@ class CommandLineTest {
   @Test
   void everyHelpExitsZeroAndTheReadmeShowsItVerbatim() throws Exception {
     String readme = Files.readString(Path.of("../README.md"));
-    for (String[] args : new String[][] {{"--help"}, {"run", "--help"}, {"status", "--help"}, {"start", "--help"}, {"help", "run"}}) {
+    for (String[] args : new String[][] {{"--help"}, {"run", "--help"}, {"status", "--help"},
+        {"deploy", "--help"}, {"config", "--help"}, {"shutdown", "--help"}, {"build", "--help"}, {"start", "--help"}, {"help", "run"}}) {
       String[] r = run(args);
       assertEquals("0", r[0], String.join(" ", args) + " exits 0: " + r[2]);
       assertTrue(r[1].startsWith("Usage: vserve"), String.join(" ", args) + " prints usage: " + r[1]);

@@ -80,9 +80,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private volatile boolean closing;
   private boolean stuck;
   private int sweeps;
-  private long healthCheckTimer = -1;
-  /** When the user's health check now running began (System.nanoTime), 0 when none runs. */
-  private long healthCheckSince;
+  private UserHealthCheck userCheck;
 
   public ReplicaVerticle(NodeContext node, String app, DeploymentPlan plan, String replicaId, java.util.List<Integer> gpuIds) {
     this.node = node;
@@ -164,9 +162,10 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   }
 
   private void armHealthCheck() {
-    if (healthCheckTimer >= 0) vertx.cancelTimer(healthCheckTimer);
-    healthCheckTimer = !invoker.hasHealthCheck() ? -1
-        : vertx.setPeriodic(Math.max(1, Math.round(plan.config().getHealthCheckPeriodS() * 1000)), t -> runHealthCheck());
+    if (userCheck == null) userCheck = new UserHealthCheck(vertx, context, workers, invoker, why -> {
+      if (!unhealthy) markUnhealthy(why, false);
+    });
+    userCheck.arm(plan.config(), () -> unhealthy);
   }
 
   private static long metricsIntervalMs(dev.vserve.DeploymentConfig c) {
@@ -337,47 +336,13 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
    */
   private void checkHealth(boolean all) {
     if (unhealthy) return;
-    String why = userHealthCheckOverdue();
+    String why = userCheck.overdue(plan.config());
     long allocated = invoker.stepAllocatedBytes();
     if (allocated > 0) {
       why = ReplicaHealth.overBudget(allocated, HeapPressure.budget(plan.config().getMemory()), HeapPressure.fullness());
     }
     if (why == null && all) why = health.stuck(System.nanoTime(), invoker.uninterruptibleNanos());
     if (why != null) markUnhealthy(why, true);
-  }
-
-  /**
-   * The deployment's own health check (Ray's {@code check_health}), every {@code healthCheckPeriodS}
-   * on a thread of its own, one at a time; a failure, or no answer within {@code healthCheckTimeoutS}
-   * (the sweeper watches), makes the replica UNHEALTHY.
-   */
-  private void runHealthCheck() {
-    if (unhealthy || healthCheckSince != 0) return;
-    healthCheckSince = System.nanoTime();
-    workers.execute(() -> {
-      Throwable failure = null;
-      try {
-        invoker.checkHealth();
-      } catch (Throwable t) {
-        failure = t;
-      }
-      Throwable f = failure;
-      context.runOnContext(v -> {
-        healthCheckSince = 0;
-        if (f != null && !unhealthy) {
-          // a language host's error keeps the user's type name (e.g. Python's RuntimeError)
-          markUnhealthy("its health check failed: " + (f instanceof ServeException se ? se.errorType() + ": " + se.getMessage()
-              : dev.vserve.impl.call.UserErrors.summary(f)), false);
-        }
-      });
-    });
-  }
-
-  private String userHealthCheckOverdue() {
-    long since = healthCheckSince;
-    double timeoutS = plan.config().getHealthCheckTimeoutS();
-    if (since == 0 || System.nanoTime() - since <= (long) (timeoutS * 1e9)) return null;
-    return "its health check did not answer within " + timeoutS + " s";
   }
 
   /**
@@ -400,7 +365,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   @Override
   public Future<?> stop() {
     if (sweeper >= 0) vertx.cancelTimer(sweeper);
-    if (healthCheckTimer >= 0) vertx.cancelTimer(healthCheckTimer);
+    if (userCheck != null) userCheck.stop();
     if (stats != null) stats.stop();
     if (configConsumer != null) configConsumer.unregister();
     ServeMetrics.of(vertx).removeReplica(replicaId);
