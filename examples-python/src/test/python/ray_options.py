@@ -1,5 +1,5 @@
-# Ray options vserve does not act on yet: the app deploys and serves, and the node's log names each
-# one (never dropped silently).
+# Ray options: those vserve does not act on (version) are named in the node's log, never dropped
+# silently; autoscaling_config is acted on (2 to 4 replicas); the app deploys and serves.
 from vserve import serve
 
 

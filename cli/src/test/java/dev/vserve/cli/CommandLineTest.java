@@ -48,6 +48,25 @@ class CommandLineTest {
     }
   }
 
+  /** What build writes is a serve config vserve itself accepts, with every deployment's settings (autoscaling too). */
+  @Test
+  void buildWritesAConfigWithEveryDeploymentsOptions() throws Exception {
+    String[] r = run("build", "dev.vserve.cluster.AutoscaleApps.elastic", "dev.vserve.cluster.ClusterApps.spread");
+    assertEquals("0", r[0], r[2]);
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> raw = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+        .readValue(r[1], java.util.Map.class);
+    dev.vserve.ServeConfig config = dev.vserve.ServeConfig.from(raw);
+    assertEquals(2, config.applications().size());
+    var elastic = config.applications().get(0).deployments().get("Elastic");
+    assertEquals(4, ((java.util.Map<?, ?>) elastic.get("autoscaling_config")).get("max_replicas"), r[1]);
+    assertEquals(java.util.Set.of("Front", "Back"), config.applications().get(1).deployments().keySet());
+    assertEquals("/app2", config.applications().get(1).routePrefix());
+    String[] missing = run("build", "no.such.App");
+    assertEquals("1", missing[0]);
+    assertTrue(missing[2].contains("no class named no.such.App"), missing[2]);
+  }
+
   @Test
   void usageErrorsExitTwoNamingTheProblem() {
     String[] noCommand = run();

@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * processes), load from real HTTP clients on both proxies, and the cluster's status read back. Each
  * test applies a whole config, so it starts from the applications it lists.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ElasticClusterTest {
   private static final String TOKEN = "test-admin-token-0123456789";
   @TempDir
@@ -211,37 +212,70 @@ class ElasticClusterTest {
   }
 
   @Test
-  void deployThenConfigRoundTripsAndDeployWithoutTheTokenIsRefused() throws Exception {
+  void deployThenConfigRoundTripsAReconfigureKeepsTheReplicasAndDeployWithoutTheTokenIsRefused() throws Exception {
     Path config = dir.resolve("serve.yaml");
-    Files.writeString(config, """
+    String yaml = """
         applications:
-          - name: fixed
-            route_prefix: /fixed
-            import_path: dev.vserve.cluster.AutoscaleApps.fixed
+          - name: tunable
+            route_prefix: /tunable
+            import_path: dev.vserve.cluster.AutoscaleApps.tunable
             deployments:
-              - name: Fixed
+              - name: Tunable
                 max_ongoing_requests: 7
-                graceful_shutdown_timeout_s: 5
+                user_config: {threshold: 0.5}
           - name: sleepy
             route_prefix: /sleepy
             import_path: dev.vserve.cluster.AutoscaleApps.sleepy
-        """);
+        """;
+    Files.writeString(config, yaml);
     String address = "http://127.0.0.1:" + a.adminPort;
-    ChildProcess refused = ChildProcess.java(List.of(), "dev.vserve.cli.Main", "deploy", config.toString(), "--address", address);
-    assertTrue(refused.process.waitFor(60, TimeUnit.SECONDS));
+    ChildProcess refused = cli("deploy", config.toString(), "--address", address);
     assertEquals(1, refused.process.exitValue(), String.join("\n", refused.lines));
     assertTrue(String.join("\n", refused.lines).contains("refused the change: no valid token"), String.join("\n", refused.lines));
 
-    ChildProcess deployed = ChildProcess.java(List.of(), "dev.vserve.cli.Main", "deploy", config.toString(), "--address", address,
-        "--token", TOKEN);
-    assertTrue(deployed.process.waitFor(120, TimeUnit.SECONDS));
+    ChildProcess deployed = cli("deploy", config.toString(), "--address", address, "--token", TOKEN);
     assertEquals(0, deployed.process.exitValue(), String.join("\n", deployed.lines));
-    assertEquals(200, b.http.get("/fixed").statusCode());
+    assertEquals(0.5, Http.json(b.http.get("/tunable")).get("config").get("threshold").asDouble());
 
-    ChildProcess shown = ChildProcess.java(List.of(), "dev.vserve.cli.Main", "config", "--address", "127.0.0.1:" + b.adminPort);
-    assertTrue(shown.process.waitFor(60, TimeUnit.SECONDS));
+    ChildProcess shown = cli("config", "--address", "127.0.0.1:" + b.adminPort);
     assertEquals(0, shown.process.exitValue(), String.join("\n", shown.lines));
-    var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
-    assertEquals(yaml.readTree(config.toFile()), yaml.readTree(String.join("\n", shown.lines)), "what vserve config prints is what was deployed");
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    assertEquals(mapper.readTree(config.toFile()), mapper.readTree(String.join("\n", shown.lines)), "what vserve config prints is what was deployed");
+
+    // only user_config changes: the same replicas, reconfigured in place on both nodes
+    Set<String> before = new HashSet<>();
+    for (JsonNode r : running("tunable")) before.add(r.get("id").asText());
+    Files.writeString(config, yaml.replace("threshold: 0.5", "threshold: 0.9"));
+    ChildProcess again = cli("deploy", config.toString(), "--address", address, "--token", TOKEN);
+    assertEquals(0, again.process.exitValue(), String.join("\n", again.lines));
+    for (int i = 0; i < 6; i++) {
+      JsonNode answer = Http.json((i % 2 == 0 ? a : b).http.get("/tunable"));
+      assertEquals(0.9, answer.get("config").get("threshold").asDouble(), answer.toString());
+      assertTrue(before.contains(answer.get("replica").asText()), "a replica that was not restarted answered: " + answer);
+    }
+    Set<String> after = new HashSet<>();
+    for (JsonNode r : running("tunable")) after.add(r.get("id").asText());
+    assertEquals(before, after, "reconfigured, not restarted");
+  }
+
+  /** Last: it stops the cluster. */
+  @Test
+  @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+  void shutdownDeletesEveryApplicationThenStopsEveryNode() throws Exception {
+    deploy("{\"applications\": [" + app("fixed", "fixed") + "]}");
+    ChildProcess down = cli("shutdown", "--nodes", "--address", "127.0.0.1:" + b.adminPort, "--token", TOKEN);
+    assertEquals(0, down.process.exitValue(), String.join("\n", down.lines));
+    assertTrue(String.join("\n", down.lines).contains("[\"fixed\"]"), String.join("\n", down.lines));
+    for (ClusterNode n : List.of(a, b)) {
+      assertTrue(n.process.process.waitFor(60, TimeUnit.SECONDS), "node " + n.nodeId + " exits: " + n.process.lines);
+      assertEquals(0, n.process.process.exitValue(), String.join("\n", n.process.lines));
+    }
+  }
+
+  /** The command line in a JVM of its own, run to its end. */
+  private static ChildProcess cli(String... args) throws Exception {
+    ChildProcess p = ChildProcess.java(List.of(), "dev.vserve.cli.Main", args);
+    assertTrue(p.awaitExit(120, TimeUnit.SECONDS), "vserve " + String.join(" ", args) + " ends: " + p.lines);
+    return p;
   }
 }

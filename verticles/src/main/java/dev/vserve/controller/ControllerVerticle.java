@@ -44,6 +44,7 @@ public final class ControllerVerticle extends VerticleBase {
   /** {@code {app, deployment, target_num_replicas}}: the external scaler. */
   public static final String SCALE = "vserve.controller.scale";
   private static final long RECONCILE_MS = 1000;
+  private static final long INITIAL_RETRY_MS = 250;
   private static final DeliveryOptions CODEC = new DeliveryOptions().setCodecName(ServeCodec.NAME);
 
   private final NodeContext node;
@@ -188,14 +189,16 @@ public final class ControllerVerticle extends VerticleBase {
   }
 
   /**
-   * A first start that fails (the constructor raised) is tried again after the deployment's back-off,
-   * up to {@link DeploymentState#MAX_START_FAILURES} failures; then the deploy fails with the error.
+   * A first start that fails (the constructor raised) is tried again after a short back-off, up to
+   * {@link DeploymentState#MAX_START_FAILURES} failures; then the deploy fails with the error.
    */
   private Future<Void> startWithRetries(ApplicationState app, DeploymentState d, Placement.Slot slot) {
     return fleet.startReplica(app, d, slot).recover(err -> {
       if (d.failures() >= DeploymentState.MAX_START_FAILURES || apps.get(app.name()) != app) return Future.failedFuture(err);
       LOG.log(Level.WARNING, d.message() + "; trying again (" + d.failures() + " of " + DeploymentState.MAX_START_FAILURES + " failures)");
-      return Future.<Void>future(p -> vertx.setTimer(Math.max(1, d.nextAttemptMs() - System.currentTimeMillis()), t -> p.complete()))
+      // quicker than the running deployment's back-off: someone waits for this deploy (0.25 s, 0.5 s)
+      long delay = INITIAL_RETRY_MS << (d.failures() - 1);
+      return Future.<Void>future(p -> vertx.setTimer(delay, t -> p.complete()))
           .compose(v -> startWithRetries(app, d, slot));
     });
   }

@@ -96,9 +96,6 @@ final class DeploymentState {
     return failures;
   }
 
-  long nextAttemptMs() {
-    return nextAttemptMs;
-  }
 
   String message() {
     return message;

@@ -66,6 +66,22 @@ public final class AutoscaleApps {
 
   public static final Application fixed = Application.bind(Fixed.class);
 
+  /** Answers with the user_config it was last given through reconfigure, and which replica it is. */
+  @Deployment(numReplicas = 2, numCpus = 0)
+  public static class Tunable {
+    private volatile Object config;
+
+    public void reconfigure(Map<String, Object> config) {
+      this.config = config;
+    }
+
+    public Map<String, Object> call(Request r) {
+      return Map.of("config", config, "replica", ReplicaContext.current().replicaId());
+    }
+  }
+
+  public static final Application tunable = Application.bind(Tunable.class);
+
   /** Two versions of one deployment's code, for a rolling update. */
   @Deployment(name = "Versioned", numReplicas = 2, numCpus = 0)
   public static class V1 {

@@ -17,10 +17,11 @@ import java.util.concurrent.TimeUnit;
 public final class ChildProcess {
   public final Process process;
   public final List<String> lines = new CopyOnWriteArrayList<>();
+  private final Thread reader;
 
   private ChildProcess(Process process) {
     this.process = process;
-    Thread.ofPlatform().daemon().start(() -> {
+    reader = Thread.ofPlatform().daemon().start(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) lines.add(line);
       } catch (IOException ignored) {
@@ -43,6 +44,13 @@ public final class ChildProcess {
   public static ChildProcess start(List<String> command) throws IOException {
     return new ChildProcess(new ProcessBuilder(command).redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start());
+  }
+
+  /** Waits for the process to end and for its last line of output; false if it runs past the timeout. */
+  public boolean awaitExit(long timeout, TimeUnit unit) throws InterruptedException {
+    if (!process.waitFor(timeout, unit)) return false;
+    reader.join(unit.toMillis(timeout));
+    return true;
   }
 
   /** SIGTERM, as Ctrl-C or an orchestrator would (Process.destroy() would also close our end of its output). */

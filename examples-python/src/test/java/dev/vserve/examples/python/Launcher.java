@@ -51,22 +51,6 @@ final class Launcher implements AutoCloseable {
     }
   }
 
-  /** Runs a launcher expected to fail; returns its exit code and output. */
-  static String fails(String... args) throws Exception {
-    String[] full = new String[args.length + 1];
-    full[0] = "run";
-    System.arraycopy(args, 0, full, 1, args.length);
-    ChildProcess child = ChildProcess.java(List.of("--enable-native-access=ALL-UNNAMED"), "dev.vserve.cli.Main", full);
-    try {
-      if (!child.process.waitFor(100, java.util.concurrent.TimeUnit.SECONDS)) throw new AssertionError("launcher kept running: " + child.lines);
-      int code = child.process.exitValue();
-      Poll.until("the output to be read", Duration.ofSeconds(5), () -> !child.lines.isEmpty());
-      return code + "\n" + String.join("\n", child.lines);
-    } finally {
-      child.kill();
-    }
-  }
-
   @Override
   public void close() throws InterruptedException {
     child.kill();
