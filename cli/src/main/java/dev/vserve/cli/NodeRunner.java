@@ -44,9 +44,11 @@ final class NodeRunner {
    * {@code vserve deploy}); a shutdown requested through it ends this process the graceful way.
    */
   private static void announceAdmin(NodeImpl node, ServeOptions options) {
-    if (node.adminPort() < 0) return;
-    System.out.println("vserve: admin API at http://" + options.getAdminHost() + ":" + node.adminPort()
-        + (options.getAdminToken() == null ? " (token " + node.adminToken() + "; or set " + AdminClient.TOKEN_ENV + " before starting)" : ""));
+    if (node.adminPort() >= 0) {
+      System.out.println("vserve: admin API at http://" + options.getAdminHost() + ":" + node.adminPort()
+          + (options.getAdminToken() == null ? " (token " + node.adminToken() + "; or set " + AdminClient.TOKEN_ENV + " before starting)" : ""));
+    }
+    // every node of the cluster, whether it has an admin API of its own or not
     node.vertx().eventBus().consumer(dev.vserve.admin.AdminVerticle.SHUTDOWN, m -> {
       System.out.println("vserve: shutdown requested through the admin API");
       Thread.ofPlatform().name("vserve-admin-shutdown").start(() -> System.exit(0));
