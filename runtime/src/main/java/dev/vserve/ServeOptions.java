@@ -19,6 +19,7 @@ public final class ServeOptions {
   private String clusterName;
   private java.util.Map<String, Double> resources;
   private boolean accessLog;
+  private boolean metricsEnabled = true;
   private String adminHost = "127.0.0.1";
   private int adminPort = -1;
   private String adminToken;
@@ -78,6 +79,10 @@ public final class ServeOptions {
   /** The bearer token every change through the admin API needs; null: one is generated at start (and printed). */
   public String getAdminToken() { return adminToken; }
   public ServeOptions setAdminToken(String v) { adminToken = v; return this; }
+
+  /** Prometheus metrics at {@code GET /-/metrics} (on by default); off, nothing is recorded. */
+  public boolean isMetricsEnabled() { return metricsEnabled; }
+  public ServeOptions setMetricsEnabled(boolean v) { metricsEnabled = v; return this; }
 
   public int getProxyInstances() { return proxyInstances; }
   public ServeOptions setProxyInstances(int v) { proxyInstances = v; return this; }

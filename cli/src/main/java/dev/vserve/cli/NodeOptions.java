@@ -81,6 +81,10 @@ final class NodeOptions {
       description = "one log line per HTTP request: method, path, status, latency, request id, application (default: on; --no-access-log under heavy load)")
   boolean accessLog;
 
+  @Option(names = "--metrics", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Prometheus metrics at GET /-/metrics (default: on; --no-metrics records nothing)")
+  boolean metrics;
+
   @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
       description = "text (one line per record: time, level, component, message, fields) or json (one object per line)")
   String logFormat;
@@ -103,7 +107,8 @@ final class NodeOptions {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    ServeOptions o = new ServeOptions().setHttpPort(port).setHttpHost(host).setClustered(cluster).setAccessLog(accessLog);
+    ServeOptions o = new ServeOptions().setHttpPort(port).setHttpHost(host).setClustered(cluster).setAccessLog(accessLog)
+        .setMetricsEnabled(metrics);
     try {
       if (requestTimeoutMs != null) o.setRequestTimeoutMs(nonNegative("--request-timeout-ms", requestTimeoutMs));
       if (maxBodyBytes != null) o.setMaxRequestBodyBytes(nonNegative("--max-body-bytes", maxBodyBytes));

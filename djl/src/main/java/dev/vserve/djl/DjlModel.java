@@ -125,6 +125,16 @@ public final class DjlModel implements AutoCloseable {
    * the output as one row per batch entry.
    */
   public float[][] predict(float[] data, long... shape) {
+    long t0 = System.nanoTime();
+    try {
+      return predictRows(data, shape);
+    } finally {
+      dev.vserve.ReplicaContext replica = dev.vserve.ReplicaContext.current();
+      if (replica != null) dev.vserve.impl.Telemetry.sink().inference(replica, model.getName(), System.nanoTime() - t0);
+    }
+  }
+
+  private float[][] predictRows(float[] data, long... shape) {
     long n = shape[0];
     if (n <= maxForwardBatch) return forward(data, shape);
     int sample = (int) (data.length / n);

@@ -30,6 +30,22 @@ public record ClusterStatus(Controller controller, List<Node> nodes, List<Applic
 
   public record Replica(String id, String node, String state, @JsonProperty("gpu_ids") List<Integer> gpuIds) {}
 
+  /** Each deployment's replicas by state and its target, for the controller node's gauges. */
+  static List<dev.vserve.metrics.ClusterGauges.DeploymentRow> gaugeRows(Collection<ApplicationState> apps) {
+    List<dev.vserve.metrics.ClusterGauges.DeploymentRow> rows = new ArrayList<>();
+    for (ApplicationState a : apps) {
+      for (DeploymentState d : a.deployments.values()) {
+        Map<String, Integer> byState = new java.util.TreeMap<>();
+        byState.put("RUNNING", d.running.size());
+        byState.put("STARTING", d.starting.size());
+        byState.put("UNHEALTHY", d.unhealthy.size());
+        byState.put("STOPPING", d.stopping.size());
+        rows.add(new dev.vserve.metrics.ClusterGauges.DeploymentRow(a.name(), d.name(), d.target(), byState));
+      }
+    }
+    return rows;
+  }
+
   static ClusterStatus of(String controllerNode, long sinceMs, Collection<NodeInfo> nodes, Collection<ApplicationState> apps) {
     Map<String, Integer> perNode = new HashMap<>();
     List<Application> applications = new ArrayList<>();

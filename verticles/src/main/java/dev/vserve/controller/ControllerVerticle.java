@@ -123,6 +123,7 @@ public final class ControllerVerticle extends VerticleBase {
     membership.removeListener(leftListener);
     if (reconcileTimer >= 0) vertx.cancelTimer(reconcileTimer);
     autoscaler.stop();
+    dev.vserve.metrics.ServeMetrics.of(vertx).cluster().deployments(List.of());
     return Future.succeededFuture();
   }
 
@@ -318,6 +319,7 @@ public final class ControllerVerticle extends VerticleBase {
 
   private void persist() {
     store.save(ControllerStore.Snapshot.of(announcer.routeVersion(), announcer.replicaVersion(), apps.values()));
+    dev.vserve.metrics.ServeMetrics.of(vertx).cluster().deployments(ClusterStatus.gaugeRows(apps.values()));
   }
 
   // ---- queries ----

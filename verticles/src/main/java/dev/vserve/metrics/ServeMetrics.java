@@ -27,13 +27,24 @@ import java.util.function.Supplier;
  */
 public final class ServeMetrics {
   private static final Map<Vertx, ServeMetrics> NODES = new ConcurrentHashMap<>();
+  /** The same, by node id: how reports from the network-free parts ({@link dev.vserve.impl.Telemetry}) find their node. */
+  static final Map<String, ServeMetrics> BY_NODE = new ConcurrentHashMap<>();
+
+  private static final MetricsSink SINK = new MetricsSink();
+
+  static {
+    dev.vserve.impl.Telemetry.install(SINK);
+  }
   /** Latency buckets from 0.5 ms (a Java handler) to 60 s (a model call): PromQL computes p50/p90/p99 from them. */
-  private static final Duration[] BUCKETS = {Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
+  static final Duration[] BUCKETS = {Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
       Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
       Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
       Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /** Off ({@code --no-metrics}): nothing is recorded and {@code /-/metrics} says so. */
+  private volatile boolean enabled = true;
+  final ClusterGauges gauges = new ClusterGauges(registry);
   private final Map<HttpKey, Meters> http = new ConcurrentHashMap<>();
   private final Map<String, ReplicaMeters> replicas = new ConcurrentHashMap<>();
 
@@ -41,11 +52,21 @@ public final class ServeMetrics {
 
   private record Meters(Counter requests, Timer latency) {}
 
-  /** A replica's meters: its calls by outcome and their processing time. */
-  public record ReplicaMeters(Counter ok, Counter errors, Timer processing) {
+  /** A replica's meters: its calls by outcome and their processing time, its streams' items and first items. */
+  public record ReplicaMeters(Counter ok, Counter errors, Timer processing, Counter streamItems, Timer firstItem) {
+    static final ReplicaMeters NONE = new ReplicaMeters(null, null, null, null, null);
+
     public void record(long nanos, boolean failed) {
+      if (processing == null) return;
       processing.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
       (failed ? errors : ok).increment();
+    }
+
+    /** A stream's item went out; the first also records how long after the call began it came. */
+    public void streamItem(boolean first, long sinceCallNanos) {
+      if (streamItems == null) return;
+      streamItems.increment();
+      if (first) firstItem.record(sinceCallNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
   }
 
@@ -62,10 +83,29 @@ public final class ServeMetrics {
     return NODES.computeIfAbsent(vertx, v -> new ServeMetrics());
   }
 
+  /** A node starts: its id (for reports from code that only knows that), and whether it records at all. */
+  public static ServeMetrics start(Vertx vertx, String nodeId, boolean enabled) {
+    ServeMetrics m = of(vertx);
+    m.enabled = enabled;
+    if (enabled) BY_NODE.put(nodeId, m);
+    return m;
+  }
+
+  public boolean enabled() {
+    return enabled;
+  }
+
   /** The node stops: its registry goes with it. */
   public static void remove(Vertx vertx) {
     ServeMetrics m = NODES.remove(vertx);
-    if (m != null) m.registry.close();
+    if (m == null) return;
+    BY_NODE.values().removeIf(x -> x == m);
+    m.registry.close();
+  }
+
+  /** What the controller knows of each deployment (replicas by state, targets), exported by the controller's node. */
+  public ClusterGauges cluster() {
+    return gauges;
   }
 
   /** The Prometheus text format. */
@@ -75,6 +115,7 @@ public final class ServeMetrics {
 
   /** One HTTP request answered by the proxy ({@code app} and {@code deployment} empty when it was not routed). */
   public void http(String app, String deployment, String method, int status, long nanos) {
+    if (!enabled) return;
     Meters m = http.computeIfAbsent(new HttpKey(app, deployment, method, status), k -> {
       Tags tags = Tags.of("application", k.app, "deployment", k.deployment, "method", k.method, "status_code", Integer.toString(k.status));
       return new Meters(Counter.builder("vserve.http.requests").description("HTTP requests answered by the proxy")
@@ -88,12 +129,16 @@ public final class ServeMetrics {
 
   /** The meters of one replica; {@code ongoing} is read when scraped. */
   public ReplicaMeters replica(String app, String deployment, String replica, Supplier<Number> ongoing) {
+    if (!enabled) return ReplicaMeters.NONE;
     return replicas.computeIfAbsent(replica, r -> {
       Tags tags = Tags.of("application", app, "deployment", deployment, "replica", replica);
       Gauge.builder("vserve.replica.ongoing.requests", ongoing).description("calls running in the replica now")
           .tags(tags).register(registry);
       return new ReplicaMeters(calls(tags.and("outcome", "ok")), calls(tags.and("outcome", "error")),
           Timer.builder("vserve.replica.processing.duration").description("time the replica's code took per call")
+              .tags(tags).serviceLevelObjectives(BUCKETS).register(registry),
+          Counter.builder("vserve.stream.items").description("items the replica's streams sent").tags(tags).register(registry),
+          Timer.builder("vserve.stream.first.item.duration").description("from a streaming call's start to its first item")
               .tags(tags).serviceLevelObjectives(BUCKETS).register(registry));
     });
   }
@@ -105,6 +150,7 @@ public final class ServeMetrics {
   /** A stopped replica's series are removed (a replaced one gets new ones under its new id). */
   public void removeReplica(String replica) {
     ReplicaMeters m = replicas.remove(replica);
+    SINK.forgetReplica(replica);
     if (m == null) return;
     registry.getMeters().stream().filter(x -> replica.equals(x.getId().getTag("replica"))).toList().forEach(registry::remove);
   }

@@ -54,6 +54,7 @@ public final class NodeImpl implements ServeNode {
     String id = vertx.isClustered() ? ((VertxInternal) vertx).clusterManager().getNodeId()
         : "node-" + RequestIds.next().substring(0, 8);
     this.context = NodeContext.create(vertx, id, options);
+    dev.vserve.metrics.ServeMetrics.start(vertx, id, options.isMetricsEnabled());
     this.membership = Membership.of(vertx, id);
     membership.onLeft(context::onNodeLeft);
     this.election = new ControllerElection(vertx, context, membership);

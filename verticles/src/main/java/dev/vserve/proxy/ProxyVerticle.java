@@ -59,28 +59,10 @@ public final class ProxyVerticle extends VerticleBase {
   public static Router router(io.vertx.core.Vertx vertx, NodeContext node, ServeOptions options) {
     Router router = Router.router(vertx);
     ServeMetrics metrics = ServeMetrics.of(vertx);
-    router.route().handler(new RequestMetrics(metrics, options.isAccessLog()));
-    // the node's metrics, Prometheus' text format; vserve's /-/ paths come before any application's
-    router.get("/-/metrics").handler(rc -> vertx.executeBlocking(metrics::scrape).onComplete(ar -> {
-      if (ar.succeeded()) rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
-      else writeError(rc.response(), requestId(rc.request()), 500, "MetricsFailed", String.valueOf(ar.cause().getMessage()));
-    }));
-    router.get("/-/healthz").handler(rc -> rc.response().putHeader("content-type", "text/plain").end("success"));
-    router.get("/-/routes").handler(rc -> {
-      Map<String, String> routes = new LinkedHashMap<>();
-      for (RouteTable.Route r : node.routes().routes()) routes.put(r.prefix(), r.app());
-      rc.response().putHeader("content-type", "application/json").end(Buffer.buffer(Json.encode(routes)));
-    });
-    // the cluster as the controller sees it (nodes, applications, replicas): what `vserve status` prints
-    router.get("/-/status").handler(rc -> vertx.eventBus()
-        .request(ControllerVerticle.STATUS, "", new DeliveryOptions().setCodecName(ServeCodec.NAME).setSendTimeout(5_000))
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            rc.response().putHeader("content-type", "application/json").end(Buffer.buffer(Json.encode(ar.result().body())));
-          } else {
-            writeError(rc.response(), requestId(rc.request()), 503, "NoController", "the controller did not answer: " + ar.cause().getMessage());
-          }
-        }));
+    // every request is timed once, for the metrics and the access log; neither on: no handler at all
+    if (metrics.enabled() || options.isAccessLog()) router.route().handler(new RequestMetrics(metrics, options.isAccessLog()));
+    // vserve's /-/ paths come before any application's
+    NodeEndpoints.mount(router, vertx, node, metrics);
     router.route().handler(rc -> readBody(rc, options.getMaxRequestBodyBytes(), body -> forward(node, rc, body)));
     router.route().failureHandler(rc -> {
       int status = rc.statusCode() > 0 ? rc.statusCode() : 500;
@@ -224,7 +206,7 @@ public final class ProxyVerticle extends VerticleBase {
     return rest.isEmpty() ? "/" : rest;
   }
 
-  private static String requestId(HttpServerRequest http) {
+  static String requestId(HttpServerRequest http) {
     String given = http.getHeader("x-request-id");
     return given != null && !given.isEmpty() && given.length() <= 128 ? given : RequestIds.next();
   }

@@ -35,7 +35,7 @@ final class RequestMetrics implements Handler<RoutingContext> {
       RouteTable.Route r = rc.get(ROUTE);
       String app = r == null ? null : r.app();
       String deployment = r == null ? null : r.ingress();
-      metrics.http(app == null ? "" : app, deployment == null ? "" : deployment, METHODS.contains(method) ? method : "OTHER",
+      if (metrics.enabled()) metrics.http(app == null ? "" : app, deployment == null ? "" : deployment, METHODS.contains(method) ? method : "OTHER",
           status, nanos);
       if (accessLog) AccessLog.write(rc, status, nanos, app, deployment);
     });

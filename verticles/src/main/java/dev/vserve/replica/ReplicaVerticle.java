@@ -278,7 +278,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
         result = new StreamingResponse(result, null);  // a handle call to a method that yields items
       }
       if (result instanceof StreamingResponse stream) {
-        produce(call, stream, answer);
+        produce(call, stream, answer, started);
       } else {
         ongoing.decrementAndGet();
         answer.accept(result, failure);
@@ -287,14 +287,19 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   }
 
   /** Feeds a stream's items to its caller, as fast as the caller takes them; stops if it goes away. */
-  private void produce(Call call, StreamingResponse stream, BiConsumer<Object, Throwable> answer) {
+  private void produce(Call call, StreamingResponse stream, BiConsumer<Object, Throwable> answer, long started) {
     ItemChannel channel = new ItemChannel(STREAM_BUFFER);
     Throwable failure = null;
     try {
       // inside the try: whatever the caller's listeners do, the slot is freed and the channel finished
       answer.accept(new StreamReply(channel, stream.mediaType()), null);
       Iterator<?> items = stream.source() instanceof Stream<?> s ? s.iterator() : (Iterator<?>) stream.source();
-      while (items.hasNext()) channel.put(items.next());
+      boolean first = true;
+      while (items.hasNext()) {
+        channel.put(items.next());
+        meters.streamItem(first, System.nanoTime() - started);
+        first = false;
+      }
     } catch (ItemChannel.Cancelled | InterruptedException gone) {
       // the client went away: stop producing
     } catch (Throwable t) {

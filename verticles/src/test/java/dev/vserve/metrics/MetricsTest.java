@@ -30,6 +30,11 @@ class MetricsTest {
     public String boom() {
       throw new IllegalStateException("boom");
     }
+
+    @dev.vserve.Batch(maxBatchSize = 4, batchWaitTimeoutMs = 5)
+    public java.util.List<String> twice(java.util.List<Integer> xs) {
+      return xs.stream().map(x -> "b" + (2 * x)).toList();
+    }
   }
 
   @Deployment
@@ -41,6 +46,49 @@ class MetricsTest {
     }
   }
 
+  /** Calls Svc through a handle, batches, streams, and records metrics of its own. */
+  @Deployment
+  public static class Busy {
+    private final dev.vserve.DeploymentHandle svc;
+    private final dev.vserve.Metrics.Counter served = dev.vserve.Metrics.counter("busy_served", "answers given", "kind");
+    private final dev.vserve.Metrics.Histogram sizes = dev.vserve.Metrics.histogram("busy_payload_bytes", "payload sizes",
+        java.util.List.of(10.0, 100.0, 1000.0));
+
+    public Busy(dev.vserve.DeploymentHandle svc) {
+      this.svc = svc;
+      served.setDefaultTags(java.util.Map.of("kind", "plain"));
+    }
+
+    @Get("/call")
+    public String call() {
+      served.inc(1, java.util.Map.of("kind", "composed"));
+      sizes.observe(42, java.util.Map.of());
+      return svc.method("ok").remote().as(String.class).await();
+    }
+
+    @Get("/plain")
+    public String plain() {
+      served.inc();
+      return "plain";
+    }
+
+    @Get("/bad")
+    public String bad() {
+      served.inc(1, java.util.Map.of("colour", "red"));
+      return "unreachable";
+    }
+
+    @Get("/items")
+    public java.util.stream.Stream<String> items() {
+      return java.util.stream.Stream.of("a", "b", "c");
+    }
+
+    @Get("/batched")
+    public String batched() {
+      return svc.method("twice").remote(1).as(String.class).await();
+    }
+  }
+
   static ServeNode node;
   static Http http;
 
@@ -49,6 +97,7 @@ class MetricsTest {
     node = Nodes.start();
     Nodes.deploy(node, Application.bind(Svc.class), "svc", "/svc");
     Nodes.deploy(node, Application.bind(Metrics.class), "root", "/");
+    Nodes.deploy(node, Application.bind(Busy.class, Application.bind(Svc.class)), "busy", "/busy");
     http = new Http(node.httpPort());
   }
 
@@ -92,5 +141,53 @@ class MetricsTest {
     assertTrue(s.contains("vserve_replica_ongoing_requests{application=\"svc\",deployment=\"Svc\",replica="), s);
     // the JVM
     assertTrue(s.contains("jvm_memory_used_bytes{"), "JVM metrics");
+    // the controller's view: replicas by state and the target, per deployment
+    assertEquals(2, sample(s, "vserve_deployment_replicas{application=\"svc\",deployment=\"Svc\",state=\"RUNNING\"}"));
+    assertEquals(2, sample(s, "vserve_deployment_target_replicas{application=\"svc\",deployment=\"Svc\"}"));
+    assertEquals(0, sample(s, "vserve_router_queued_requests{application=\"svc\",deployment=\"Svc\"}"));
+  }
+
+  @Test
+  void handleCallsBatchesStreamsAndTheUsersOwnMetrics() {
+    for (int i = 0; i < 3; i++) assertEquals(200, http.get("/busy/call").statusCode());
+    assertEquals(200, http.get("/busy/plain").statusCode());
+    assertEquals(200, http.get("/busy/items").statusCode());
+    assertEquals(200, http.get("/busy/batched").statusCode());
+    HttpResponse<String> bad = http.get("/busy/bad");
+    assertEquals(500, bad.statusCode());
+    assertTrue(bad.body().contains("has no tag key 'colour'"), bad.body());
+    String s = http.get("/-/metrics").body();
+    assertEquals(3, sample(s, "vserve_handle_requests_total{application=\"busy\",deployment=\"Svc\",method=\"ok\"}"));
+    assertTrue(s.matches("(?s).*busy_served_total\\{application=\"busy\",deployment=\"Busy\",kind=\"composed\",replica=\"[^\"]+\"} 3\\.0.*"), s);
+    assertTrue(s.matches("(?s).*busy_served_total\\{application=\"busy\",deployment=\"Busy\",kind=\"plain\",replica=\"[^\"]+\"} 1\\.0.*"), s);
+    assertTrue(s.contains("busy_payload_bytes_bucket{application=\"busy\",deployment=\"Busy\",replica="), s);
+    assertTrue(s.contains("vserve_batch_size_count{application=\"busy\",deployment=\"Svc\",method=\"Svc.twice\""), s);
+    assertTrue(s.contains("vserve_batch_wait_duration_seconds_count{application=\"busy\""), s);
+    assertTrue(s.matches("(?s).*vserve_stream_items_total\\{application=\"busy\",deployment=\"Busy\",replica=\"[^\"]+\"} 3\\.0.*"), s);
+    assertTrue(s.contains("vserve_stream_first_item_duration_seconds_count{application=\"busy\""), s);
+  }
+
+  @Test
+  void aNodeWithoutMetricsRecordsNothingAndSaysSo() {
+    ServeNode off = Nodes.start(new dev.vserve.ServeOptions().setHttpPort(0).setMetricsEnabled(false));
+    try {
+      Nodes.deploy(off, Application.bind(Svc.class), "svc", "/svc");
+      Http h = new Http(off.httpPort());
+      assertEquals(200, h.get("/svc/ok").statusCode());
+      HttpResponse<String> r = h.get("/-/metrics");
+      assertEquals(404, r.statusCode());
+      assertTrue(r.body().contains("MetricsOff"), r.body());
+    } finally {
+      Nodes.close(off);
+    }
+  }
+
+  @Test
+  void oneDiscoveryEndpointListsEveryNodesMetrics() {
+    HttpResponse<String> r = http.get("/-/metrics/targets");
+    assertEquals(200, r.statusCode());
+    var sd = Http.json(r);
+    assertEquals("127.0.0.1:" + node.httpPort(), sd.get(0).get("targets").get(0).asText(), r.body());
+    assertEquals("/-/metrics", sd.get(0).get("labels").get("__metrics_path__").asText());
   }
 }

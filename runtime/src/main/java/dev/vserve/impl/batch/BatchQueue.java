@@ -29,6 +29,8 @@ public final class BatchQueue {
   public static final int MAX_CONCURRENT_BATCHES = 64;
 
   private final String name;
+  /** The replica the queue batches for (made on its thread), for the node's batch metrics. */
+  private final dev.vserve.ReplicaContext replica = dev.vserve.impl.replica.CurrentReplica.get();
   private final int maxBatchSize;
   private final long waitNanos;
   private final Batch.SizeFunction sizeFn;
@@ -203,6 +205,10 @@ public final class BatchQueue {
   }
 
   private void run(List<Item> batch) {
+    if (replica != null) {
+      long oldest = System.nanoTime() - batch.get(0).enqueuedNanos;
+      dev.vserve.impl.Telemetry.sink().batch(replica, name, batch.size(), oldest);
+    }
     List<?> results;
     try {
       results = function.apply(values(batch));

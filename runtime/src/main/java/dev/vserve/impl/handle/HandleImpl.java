@@ -74,6 +74,7 @@ public final class HandleImpl implements DeploymentHandle {
     }
     long deadline = System.currentTimeMillis() + ctx.requestTimeoutMs();
     Call call = Call.method(RequestIds.next(), method, args, deadline, ctx.nodeId());
+    dev.vserve.impl.Telemetry.sink().handleCall(ctx.nodeId(), app, target, method);
     return ctx.router(app, target).call(call);
   }
 

@@ -125,6 +125,7 @@ public final class DeploymentRouter {
     clients.nodeLeft(nodeId);
     List<Pending> lost = new ArrayList<>();
     List<Pending> ready;
+    int retried = 0;
     synchronized (lock) {
       List<RoutedReplica> kept = new ArrayList<>(slots.size());
       for (RoutedReplica s : slots) {
@@ -144,12 +145,14 @@ public final class DeploymentRouter {
         Pending p = lost.get(i);
         if ((idempotent || p.call.idempotent()) && !p.retried) {
           p.retried = true;
+          retried++;
           enqueue(p, true);
           lost.remove(i);
         }
       }
       ready = drainLocked();
     }
+    if (!lost.isEmpty() || retried > 0) dev.vserve.impl.Telemetry.sink().nodeLossCalls(localNode, app, deployment, retried, lost.size());
     for (Pending p : lost) {
       p.fail(new ServeException(503, "NodeLost", "the node running the replica of deployment '" + deployment
           + "' left the cluster while handling the request; it was not retried because the deployment is not marked idempotent"));
