@@ -88,16 +88,32 @@ public final class Bench {
         .setConfig(new io.vertx.core.json.JsonObject().put("port", rawPort))).await();
     ServeNode node = DeploymentResponse.of(Serve.start(options)).await();
     DeploymentHandle handle = DeploymentResponse.of(node.deploy(Application.bind(Constant.class), "bench", "/")).await();
+    // the same node without metrics, to measure what they cost in the same run
+    ServeNode quiet = DeploymentResponse.of(Serve.start(new ServeOptions().setHttpPort(freePort()).setMetricsEnabled(false))).await();
+    DeploymentResponse.of(quiet.deploy(Application.bind(Constant.class), "bench", "/")).await();
 
-    System.out.printf("vserve benchmark: %d cores, wrk -t2 -c%d -d%ds after a warm-up, %d event loops per server%n",
-        Runtime.getRuntime().availableProcessors(), connections, seconds, options.getProxyInstances());
-    // warm both up (JIT), then measure them back to back under the same load
+    int rounds = Integer.parseInt(System.getProperty("bench.rounds", "3"));
+    System.out.printf("vserve benchmark: %d cores, wrk -t2 -c%d -d%ds after a warm-up, %d event loops per server, "
+        + "%d interleaved rounds (medians)%n", Runtime.getRuntime().availableProcessors(), connections, seconds,
+        options.getProxyInstances(), rounds);
+    // warm all up (JIT), then measure them in turns under the same load
     int warmup = Integer.parseInt(System.getProperty("bench.warmup", "5"));
     wrk(rawPort, connections, warmup);
     wrk(node.httpPort(), connections, warmup);
-    Load raw = wrk(rawPort, connections, seconds);
-    Load serve = wrk(node.httpPort(), connections, seconds);
+    wrk(quiet.httpPort(), connections, warmup);
+    List<Load> raws = new ArrayList<>();
+    List<Load> serves = new ArrayList<>();
+    List<Load> quiets = new ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      raws.add(wrk(rawPort, connections, seconds));
+      serves.add(wrk(node.httpPort(), connections, seconds));
+      quiets.add(wrk(quiet.httpPort(), connections, seconds));
+    }
+    Load raw = median(raws);
+    Load serve = median(serves);
+    Load off = median(quiets);
     rawVertx.close().await();
+    DeploymentResponse.of(quiet.close()).await();
 
     long[] roundTrips = roundTrips(handle.method("ping"), 20_000, 50_000);
     double handleRps = throughput(handle.method("ping"), 64, seconds);
@@ -106,13 +122,20 @@ public final class Bench {
     System.out.printf("%-40s %12s %10s %10s%n", "HTTP, constant JSON answer", "requests/s", "p50 ms", "p99 ms");
     System.out.printf("%-40s %12.0f %10.3f %10.3f%n", "(a) raw Vert.x HTTP server", raw.rps, raw.p50ms, raw.p99ms);
     System.out.printf("%-40s %12.0f %10.3f %10.3f%n", "(b) vserve proxy -> replica", serve.rps, serve.p50ms, serve.p99ms);
+    System.out.printf("%-40s %12.0f %10.3f %10.3f%n", "(c) the same, metrics off", off.rps, off.p50ms, off.p99ms);
     System.out.printf("%-40s %12.2f   (goal >= 0.50)%n", "ratio (b)/(a)", serve.rps / raw.rps);
+    System.out.printf("%-40s %12.2f   (goal >= 0.95: metrics cost at most 5%%)%n", "ratio (b)/(c)", serve.rps / off.rps);
+    System.out.printf("rounds, requests/s: raw %s, vserve %s, metrics off %s%n", rps(raws), rps(serves), rps(quiets));
     System.out.println();
     System.out.printf("%-40s p50 %.1f us, p99 %.1f us   (goal p50 <= 100 us)%n", "handle no-op round trip (sequential)",
         percentile(roundTrips, 50) / 1e3, percentile(roundTrips, 99) / 1e3);
     System.out.printf("%-40s %.0f calls/s%n", "handle throughput, 64 in flight", handleRps);
 
     DeploymentResponse.of(node.close()).await();
+  }
+
+  private static String rps(List<Load> loads) {
+    return loads.stream().map(l -> String.format("%.0f", l.rps())).toList().toString();
   }
 
   /** Runs wrk against a port and reads requests/s and the latency distribution from its report. */

@@ -50,8 +50,9 @@ class PythonExamplesTest {
           - {name: options, route_prefix: /options, import_path: src/test/python/ray_options.py}
           - {name: health, route_prefix: /health, import_path: src/test/python/health.py}
           - {name: userconfig, route_prefix: /userconfig, import_path: src/test/python/user_config.py}
+          - {name: instrumented, route_prefix: /instrumented, import_path: instrumented.py}
         """);
-    launcher = Launcher.run(12, config.toString());
+    launcher = Launcher.run(13, config.toString());
     http = new Http(launcher.port);
   }
 
@@ -278,6 +279,22 @@ class PythonExamplesTest {
 
     String attr = loadFails("hello.py:nope");
     assertTrue(attr.contains("has no attribute 'nope'"), attr);
+  }
+
+  /** The seed's InstrumentedService, only the import changed: its counter in the node's scrape, bad use a clear error. */
+  @Test
+  void pythonCustomMetricsReachTheScrapeWithTheirTags() {
+    for (int i = 0; i < 4; i++) assertEquals("ok", http.get("/instrumented/").body().replace("\"", ""));
+    HttpResponse<String> bad = http.get("/instrumented/?bad=1");
+    assertEquals(500, bad.statusCode());
+    assertTrue(bad.body().contains("ValueError") && bad.body().contains("has no tag key 'colour'"), bad.body());
+    String scrape = http.get("/-/metrics").body();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^my_request_counter_total\\{application=\"instrumented\","
+        + "deployment=\"InstrumentedService\",model=\"mnist\",replica=\"[^\"]+\"} ([0-9.]+)$").matcher(scrape);
+    double total = 0;
+    while (m.find()) total += Double.parseDouble(m.group(1));
+    assertEquals(5, total, "4 answers and the bad call's first inc, over both replicas:\n" + scrape);
+    assertTrue(scrape.contains("my_latency_ms_bucket{application=\"instrumented\""), scrape);
   }
 
   @Test

@@ -99,6 +99,26 @@ public final class HostBridge {
   }
 
   /** A future Python settles itself ({@link #settle}): what a task (a coroutine run on its own) completes. */
+  /** A metric's name and tag keys checked as Java's {@link dev.vserve.Metrics} checks them (Python raises). */
+  @HostAccess.Export
+  public void metricCheck(String kind, String name, java.util.List<String> tagKeys) {
+    String[] keys = tagKeys.toArray(String[]::new);
+    switch (kind) {
+      case "counter" -> dev.vserve.Metrics.counter(name, "", keys);
+      case "gauge" -> dev.vserve.Metrics.gauge(name, "", keys);
+      default -> dev.vserve.Metrics.histogram(name, "", java.util.List.of(1.0), keys);
+    }
+  }
+
+  /** One record of a Python metric (already checked in Python), into the node's registry. */
+  @HostAccess.Export
+  public void metric(String kind, String name, String description, java.util.List<Double> boundaries, java.util.List<String> tagKeys,
+                     java.util.Map<String, String> tags, double value) {
+    if (replica == null) return;  // read by the launcher, not in a replica
+    dev.vserve.impl.Telemetry.sink().userMetric(replica, kind, name, description,
+        boundaries.stream().map(b -> ((Number) b).doubleValue()).toList(), new java.util.TreeMap<>(tags), value);
+  }
+
   @HostAccess.Export
   public Object newFuture() {
     return new CompletableFuture<Object>();
