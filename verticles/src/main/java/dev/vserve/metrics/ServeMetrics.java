@@ -71,6 +71,10 @@ public final class ServeMetrics {
   }
 
   private ServeMetrics() {
+    // two of Micrometer's names that Prometheus' own lint (promtool check metrics) refuses: an abbreviated
+    // unit (process_cpu_time_ns_total) and a gauge ending in _count (system_cpu_count)
+    registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(
+        id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
