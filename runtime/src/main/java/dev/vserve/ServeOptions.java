@@ -20,6 +20,10 @@ public final class ServeOptions {
   private java.util.Map<String, Double> resources;
   private boolean accessLog;
   private boolean metricsEnabled = true;
+  private String tracing = "off";
+  private String tracingEndpoint = "http://localhost:4318/v1/traces";
+  private String tracingFile;
+  private double tracingSampleRatio = 1.0;
   private String adminHost = "127.0.0.1";
   private int adminPort = -1;
   private String adminToken;
@@ -83,6 +87,27 @@ public final class ServeOptions {
   /** Prometheus metrics at {@code GET /-/metrics} (on by default); off, nothing is recorded. */
   public boolean isMetricsEnabled() { return metricsEnabled; }
   public ServeOptions setMetricsEnabled(boolean v) { metricsEnabled = v; return this; }
+
+  /** OpenTelemetry traces: {@code off} (default), {@code otlp} (to {@link #getTracingEndpoint()}) or {@code file} (OTLP JSON lines). */
+  public String getTracing() { return tracing; }
+  public ServeOptions setTracing(String v) {
+    if (!java.util.Set.of("off", "otlp", "file").contains(v)) throw new IllegalArgumentException("tracing must be off, otlp or file, got '" + v + "'");
+    tracing = v;
+    return this;
+  }
+  /** The collector's OTLP/HTTP traces URL (default http://localhost:4318/v1/traces). */
+  public String getTracingEndpoint() { return tracingEndpoint; }
+  public ServeOptions setTracingEndpoint(String v) { tracingEndpoint = v; return this; }
+  /** Where {@code file} tracing appends its OTLP JSON lines. */
+  public String getTracingFile() { return tracingFile; }
+  public ServeOptions setTracingFile(String v) { tracingFile = v; return this; }
+  /** The share of new traces recorded (0..1; a caller's sampled trace is always followed). */
+  public double getTracingSampleRatio() { return tracingSampleRatio; }
+  public ServeOptions setTracingSampleRatio(double v) {
+    if (!(v >= 0 && v <= 1)) throw new IllegalArgumentException("the tracing sample ratio must be between 0 and 1, got " + v);
+    tracingSampleRatio = v;
+    return this;
+  }
 
   public int getProxyInstances() { return proxyInstances; }
   public ServeOptions setProxyInstances(int v) { proxyInstances = v; return this; }

@@ -85,6 +85,19 @@ final class NodeOptions {
       description = "Prometheus metrics at GET /-/metrics (default: on; --no-metrics records nothing)")
   boolean metrics;
 
+  @Option(names = "--tracing", paramLabel = "MODE", defaultValue = "off",
+      description = "OpenTelemetry traces: off (default), otlp (to --tracing-endpoint) or file (OTLP JSON lines to --tracing-file)")
+  String tracing;
+
+  @Option(names = "--tracing-endpoint", paramLabel = "URL", description = "the collector's OTLP/HTTP traces URL (default http://localhost:4318/v1/traces)")
+  String tracingEndpoint;
+
+  @Option(names = "--tracing-file", paramLabel = "PATH", description = "where --tracing file appends its spans")
+  String tracingFile;
+
+  @Option(names = "--tracing-sample-ratio", paramLabel = "R", description = "share of new traces recorded, 0..1 (default 1; a caller's sampled trace is always followed)")
+  Double tracingSampleRatio;
+
   @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
       description = "text (one line per record: time, level, component, message, fields) or json (one object per line)")
   String logFormat;
@@ -117,6 +130,17 @@ final class NodeOptions {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    try {
+      o.setTracing(tracing);
+      if (tracingEndpoint != null) o.setTracingEndpoint(tracingEndpoint);
+      if (tracingFile != null) o.setTracingFile(Path.of(tracingFile).toAbsolutePath().toString());
+      if (tracingSampleRatio != null) o.setTracingSampleRatio(tracingSampleRatio);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--tracing: " + e.getMessage());
+    }
+    if (tracing.equals("file") && tracingFile == null) throw new ParameterException(spec.commandLine(), "--tracing file needs --tracing-file PATH");
+    if (!tracing.equals("file") && tracingFile != null) throw new ParameterException(spec.commandLine(), "--tracing-file is only for --tracing file");
+    if (!tracing.equals("otlp") && tracingEndpoint != null) throw new ParameterException(spec.commandLine(), "--tracing-endpoint is only for --tracing otlp");
     o.setAdminHost(adminHost).setAdminPort(adminPort == null ? AdminClient.DEFAULT_PORT : adminPort).setAdminPortRequired(adminPort != null);
     String token = adminToken != null ? adminToken : System.getenv(AdminClient.TOKEN_ENV);
     if (token != null && token.length() < 16) throw new ParameterException(spec.commandLine(), "--admin-token must be at least 16 characters");

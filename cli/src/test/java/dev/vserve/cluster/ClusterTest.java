@@ -53,9 +53,10 @@ class ClusterTest {
            "deployments": [{"name": "Tokens", "resources": {"echo-slot": 0.5}}]}
         ]}""");
     // if one fails to start, @AfterAll still kills those that did
-    a = ClusterNode.start("start", "--num-cpus", "2");
-    b = ClusterNode.start("start", "--num-cpus", "2", "--num-gpus", "1", "--resources", "{\"echo-slot\": 2}");
-    c = ClusterNode.start("run", config.toString(), "--num-cpus", "2");
+    a = ClusterNode.start("start", "--num-cpus", "2", "--tracing", "file", "--tracing-file", dir.resolve("a.jsonl").toString());
+    b = ClusterNode.start("start", "--num-cpus", "2", "--num-gpus", "1", "--resources", "{\"echo-slot\": 2}",
+        "--tracing", "file", "--tracing-file", dir.resolve("b.jsonl").toString());
+    c = ClusterNode.start("run", config.toString(), "--num-cpus", "2", "--tracing", "file", "--tracing-file", dir.resolve("c.jsonl").toString());
     c.awaitOutput("application 'tokens'", Duration.ofSeconds(90));
   }
 
@@ -147,6 +148,74 @@ class ClusterTest {
       }
     }
     assertEquals(new HashSet<>(replicaNodes(spread, "Front")), fronts, "both Front replicas served");
+  }
+
+  /** One span of a trace file: what the test follows. */
+  private record TraceSpan(String file, String trace, String id, String parent, String name, String deployment) {}
+
+  private static List<TraceSpan> spans() throws java.io.IOException {
+    List<TraceSpan> out = new ArrayList<>();
+    for (String f : List.of("a.jsonl", "b.jsonl", "c.jsonl")) {
+      Path p = dir.resolve(f);
+      if (!Files.exists(p)) continue;
+      for (String line : Files.readAllLines(p)) {
+        JsonNode span = dev.vserve.impl.Json.MAPPER.readTree(line).get("resourceSpans").get(0).get("scopeSpans").get(0).get("spans").get(0);
+        String deployment = "";
+        for (JsonNode attr : span.get("attributes")) {
+          if (attr.get("key").asText().equals("vserve.deployment")) deployment = attr.get("value").get("stringValue").asText();
+        }
+        out.add(new TraceSpan(f, span.get("traceId").asText(), span.get("spanId").asText(),
+            span.has("parentSpanId") ? span.get("parentSpanId").asText() : "", span.get("name").asText(), deployment));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A client's W3C trace continues through the proxy, the Front replica, its handle call and the Back
+   * replica, on whichever nodes they run: one trace, each span the child of the one before, in the
+   * nodes' OTLP JSON files. The node without a Front replica routes its requests to another node.
+   */
+  @Test
+  void aRequestThroughAComposedApplicationIsOneTraceAcrossNodes() throws Exception {
+    List<String> traces = new ArrayList<>();
+    for (ClusterNode n : List.of(a, b, c)) {
+      for (int i = 0; i < 4; i++) {
+        String trace = String.format("%032x", new java.util.Random().nextLong() & Long.MAX_VALUE);
+        String client = "00f067aa0ba902b7";
+        HttpResponse<String> r = n.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + n.port + "/spread"))
+            .header("traceparent", "00-" + trace + "-" + client + "-01").GET());
+        assertEquals(200, r.statusCode(), r.body());
+        traces.add(trace);
+      }
+    }
+    List<String> chain = List.of("proxy_http_request", "proxy_route_to_replica", "replica_handle_request", "route_to_replica",
+        "replica_handle_request");
+    Poll.until("every trace's five spans exported", Duration.ofSeconds(30), () -> {
+      try {
+        List<TraceSpan> all = spans();
+        return traces.stream().allMatch(t -> all.stream().filter(x -> x.trace().equals(t)).count() >= 5);
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    });
+    List<TraceSpan> all = spans();
+    boolean crossedNodes = false;
+    for (String t : traces) {
+      List<TraceSpan> trace = all.stream().filter(x -> x.trace().equals(t)).toList();
+      assertEquals(5, trace.size(), "one span per step: " + trace);
+      String parent = "00f067aa0ba902b7";
+      for (String name : chain) {
+        String p = parent;
+        TraceSpan step = trace.stream().filter(x -> x.name().equals(name) && x.parent().equals(p)).findFirst()
+            .orElseThrow(() -> new AssertionError("no " + name + " under " + p + " in " + trace));
+        parent = step.id();
+      }
+      assertEquals(List.of("Front", "Front", "Front", "Back", "Back"), trace.stream().sorted(java.util.Comparator.comparingInt(
+          x -> chain.indexOf(x.name()) + (x.deployment().equals("Back") ? 10 : 0))).map(TraceSpan::deployment).toList(), trace.toString());
+      crossedNodes |= trace.stream().map(TraceSpan::file).distinct().count() > 1;
+    }
+    assertTrue(crossedNodes, "some trace spans two nodes' files");
   }
 
   @Test

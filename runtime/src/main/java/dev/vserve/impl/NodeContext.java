@@ -44,6 +44,7 @@ public final class NodeContext {
   /** Nodes that left the cluster (ids are never reused): their replicas are gone for good. */
   private final java.util.Set<String> departed = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  private volatile Tracing tracing = Tracing.OFF;
   /** Told when a call waits for a deployment that has no replica (see {@link DeploymentRouter#onColdDemand}). */
   private volatile java.util.function.Consumer<DeploymentRouter> coldDemand = r -> {};
   private volatile RouteTable routes = new RouteTable(-1, java.util.List.of());
@@ -83,6 +84,9 @@ public final class NodeContext {
   public String nodeId() { return nodeId; }
   public long requestTimeoutMs() { return requestTimeoutMs; }
   public RouteTable routes() { return routes; }
+  public Tracing tracing() { return tracing; }
+  /** The node's tracing, once its SDK is set up (off until then). */
+  public void useTracing(Tracing t) { tracing = t; }
 
   public DeploymentHandle handle(String app, String deployment) {
     return new HandleImpl(this, app, deployment, DeploymentHandle.DEFAULT_METHOD);

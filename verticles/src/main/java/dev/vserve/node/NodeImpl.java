@@ -43,6 +43,7 @@ public final class NodeImpl implements ServeNode {
   private final ControllerElection election;
   private String agentId;
   private String adminId;
+  private final dev.vserve.tracing.NodeTracing tracing;
   private dev.vserve.admin.AdminVerticle admin;
   private final java.util.List<String> proxyIds = new java.util.ArrayList<>();
   private int httpPort;
@@ -55,6 +56,8 @@ public final class NodeImpl implements ServeNode {
         : "node-" + RequestIds.next().substring(0, 8);
     this.context = NodeContext.create(vertx, id, options);
     dev.vserve.metrics.ServeMetrics.start(vertx, id, options.isMetricsEnabled());
+    this.tracing = dev.vserve.tracing.NodeTracing.start(options, id);
+    context.useTracing(tracing.tracing());
     this.membership = Membership.of(vertx, id);
     membership.onLeft(context::onNodeLeft);
     this.election = new ControllerElection(vertx, context, membership);
@@ -222,6 +225,7 @@ public final class NodeImpl implements ServeNode {
         .transform(x -> {
           membership.close();
           dev.vserve.metrics.ServeMetrics.remove(vertx);
+          tracing.close();
           return context.close();
         });
     if (!ownsVertx) return stopped;

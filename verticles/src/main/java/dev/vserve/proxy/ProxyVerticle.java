@@ -178,7 +178,9 @@ public final class ProxyVerticle extends VerticleBase {
     // safe methods may run twice: a GET lost with a node is retried on another replica
     boolean safe = http.method() == HttpMethod.GET || http.method() == HttpMethod.HEAD;
     Call call = Call.http(id, req, http.getHeader("serve_multiplexed_model_id"), deadline, node.nodeId(), safe);
-    node.router(route.app(), route.ingress()).call(call).onComplete(ar -> {
+    io.opentelemetry.context.Context parent = ProxySpan.start(node.tracing(), rc, route);
+    node.tracing().route("proxy_route_to_replica", parent, route.app(), route.ingress(), http.method().name(), call,
+        node.router(route.app(), route.ingress())::call).onComplete(ar -> {
       HttpServerResponse out = rc.response();
       if (out.closed() || out.ended()) return;
       if (ar.succeeded() && ar.result() instanceof StreamReply stream) {

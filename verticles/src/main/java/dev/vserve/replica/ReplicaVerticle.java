@@ -258,6 +258,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       dev.vserve.impl.replica.CurrentReplica.set(replicaContext);
       if (call.deadlineMs() > 0) deadlines.put(self, call.deadlineMs());
       long started = System.nanoTime();
+      ReplicaSpan span = ReplicaSpan.start(node.tracing(), call, app, plan.name(), replicaId);
       try {
         result = invoker.invoke(call);
       } catch (Throwable t) {
@@ -272,6 +273,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       } finally {
         deadlines.remove(self);
         health.ended(self);
+        span.end(failure);
       }
       meters.record(System.nanoTime() - started, failure != null);
       if (result instanceof java.util.Iterator<?> || result instanceof Stream<?>) {

@@ -165,7 +165,9 @@ public final class PythonReplica implements ReplicaCode {
     Object[] all = new Object[args.length + 1];
     all[0] = reply;
     System.arraycopy(args, 0, all, 1, args.length);
-    if (!thread.post(() -> HostBridge.guarded(reply, () -> entry.executeVoid(all)))) {
+    // the call's trace continues in the handle calls its Python code makes
+    Runnable step = io.opentelemetry.context.Context.current().wrap(() -> HostBridge.guarded(reply, () -> entry.executeVoid(all)));
+    if (!thread.post(step)) {
       throw new IllegalStateException("replica of " + name + " is stopped");
     }
     return reply.outcome();

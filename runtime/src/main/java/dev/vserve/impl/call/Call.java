@@ -11,6 +11,7 @@ import dev.vserve.Request;
  * @param args       the method's arguments; for an HTTP request, the one {@link Request}
  * @param deadlineMs wall-clock millis after which the caller has given up (0: none)
  * @param idempotent the caller allows running it twice: lost with a node, it is retried once elsewhere
+ * @param traceparent the W3C trace context of the span that routed the call (null: not traced)
  */
 public record Call(
     Kind kind,
@@ -20,7 +21,8 @@ public record Call(
     String multiplexedModelId,
     long deadlineMs,
     String callerNode,
-    boolean idempotent) implements dev.vserve.spi.ReplicaCall {
+    boolean idempotent,
+    String traceparent) implements dev.vserve.spi.ReplicaCall {
 
   /** The two entry points of a replica (Ray's {@code handle_request} and a handle's method call). */
   public enum Kind { HTTP, METHOD }
@@ -28,12 +30,17 @@ public record Call(
   /** An HTTP request the proxy routes to an application's ingress. */
   public static Call http(String requestId, Request request, String multiplexedModelId, long deadlineMs,
                           String callerNode, boolean idempotent) {
-    return new Call(Kind.HTTP, requestId, null, new Object[] {request}, multiplexedModelId, deadlineMs, callerNode, idempotent);
+    return new Call(Kind.HTTP, requestId, null, new Object[] {request}, multiplexedModelId, deadlineMs, callerNode, idempotent, null);
   }
 
   /** A method called by name through a handle. */
   public static Call method(String requestId, String method, Object[] args, long deadlineMs, String callerNode) {
-    return new Call(Kind.METHOD, requestId, method, args, null, deadlineMs, callerNode, false);
+    return new Call(Kind.METHOD, requestId, method, args, null, deadlineMs, callerNode, false, null);
+  }
+
+  /** This call carrying the trace context of the span that routes it. */
+  public Call withTraceparent(String context) {
+    return new Call(kind, requestId, method, args, multiplexedModelId, deadlineMs, callerNode, idempotent, context);
   }
 
   @Override

@@ -86,6 +86,7 @@ public final class ServeCodec implements MessageCodec<Object, Object> {
     long deadline = 0;
     String caller = null;
     boolean idempotent = false;
+    String traceparent = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken value = p.nextToken();
@@ -99,10 +100,11 @@ public final class ServeCodec implements MessageCodec<Object, Object> {
         case "deadlineMs" -> deadline = p.getValueAsLong();
         case "callerNode" -> caller = p.getValueAsString();
         case "idempotent" -> idempotent = p.getValueAsBoolean();
+        case "traceparent" -> traceparent = p.getValueAsString();
         default -> p.skipChildren();
       }
     }
-    return new Call(kind, requestId, method, args, model, deadline, caller, idempotent);
+    return new Call(kind, requestId, method, args, model, deadline, caller, idempotent, traceparent);
   }
 
   @Override

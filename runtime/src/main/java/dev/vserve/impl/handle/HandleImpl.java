@@ -75,7 +75,9 @@ public final class HandleImpl implements DeploymentHandle {
     long deadline = System.currentTimeMillis() + ctx.requestTimeoutMs();
     Call call = Call.method(RequestIds.next(), method, args, deadline, ctx.nodeId());
     dev.vserve.impl.Telemetry.sink().handleCall(ctx.nodeId(), app, target, method);
-    return ctx.router(app, target).call(call);
+    var router = ctx.router(app, target);
+    // a child of the replica's span when called from a replica's code (the current context)
+    return ctx.tracing().route("route_to_replica", io.opentelemetry.context.Context.current(), app, target, method, call, router::call);
   }
 
   private String ingress() {
