@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PythonClusterTest {
   static ClusterNode a;
   static ClusterNode b;
+  static Path traces;
 
   @BeforeAll
   static void start() throws Exception {
@@ -36,8 +37,9 @@ class PythonClusterTest {
           - {name: mixed, route_prefix: /mixed, import_path: mixed.py}
           - {name: elastic, route_prefix: /elastic, import_path: elastic.py}
         """);
-    a = ClusterNode.start("start", "--num-cpus", "4");
-    b = ClusterNode.start("run", config.toString(), "--num-cpus", "3");
+    traces = Files.createTempDirectory("vserve-traces");
+    a = ClusterNode.start("start", "--num-cpus", "4", "--tracing", "file", "--tracing-file", traces.resolve("a.jsonl").toString());
+    b = ClusterNode.start("run", config.toString(), "--num-cpus", "3", "--tracing", "file", "--tracing-file", traces.resolve("b.jsonl").toString());
     b.awaitOutput("application 'elastic'", Duration.ofSeconds(100));
   }
 
@@ -62,6 +64,30 @@ class PythonClusterTest {
       return false;
     });
     assertEquals(200, b.http.get("/elastic").statusCode());
+  }
+
+  /** The Python ingress's handle calls (made after an await) join the request's trace. */
+  @Test
+  void aPythonCompositionsHandleCallsJoinTheRequestsTrace() throws Exception {
+    String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    java.net.http.HttpResponse<String> r = a.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + a.port + "/composition"))
+        .header("traceparent", "00-" + trace + "-00f067aa0ba902b7-01").header("content-type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"val\": 1}")));
+    assertEquals(200, r.statusCode(), r.body());
+    java.util.List<String> names = new java.util.ArrayList<>();
+    Poll.until("the Adders' and the Combiner's spans in the trace", Duration.ofSeconds(30), () -> {
+      names.clear();
+      for (String f : java.util.List.of("a.jsonl", "b.jsonl")) {
+        try {
+          if (!Files.exists(traces.resolve(f))) continue;
+          for (String line : Files.readAllLines(traces.resolve(f))) if (line.contains(trace)) names.add(line.replaceAll(".*\"name\":\"([^\"]+)\".*", "$1"));
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      }
+      return names.stream().filter(n -> n.equals("replica_handle_request")).count() >= 4;
+    });
+    assertEquals(3, names.stream().filter(n -> n.equals("route_to_replica")).count(), "Adder, Adder_1, Combiner: " + names);
   }
 
   @Test

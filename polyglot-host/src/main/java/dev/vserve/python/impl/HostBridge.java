@@ -70,14 +70,16 @@ public final class HostBridge {
   /** Resumes a waiting coroutine on the replica's thread once {@code future} completes. */
   @HostAccess.Export
   public void resume(Object future, Value callback, Value owner) {
-    whenDone(future, (value, failure) -> thread.post(() -> guarded(owner, () -> {
+    // the coroutine's trace (the call it serves) goes on in the step that resumes it
+    io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
+    whenDone(future, (value, failure) -> thread.post(trace.wrap(() -> guarded(owner, () -> {
       if (failure == null) {
         callback.execute(true, value);
       } else {
         ServeException e = Failures.toServeException(failure);
         callback.execute(false, new Object[] {e.status(), e.errorType(), String.valueOf(e.getMessage())});
       }
-    })));
+    }))));
   }
 
   /**
@@ -141,7 +143,7 @@ public final class HostBridge {
 
   @HostAccess.Export
   public void later(Value callback, Value owner) {
-    thread.post(() -> guarded(owner, callback::executeVoid));
+    thread.post(io.opentelemetry.context.Context.current().wrap(() -> guarded(owner, callback::executeVoid)));
   }
 
   /** {@code response.result()}: waits on the Python thread (plain {@code def} handlers). */

@@ -43,13 +43,15 @@ public final class HandleImpl implements DeploymentHandle {
 
   @Override
   public DeploymentResponse<Object> remote(Object... args) {
-    return DeploymentResponse.of(Arguments.resolve(args).compose(this::send).map(HandleImpl::notAStream));
+    // the caller's trace, taken now: the call goes out when its arguments resolve, on another thread
+    io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
+    return DeploymentResponse.of(Arguments.resolve(args).compose(a -> send(a, trace)).map(HandleImpl::notAStream));
   }
 
   @Override
   public Future<DeploymentStream> stream(Object... args) {
     io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
-    return send(args == null ? new Object[0] : args).map(v -> {
+    return send(args == null ? new Object[0] : args, io.opentelemetry.context.Context.current()).map(v -> {
       if (v instanceof StreamReply s) return new dev.vserve.impl.stream.DeploymentStreamImpl(s.channel(), context);
       throw new ServeException(400, "NotAStream", "method '" + method + "' of deployment '" + deploymentName()
           + "' does not return a stream; call remote()");
@@ -65,7 +67,7 @@ public final class HandleImpl implements DeploymentHandle {
     return v;
   }
 
-  private Future<Object> send(Object[] args) {
+  private Future<Object> send(Object[] args, io.opentelemetry.context.Context trace) {
     String target;
     try {
       target = deploymentName();
@@ -76,8 +78,8 @@ public final class HandleImpl implements DeploymentHandle {
     Call call = Call.method(RequestIds.next(), method, args, deadline, ctx.nodeId());
     dev.vserve.impl.Telemetry.sink().handleCall(ctx.nodeId(), app, target, method);
     var router = ctx.router(app, target);
-    // a child of the replica's span when called from a replica's code (the current context)
-    return ctx.tracing().route("route_to_replica", io.opentelemetry.context.Context.current(), app, target, method, call, router::call);
+    // a child of the replica's span when called from a replica's code
+    return ctx.tracing().route("route_to_replica", trace, app, target, method, call, router::call);
   }
 
   private String ingress() {
