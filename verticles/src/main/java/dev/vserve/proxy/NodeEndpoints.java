@@ -46,6 +46,9 @@ final class NodeEndpoints {
     });
     // Prometheus' http_sd: every node's metrics URL, so one scrape job covers the cluster
     router.get("/-/metrics/targets").handler(rc -> targets(vertx, rc));
+    // a live page of the cluster and this node's traffic; its files are in the jar (uPlot vendored at build time)
+    router.get("/-/dashboard").handler(rc -> dashboardFile(rc, "index.html"));
+    router.get("/-/dashboard/:file").handler(rc -> dashboardFile(rc, rc.pathParam("file")));
     router.get("/-/healthz").handler(rc -> rc.response().putHeader("content-type", "text/plain").end("success"));
     router.get("/-/routes").handler(rc -> {
       Map<String, String> routes = new LinkedHashMap<>();
@@ -63,6 +66,27 @@ final class NodeEndpoints {
                 "the controller did not answer: " + ar.cause().getMessage());
           }
         }));
+  }
+
+  private static final Map<String, String> DASHBOARD = Map.of("index.html", "text/html; charset=utf-8",
+      "dashboard.js", "text/javascript; charset=utf-8", "uPlot.iife.min.js", "text/javascript; charset=utf-8",
+      "uPlot.min.css", "text/css; charset=utf-8");
+  private static final Map<String, Buffer> DASHBOARD_FILES = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static void dashboardFile(RoutingContext rc, String name) {
+    String type = DASHBOARD.get(name);
+    Buffer body = type == null ? null : DASHBOARD_FILES.computeIfAbsent(name, n -> {
+      try (var in = NodeEndpoints.class.getResourceAsStream("/dev/vserve/dashboard/" + n)) {
+        return in == null ? Buffer.buffer() : Buffer.buffer(in.readAllBytes());
+      } catch (java.io.IOException e) {
+        return Buffer.buffer();
+      }
+    });
+    if (body == null || body.length() == 0) {
+      ProxyVerticle.writeError(rc.response(), ProxyVerticle.requestId(rc.request()), 404, "NotFound", "no dashboard file " + name);
+      return;
+    }
+    rc.response().putHeader("content-type", type).putHeader("cache-control", "no-cache").end(body);
   }
 
   private static void targets(Vertx vertx, RoutingContext rc) {

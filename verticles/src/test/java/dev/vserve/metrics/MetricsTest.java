@@ -167,6 +167,26 @@ class MetricsTest {
     assertTrue(s.contains("vserve_stream_first_item_duration_seconds_count{application=\"busy\""), s);
   }
 
+  /** Every series the repository's Grafana dashboard queries is in a real scrape (after traffic), so no panel is empty by a typo. */
+  @Test
+  void theGrafanaDashboardQueriesOnlySeriesTheNodeExports() throws Exception {
+    for (int i = 0; i < 3; i++) http.get("/busy/call");
+    String scrape = http.get("/-/metrics").body();
+    var dashboard = dev.vserve.impl.Json.MAPPER.readTree(java.nio.file.Path.of("../grafana/vserve.json").toFile());
+    java.util.Set<String> queried = new java.util.TreeSet<>();
+    for (var panel : dashboard.get("panels")) {
+      for (var target : panel.get("targets")) {
+        Matcher m = Pattern.compile("\\b(vserve_[a-z_]+)").matcher(target.get("expr").asText());
+        while (m.find()) queried.add(m.group(1));
+      }
+    }
+    assertTrue(queried.size() >= 6, "the dashboard queries vserve's series: " + queried);
+    for (String series : queried) {
+      assertTrue(Pattern.compile("(?m)^" + series + "\\{").matcher(scrape).find(), "the dashboard queries " + series
+          + ", which the node does not export:\n" + scrape);
+    }
+  }
+
   @Test
   void aNodeWithoutMetricsRecordsNothingAndSaysSo() {
     ServeNode off = Nodes.start(new dev.vserve.ServeOptions().setHttpPort(0).setMetricsEnabled(false));
