@@ -34,7 +34,10 @@ public final class ClusteredVertx {
     if (HAZELCAST_LOG.getLevel() == null) HAZELCAST_LOG.setLevel(Level.WARNING);
     VertxOptions vo = new VertxOptions();
     vo.getEventBusOptions().setHost(options.getClusterHost()).setClusterPublicHost(options.getClusterHost());
-    return Vertx.builder().with(vo).withClusterManager(manager).buildClustered();
+    io.vertx.core.VertxBuilder builder = Vertx.builder();
+    var registry = dev.vserve.metrics.ServeMetrics.withVertxMetrics(builder, vo, options.isMetricsEnabled());
+    return builder.withClusterManager(manager).buildClustered()
+        .onSuccess(v -> dev.vserve.metrics.ServeMetrics.adopt(v, registry));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.vserve.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -41,25 +42,26 @@ public final class ServeMetrics {
       Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
       Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
 
-  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final PrometheusMeterRegistry registry;
   /** Off ({@code --no-metrics}): nothing is recorded and {@code /-/metrics} says so. */
   private volatile boolean enabled = true;
-  final ClusterGauges gauges = new ClusterGauges(registry);
+  final ClusterGauges gauges;
   private final Map<HttpKey, Meters> http = new ConcurrentHashMap<>();
   private final Map<String, ReplicaMeters> replicas = new ConcurrentHashMap<>();
 
   private record HttpKey(String app, String deployment, String method, int status) {}
 
-  private record Meters(Counter requests, Timer latency) {}
+  private record Meters(Timer latency) {}
 
   /** A replica's meters: its calls by outcome and their processing time, its streams' items and first items. */
-  public record ReplicaMeters(Counter ok, Counter errors, Timer processing, Counter streamItems, Timer firstItem) {
-    static final ReplicaMeters NONE = new ReplicaMeters(null, null, null, null, null);
+  public record ReplicaMeters(Counter errors, Timer processing, Counter streamItems, Timer firstItem) {
+    static final ReplicaMeters NONE = new ReplicaMeters(null, null, null, null);
 
     public void record(long nanos, boolean failed) {
       if (processing == null) return;
+      // errors first: the ok count (timer less errors) may lag for a moment, never run ahead
+      if (failed) errors.increment();
       processing.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-      (failed ? errors : ok).increment();
     }
 
     /** A stream's item went out; the first also records how long after the call began it came. */
@@ -70,7 +72,9 @@ public final class ServeMetrics {
     }
   }
 
-  private ServeMetrics() {
+  private ServeMetrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    this.gauges = new ClusterGauges(registry);
     // two of Micrometer's names that Prometheus' own lint (promtool check metrics) refuses: an abbreviated
     // unit (process_cpu_time_ns_total) and a gauge ending in _count (system_cpu_count)
     registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(
@@ -84,7 +88,32 @@ public final class ServeMetrics {
 
   /** The metrics of the node running on {@code vertx}. */
   public static ServeMetrics of(Vertx vertx) {
-    return NODES.computeIfAbsent(vertx, v -> new ServeMetrics());
+    return NODES.computeIfAbsent(vertx, v -> new ServeMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+  }
+
+  /**
+   * For a Vert.x that vserve creates itself: its builder with Vert.x's own metrics (event bus, pools,
+   * HTTP and net clients; {@code vertx_*}) going to a registry of their own, which the node then takes up
+   * ({@link #adopt}). Null registry, and no Vert.x metrics, when metrics are off.
+   */
+  public static PrometheusMeterRegistry withVertxMetrics(io.vertx.core.VertxBuilder builder, io.vertx.core.VertxOptions options,
+                                                         boolean enabled) {
+    if (!enabled) {
+      builder.with(options);
+      return null;
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Vert.x's per-request HTTP server timers would count every request a second time (vserve_http_* do),
+    // at a cost on the hot path; its connection, event-bus, pool and client metrics stay
+    options.setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(false)
+        .addDisabledMetricsCategory(io.vertx.micrometer.MetricsDomain.HTTP_SERVER));
+    builder.with(options).withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(registry));
+    return registry;
+  }
+
+  /** The node on {@code vertx} uses the registry its Vert.x was created with. */
+  public static void adopt(Vertx vertx, PrometheusMeterRegistry registry) {
+    if (registry != null) NODES.putIfAbsent(vertx, new ServeMetrics(registry));
   }
 
   /** A node starts: its id (for reports from code that only knows that), and whether it records at all. */
@@ -122,12 +151,13 @@ public final class ServeMetrics {
     if (!enabled) return;
     Meters m = http.computeIfAbsent(new HttpKey(app, deployment, method, status), k -> {
       Tags tags = Tags.of("application", k.app, "deployment", k.deployment, "method", k.method, "status_code", Integer.toString(k.status));
-      return new Meters(Counter.builder("vserve.http.requests").description("HTTP requests answered by the proxy")
-          .tags(tags).register(registry),
-          Timer.builder("vserve.http.request.duration").description("HTTP request latency at the proxy, request in to response out")
-              .tags(tags).serviceLevelObjectives(BUCKETS).register(registry));
+      Timer latency = Timer.builder("vserve.http.request.duration").description("HTTP request latency at the proxy, request in to response out")
+          .tags(tags).serviceLevelObjectives(BUCKETS).register(registry);
+      // the request count is the timer's, read when scraped: one update per request on the hot path, not two
+      FunctionCounter.builder("vserve.http.requests", latency, Timer::count).description("HTTP requests answered by the proxy")
+          .tags(tags).register(registry);
+      return new Meters(latency);
     });
-    m.requests.increment();
     m.latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
@@ -138,9 +168,14 @@ public final class ServeMetrics {
       Tags tags = Tags.of("application", app, "deployment", deployment, "replica", replica);
       Gauge.builder("vserve.replica.ongoing.requests", ongoing).description("calls running in the replica now")
           .tags(tags).register(registry);
-      return new ReplicaMeters(calls(tags.and("outcome", "ok")), calls(tags.and("outcome", "error")),
-          Timer.builder("vserve.replica.processing.duration").description("time the replica's code took per call")
-              .tags(tags).serviceLevelObjectives(BUCKETS).register(registry),
+      Counter errors = calls(tags.and("outcome", "error"));
+      Timer processing = Timer.builder("vserve.replica.processing.duration").description("time the replica's code took per call")
+          .tags(tags).serviceLevelObjectives(BUCKETS).register(registry);
+      // the calls that went well: all the timer saw less the errors, read when scraped (no second update per call)
+      double[] seen = {0};  // a counter never goes back, even when read between the two updates of an error
+      FunctionCounter.builder("vserve.replica.requests", processing, t -> seen[0] = Math.max(seen[0], t.count() - errors.count()))
+          .description("calls the replica ran, by outcome").tags(tags.and("outcome", "ok")).register(registry);
+      return new ReplicaMeters(errors, processing,
           Counter.builder("vserve.stream.items").description("items the replica's streams sent").tags(tags).register(registry),
           Timer.builder("vserve.stream.first.item.duration").description("from a streaming call's start to its first item")
               .tags(tags).serviceLevelObjectives(BUCKETS).register(registry));

@@ -65,7 +65,13 @@ public final class NodeImpl implements ServeNode {
 
   /** Starts a node on a Vert.x instance of its own, clustered if the options say so. */
   public static Future<ServeNode> start(ServeOptions options) {
-    if (!options.isClustered()) return start(Vertx.vertx(), true, options);
+    if (!options.isClustered()) {
+      io.vertx.core.VertxBuilder builder = Vertx.builder();
+      var registry = dev.vserve.metrics.ServeMetrics.withVertxMetrics(builder, new io.vertx.core.VertxOptions(), options.isMetricsEnabled());
+      Vertx vertx = builder.build();
+      dev.vserve.metrics.ServeMetrics.adopt(vertx, registry);
+      return start(vertx, true, options);
+    }
     return ClusteredVertx.start(options).compose(v -> start(v, true, options));
   }
 

@@ -139,8 +139,10 @@ class MetricsTest {
     assertTrue(s.matches("(?s).*vserve_replica_requests_total\\{application=\"svc\",deployment=\"Svc\",outcome=\"error\",replica=\"[^\"]+\"} 1\\.0.*"), s);
     assertTrue(s.contains("vserve_replica_processing_duration_seconds_count{application=\"svc\",deployment=\"Svc\",replica="), s);
     assertTrue(s.contains("vserve_replica_ongoing_requests{application=\"svc\",deployment=\"Svc\",replica="), s);
-    // the JVM
+    // the JVM, and Vert.x's own (event bus, pools)
     assertTrue(s.contains("jvm_memory_used_bytes{"), "JVM metrics");
+    assertTrue(s.contains("vertx_eventbus_processed_total{"), "Vert.x's event-bus metrics");
+    assertTrue(s.contains("vertx_pool_"), "Vert.x's pool metrics");
     // the controller's view: replicas by state and the target, per deployment
     assertEquals(2, sample(s, "vserve_deployment_replicas{application=\"svc\",deployment=\"Svc\",state=\"RUNNING\"}"));
     assertEquals(2, sample(s, "vserve_deployment_target_replicas{application=\"svc\",deployment=\"Svc\"}"));
