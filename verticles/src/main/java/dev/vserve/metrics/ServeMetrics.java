@@ -49,7 +49,7 @@ public final class ServeMetrics {
   private final Map<HttpKey, Meters> http = new ConcurrentHashMap<>();
   private final Map<String, ReplicaMeters> replicas = new ConcurrentHashMap<>();
 
-  private record HttpKey(String app, String deployment, String method, int status) {}
+  private record HttpKey(String app, String deployment, String route, String method, int status) {}
 
   private record Meters(Timer latency) {}
 
@@ -146,11 +146,12 @@ public final class ServeMetrics {
     return registry.scrape();
   }
 
-  /** One HTTP request answered by the proxy ({@code app} and {@code deployment} empty when it was not routed). */
-  public void http(String app, String deployment, String method, int status, long nanos) {
+  /** One HTTP request answered by the proxy ({@code app}, {@code deployment} and {@code route} (its prefix) empty when it was not routed). */
+  public void http(String app, String deployment, String route, String method, int status, long nanos) {
     if (!enabled) return;
-    Meters m = http.computeIfAbsent(new HttpKey(app, deployment, method, status), k -> {
-      Tags tags = Tags.of("application", k.app, "deployment", k.deployment, "method", k.method, "status_code", Integer.toString(k.status));
+    Meters m = http.computeIfAbsent(new HttpKey(app, deployment, route, method, status), k -> {
+      Tags tags = Tags.of("application", k.app, "deployment", k.deployment, "route", k.route, "method", k.method,
+          "status_code", Integer.toString(k.status));
       Timer latency = Timer.builder("vserve.http.request.duration").description("HTTP request latency at the proxy, request in to response out")
           .tags(tags).serviceLevelObjectives(BUCKETS).register(registry);
       // the request count is the timer's, read when scraped: one update per request on the hot path, not two

@@ -35,7 +35,8 @@ final class RequestMetrics implements Handler<RoutingContext> {
       RouteTable.Route r = rc.get(ROUTE);
       String app = r == null ? null : r.app();
       String deployment = r == null ? null : r.ingress();
-      if (metrics.enabled()) metrics.http(app == null ? "" : app, deployment == null ? "" : deployment, METHODS.contains(method) ? method : "OTHER",
+      if (metrics.enabled()) metrics.http(app == null ? "" : app, deployment == null ? "" : deployment, r == null ? "" : r.prefix(),
+          METHODS.contains(method) ? method : "OTHER",
           status, nanos);
       if (accessLog) AccessLog.write(rc, status, nanos, app, deployment);
     });

@@ -122,10 +122,10 @@ class MetricsTest {
     assertEquals(200, r.statusCode());
     assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/plain"), r.headers().toString());
     String s = r.body();
-    assertEquals(5, sample(s, "vserve_http_requests_total{application=\"svc\",deployment=\"Svc\",method=\"GET\",status_code=\"200\"}"));
-    assertEquals(1, sample(s, "vserve_http_requests_total{application=\"svc\",deployment=\"Svc\",method=\"GET\",status_code=\"500\"}"));
-    assertEquals(5, sample(s, "vserve_http_request_duration_seconds_count{application=\"svc\",deployment=\"Svc\",method=\"GET\",status_code=\"200\"}"));
-    assertTrue(s.contains("vserve_http_request_duration_seconds_bucket{application=\"svc\",deployment=\"Svc\",method=\"GET\",status_code=\"200\",le=\"0.001\"}"), s);
+    assertEquals(5, sample(s, "vserve_http_requests_total{application=\"svc\",deployment=\"Svc\",method=\"GET\",route=\"/svc\",status_code=\"200\"}"));
+    assertEquals(1, sample(s, "vserve_http_requests_total{application=\"svc\",deployment=\"Svc\",method=\"GET\",route=\"/svc\",status_code=\"500\"}"));
+    assertEquals(5, sample(s, "vserve_http_request_duration_seconds_count{application=\"svc\",deployment=\"Svc\",method=\"GET\",route=\"/svc\",status_code=\"200\"}"));
+    assertTrue(s.contains("vserve_http_request_duration_seconds_bucket{application=\"svc\",deployment=\"Svc\",method=\"GET\",route=\"/svc\",status_code=\"200\",le=\"0.001\"}"), s);
     // per replica: both replicas, calls by outcome, processing time, ongoing now
     Matcher ok = Pattern.compile("(?m)^vserve_replica_requests_total\\{application=\"svc\",deployment=\"Svc\",outcome=\"ok\",replica=\"([^\"]+)\"} ([0-9.]+)$").matcher(s);
     double okCalls = 0;
