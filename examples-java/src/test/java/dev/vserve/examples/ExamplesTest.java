@@ -23,6 +23,7 @@ class ExamplesTest {
     Nodes.deploy(node, HelloWorld.app, "hello", "/");
     Nodes.deploy(node, Composition.app, "composition", "/composition");
     Nodes.deploy(node, Greeter.app, "greeter", "/greeter");
+    Nodes.deploy(node, HelloAsync.app, "hello-async", "/async");
   }
 
   @AfterAll
@@ -33,6 +34,15 @@ class ExamplesTest {
   @Test
   void helloWorld() {
     HttpResponse<String> r = http.get("/");
+    assertEquals(200, r.statusCode());
+    assertEquals("application/json", r.headers().firstValue("content-type").orElseThrow());
+    assertEquals("{\"result\":\"Hello world!\"}", r.body());
+  }
+
+  /** The non-blocking twin answers the same bytes. */
+  @Test
+  void helloAsync() {
+    HttpResponse<String> r = http.get("/async");
     assertEquals(200, r.statusCode());
     assertEquals("application/json", r.headers().firstValue("content-type").orElseThrow());
     assertEquals("{\"result\":\"Hello world!\"}", r.body());

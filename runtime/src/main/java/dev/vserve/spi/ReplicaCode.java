@@ -27,6 +27,16 @@ public interface ReplicaCode extends AutoCloseable {
   }
 
   /**
+   * The call's answer when the method it reaches is non-blocking (it returns a {@code Future} or
+   * {@code CompletionStage}, or is marked {@link dev.vserve.NonBlocking}): started on the calling
+   * event loop, answered when the future completes. Null when the call must run on a thread that may
+   * block ({@link #invoke}); the default, for code that never runs on an event loop.
+   */
+  default io.vertx.core.Future<Object> invokeNonBlocking(ReplicaCall call) {
+    return null;
+  }
+
+  /**
    * How long the code has been inside one step that interrupting the call's thread cannot stop (a
    * language host's own thread running guest code); 0 when idle or when calls run on their own threads.
    * A replica whose step outlasts the request timeout is stuck, and is replaced.

@@ -16,7 +16,7 @@ final class ReplicaSpan {
   static final ReplicaSpan NONE = new ReplicaSpan(null, null);
 
   private final Span span;
-  private final Scope scope;
+  private Scope scope;
 
   private ReplicaSpan(Span span, Scope scope) {
     this.span = span;
@@ -32,9 +32,15 @@ final class ReplicaSpan {
     return new ReplicaSpan(span, span.makeCurrent());
   }
 
+  /** The code's synchronous part is over (a non-blocking call): the span stays open, no longer current here. */
+  void leave() {
+    if (scope != null) scope.close();
+    scope = null;
+  }
+
   void end(Throwable failure) {
     if (span == null) return;
-    scope.close();
+    leave();
     if (failure != null) {
       span.recordException(failure);
       span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));

@@ -81,6 +81,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private boolean stuck;
   private int sweeps;
   private UserHealthCheck userCheck;
+  private final BlockedCheck blockedCheck = new BlockedCheck();
 
   public ReplicaVerticle(NodeContext node, String app, DeploymentPlan plan, String replicaId, java.util.List<Integer> gpuIds) {
     this.node = node;
@@ -145,6 +146,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     });
     return constructed.future().compose(inv -> {
       invoker = inv;
+      blockedCheck.deployment(plan.name());
       meters = ServeMetrics.of(vertx).replica(app, plan.name(), replicaId, ongoing::get);
       consumer = vertx.eventBus().consumer(address(replicaId), this::onCall);
       health = new ReplicaHealth(node.requestTimeoutMs(), STUCK_GRACE_MS);
@@ -251,6 +253,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
    * holding the slot until the stream ends (streams count as ongoing requests).
    */
   private void run(Call call, BiConsumer<Object, Throwable> answer) {
+    if (runNonBlocking(call, answer)) return;
     workers.execute(() -> {
       Object result = null;
       Throwable failure = null;
@@ -286,6 +289,34 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
         answer.accept(result, failure);
       }
     });
+  }
+
+  /**
+   * A call to a non-blocking method runs here, on the calling event loop (the replica's own for a call
+   * from another node, the proxy's or a handle's for one from this node), and is answered when its
+   * future completes. False when the method may block: it goes to a virtual thread.
+   */
+  private boolean runNonBlocking(Call call, BiConsumer<Object, Throwable> answer) {
+    long started = System.nanoTime();
+    ReplicaSpan span = ReplicaSpan.start(node.tracing(), call, app, plan.name(), replicaId);
+    Future<Object> result;
+    try {
+      result = invoker.invokeNonBlocking(call);
+    } finally {
+      span.leave();
+    }
+    if (result == null) {
+      span.end(null);  // a span of no call: the blocking path starts its own
+      return false;
+    }
+    blockedCheck.check(call.target(), System.nanoTime() - started);
+    result.onComplete(ar -> {
+      span.end(ar.cause());
+      meters.record(System.nanoTime() - started, ar.failed());
+      ongoing.decrementAndGet();
+      answer.accept(ar.result(), ar.cause());
+    });
+    return true;
   }
 
   /** Feeds a stream's items to its caller, as fast as the caller takes them; stops if it goes away. */

@@ -26,6 +26,8 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
   private final Map<String, List<Method>> methods;
   private final HttpIngress http;
   private final Map<Method, BatchQueue> batches = new HashMap<>();
+  /** Methods that run on an event loop: returning a future (unless {@code @Blocking}), or {@code @NonBlocking}. */
+  private final java.util.Set<Method> nonBlocking = new java.util.HashSet<>();
 
   private DeploymentInvoker(Object instance) throws ReflectiveOperationException {
     this.instance = instance;
@@ -33,6 +35,7 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
     this.http = HttpIngress.of(instance.getClass());
     for (List<Method> ms : methods.values()) {
       for (Method m : ms) {
+        if (runsOnEventLoop(m)) nonBlocking.add(m);
         Batch spec = m.getAnnotation(Batch.class);
         if (spec == null) continue;
         BatchSignature.check(m);
@@ -103,6 +106,33 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
       return new DeploymentInvoker(ctor.newInstance(Reflection.coerce(ctor, args)));
     } catch (Throwable t) {
       throw Reflection.unwrap(t);
+    }
+  }
+
+  static boolean runsOnEventLoop(Method m) {
+    if (m.isAnnotationPresent(dev.vserve.NonBlocking.class)) return true;
+    if (m.isAnnotationPresent(dev.vserve.Blocking.class) || m.isAnnotationPresent(Batch.class)) return false;
+    Class<?> r = m.getReturnType();
+    return io.vertx.core.Future.class.isAssignableFrom(r) || java.util.concurrent.CompletionStage.class.isAssignableFrom(r);
+  }
+
+  @Override
+  public io.vertx.core.Future<Object> invokeNonBlocking(dev.vserve.spi.ReplicaCall call) {
+    if (nonBlocking.isEmpty()) return null;
+    try {
+      if (call.isHttp()) {
+        Request request = (Request) call.args()[0];
+        Method target = http.target(request);
+        if (target == null || !nonBlocking.contains(target)) return null;
+        HttpIngress.Bound b = http.bind(request);
+        return Reflection.future(invokeRaw(b.method(), b.args())).map(v -> HttpIngress.encode(v, b.route()));
+      }
+      Object[] args = call.args() == null ? new Object[0] : call.args();
+      Method m = resolve(call.method(), args.length);
+      if (!nonBlocking.contains(m)) return null;
+      return Reflection.future(invokeRaw(m, Reflection.coerce(m, args)));
+    } catch (Throwable t) {
+      return io.vertx.core.Future.failedFuture(t);
     }
   }
 

@@ -82,11 +82,25 @@ public final class HttpIngress {
 
   /** A {@link Response}, or a {@link StreamingResponse} for handlers that return items one by one. */
   Object handle(Caller caller, Request req) throws Throwable {
+    Bound b = bind(req);
+    return encode(caller.call(b.method(), b.args()), b.route());
+  }
+
+  /** The call a request makes: the method, its arguments, and whether a route (not {@code call}) takes it. */
+  record Bound(Method method, Object[] args, boolean route) {}
+
+  /** Matches and binds a request; a missing route, method or parameter fails as HTTP (404, 405, 422). */
+  Bound bind(Request req) {
     RouteMatcher.Match<Method> m = fallback == null ? routes.match(req.method(), req.routePath())
         : routes.matchOrNull(req.method(), req.routePath());
-    if (m != null) return encode(caller.call(m.target(), bind(m.target(), req, m.pathParams())), true);
-    Object out = caller.call(fallback, fallback.getParameterCount() == 0 ? new Object[0] : new Object[] {req});
-    return encode(out, false);
+    if (m != null) return new Bound(m.target(), bind(m.target(), req, m.pathParams()), true);
+    return new Bound(fallback, fallback.getParameterCount() == 0 ? new Object[0] : new Object[] {req}, false);
+  }
+
+  /** The method a request reaches, without binding it (null when none does: the full path then says why). */
+  Method target(Request req) {
+    RouteMatcher.Match<Method> m = routes.matchOrNull(req.method(), req.routePath());
+    return m != null ? m.target() : fallback;
   }
 
   /**

@@ -63,6 +63,14 @@ final class Reflection {
   }
 
   /** Waits for asynchronous results; callers run on virtual threads, where parking is cheap. */
+  /** A non-blocking method's result as a future: its own, a stage's, or a value already there. */
+  @SuppressWarnings("unchecked")
+  static Future<Object> future(Object result) {
+    if (result instanceof Future<?> f) return (Future<Object>) f;
+    if (result instanceof CompletionStage<?> cs) return Future.fromCompletionStage((CompletionStage<Object>) cs);
+    return Future.succeededFuture(result);
+  }
+
   static Object settle(Object result) throws Throwable {
     try {
       if (result instanceof Future<?> f) return DeploymentResponse.of(f).await();

@@ -1,0 +1,111 @@
+package dev.vserve;
+
+import dev.vserve.testing.Http;
+import dev.vserve.testing.Nodes;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Vert.x's convention, as the deployment methods see it: one that returns a Future or a
+ * CompletionStage runs on an event loop; one that returns a plain value runs on a virtual thread; the
+ * annotations override both ways. Each method answers where it ran.
+ */
+class EventLoopRuleTest {
+  @Deployment
+  public static class Where {
+    private static String here() {
+      Thread t = Thread.currentThread();
+      return (Context.isOnEventLoopThread() ? "event-loop" : t.isVirtual() ? "virtual" : "other") + ":" + t.getName();
+    }
+
+    @Get("/future")
+    public Future<String> future() {
+      return Future.succeededFuture(here());
+    }
+
+    @Get("/stage")
+    public CompletionStage<String> stage() {
+      return CompletableFuture.completedFuture(here());
+    }
+
+    @Get("/plain")
+    public String plain() {
+      return here();
+    }
+
+    @Get("/marked")
+    @NonBlocking
+    public String marked() {
+      return here();
+    }
+
+    @Get("/blocking-future")
+    @Blocking
+    public Future<String> blockingFuture() {
+      return Future.succeededFuture(here());
+    }
+
+    public Future<String> viaHandle() {
+      return Future.succeededFuture(here());
+    }
+
+    public String plainViaHandle() {
+      return here();
+    }
+  }
+
+  static ServeNode node;
+  static Http http;
+  static DeploymentHandle handle;
+
+  @BeforeAll
+  static void start() {
+    node = Nodes.start();
+    handle = Nodes.deploy(node, Application.bind(Where.class), "where", "/where");
+    http = new Http(node.httpPort());
+  }
+
+  @AfterAll
+  static void stop() {
+    Nodes.close(node);
+  }
+
+  private static String where(String path) {
+    var r = http.get("/where" + path);
+    assertEquals(200, r.statusCode(), r.body());
+    return r.body().replace("\"", "");
+  }
+
+  @Test
+  void aMethodReturningAFutureOrAStageRunsOnTheProxysEventLoop() {
+    assertTrue(where("/future").startsWith("event-loop:vert.x-eventloop-thread"), where("/future"));
+    assertTrue(where("/stage").startsWith("event-loop:"), where("/stage"));
+  }
+
+  @Test
+  void aMethodReturningAPlainValueRunsOnAVirtualThread() {
+    assertTrue(where("/plain").startsWith("virtual:vserve-"), where("/plain"));
+  }
+
+  @Test
+  void theAnnotationsOverrideTheInferenceBothWays() {
+    assertTrue(where("/marked").startsWith("event-loop:"), where("/marked"));
+    assertTrue(where("/blocking-future").startsWith("virtual:"), where("/blocking-future"));
+  }
+
+  @Test
+  void throughAHandleTheSameRuleHolds() {
+    String nb = handle.method("viaHandle").remote().as(String.class).await();
+    assertTrue(!nb.startsWith("virtual:"), "a non-blocking method does not take a virtual thread: " + nb);
+    assertTrue(handle.method("plainViaHandle").remote().as(String.class).await().startsWith("virtual:"));
+  }
+}
