@@ -13,7 +13,6 @@ import dev.vserve.impl.router.LocalReplica;
 import dev.vserve.ReplicaContext;
 import dev.vserve.ServeException;
 import dev.vserve.StreamingResponse;
-import dev.vserve.impl.stream.ItemChannel;
 import dev.vserve.impl.stream.RemoteStreams;
 import dev.vserve.impl.stream.StreamReply;
 import dev.vserve.metrics.ServeMetrics;
@@ -25,7 +24,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 
 import java.lang.System.Logger.Level;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.concurrent.ConcurrentHashMap;
@@ -283,7 +281,10 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
         result = new StreamingResponse(result, null);  // a handle call to a method that yields items
       }
       if (result instanceof StreamingResponse stream) {
-        produce(call, stream, answer, started);
+        StreamProducer.produce(stream, STREAM_BUFFER, answer, (first, nanos) -> meters.streamItem(first, nanos - started),
+            t -> dev.vserve.impl.call.UserErrors.log(LOG, "the stream of " + call.target() + " failed in " + plan.name(), t,
+                logFields(call.requestId())));
+        ongoing.decrementAndGet();
       } else {
         ongoing.decrementAndGet();
         answer.accept(result, failure);
@@ -317,40 +318,6 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       answer.accept(ar.result(), ar.cause());
     });
     return true;
-  }
-
-  /** Feeds a stream's items to its caller, as fast as the caller takes them; stops if it goes away. */
-  private void produce(Call call, StreamingResponse stream, BiConsumer<Object, Throwable> answer, long started) {
-    ItemChannel channel = new ItemChannel(STREAM_BUFFER);
-    Throwable failure = null;
-    try {
-      // inside the try: whatever the caller's listeners do, the slot is freed and the channel finished
-      answer.accept(new StreamReply(channel, stream.mediaType()), null);
-      Iterator<?> items = stream.source() instanceof Stream<?> s ? s.iterator() : (Iterator<?>) stream.source();
-      boolean first = true;
-      while (items.hasNext()) {
-        channel.put(items.next());
-        meters.streamItem(first, System.nanoTime() - started);
-        first = false;
-      }
-    } catch (ItemChannel.Cancelled | InterruptedException gone) {
-      // the client went away: stop producing
-    } catch (Throwable t) {
-      failure = t;
-      dev.vserve.impl.call.UserErrors.log(LOG, "the stream of " + call.target() + " failed in " + plan.name(), t, logFields(call.requestId()));
-    } finally {
-      close(stream.source());
-      channel.finish(failure);
-      ongoing.decrementAndGet();
-    }
-  }
-
-  private static void close(Object source) {
-    try {
-      if (source instanceof AutoCloseable c) c.close();
-    } catch (Exception e) {
-      LOG.log(Level.DEBUG, "closing a stream failed", e);
-    }
   }
 
   /**
