@@ -54,6 +54,13 @@ class EventLoopRuleTest {
       return Future.succeededFuture(here());
     }
 
+    @Get("/hog")
+    @NonBlocking
+    public String hog() throws InterruptedException {
+      Thread.sleep(80);  // the mistake the check is for
+      return here();
+    }
+
     public Future<String> viaHandle() {
       return Future.succeededFuture(here());
     }
@@ -100,6 +107,26 @@ class EventLoopRuleTest {
   void theAnnotationsOverrideTheInferenceBothWays() {
     assertTrue(where("/marked").startsWith("event-loop:"), where("/marked"));
     assertTrue(where("/blocking-future").startsWith("virtual:"), where("/blocking-future"));
+  }
+
+  /** A non-blocking method that blocks anyway is reported at once, naming its deployment and method. */
+  @Test
+  void holdingTheEventLoopIsReportedByName() {
+    java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger("dev.vserve.replica.BlockedCheck");
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override public void publish(java.util.logging.LogRecord r) { warnings.add(r.getMessage()); }
+      @Override public void flush() {}
+      @Override public void close() {}
+    };
+    log.addHandler(capture);
+    try {
+      assertTrue(where("/hog").startsWith("event-loop:"));
+      assertTrue(warnings.stream().anyMatch(w -> w.contains("deployment 'Where'") && w.contains("GET /where/hog")
+          && w.contains("held an event loop")), "warnings: " + warnings);
+    } finally {
+      log.removeHandler(capture);
+    }
   }
 
   @Test

@@ -107,7 +107,7 @@ public final class Bench {
     ServeNode quiet = DeploymentResponse.of(Serve.start(new ServeOptions().setHttpPort(freePort()).setMetricsEnabled(false))).await();
     DeploymentResponse.of(quiet.deploy(Application.bind(Constant.class), "bench", "/")).await();
 
-    int rounds = Integer.parseInt(System.getProperty("bench.rounds", "3"));
+    int rounds = Integer.parseInt(System.getProperty("bench.rounds", "5"));
     System.out.printf("vserve benchmark: %d cores, wrk -t2 -c%d -d%ds after a warm-up, %d event loops per server, "
         + "%d interleaved rounds (medians)%n", Runtime.getRuntime().availableProcessors(), connections, seconds,
         options.getProxyInstances(), rounds);
