@@ -29,7 +29,7 @@ import java.util.Map;
  * {@code .options(c -> c.setBatchOptions("predict", new BatchOptions().setMaxBatchSize(32)))}.
  */
 @Deployment(maxOngoingRequests = 256)
-public class MnistService implements AutoCloseable {
+public class MnistService implements AutoCloseable, dev.vserve.inference.InferenceModel {
   /** Bigger batch requests are refused (400) rather than held in memory. */
   static final int MAX_IMAGES_PER_REQUEST = 1024;
   public static final int FORWARD_BATCH = 32;
@@ -178,6 +178,88 @@ public class MnistService implements AutoCloseable {
       }
     }
     return answers;
+  }
+
+  // ---- the Open Inference Protocol (KServe v2): POST /v2/models/{application}/infer ----
+
+  private static final long[] ANY_BATCH_IMAGE = {-1, 1, 28, 28};
+
+  @Override
+  public dev.vserve.inference.ModelMetadata metadata() {
+    return new dev.vserve.inference.ModelMetadata("vserve_djl_pytorch",
+        List.of(new dev.vserve.inference.ModelMetadata.TensorSpec("image", "FP32", ANY_BATCH_IMAGE)),
+        List.of(new dev.vserve.inference.ModelMetadata.TensorSpec("logits", "FP32", new long[] {-1, 10}),
+            new dev.vserve.inference.ModelMetadata.TensorSpec("predicted_label", "INT64", new long[] {-1})));
+  }
+
+  /** Images in a v2 request (its "image" input's first dimension), for the batch's size. */
+  public static final class TensorImages implements Batch.SizeFunction {
+    @Override
+    public int size(List<?> items) {
+      int n = 0;
+      for (Object o : items) n += images((dev.vserve.inference.InferenceRequest) o);
+      return n;
+    }
+  }
+
+  static int images(dev.vserve.inference.InferenceRequest r) {
+    for (var t : r.inputs()) if (t.name().equals("image")) return (int) Math.max(1, t.elements() / 784);
+    return 1;
+  }
+
+  /**
+   * v2 requests, batched with each other as the JSON ones are: input {@code image} FP32 of shape
+   * [N, 1, 28, 28], [N, 28, 28] or [28, 28]; outputs {@code logits} [N, 10] and {@code predicted_label} [N].
+   * A request of the wrong shape fails alone (400), not its batch.
+   */
+  @Batch(maxBatchSize = 128, batchWaitTimeoutMs = 100, batchSizeFn = TensorImages.class)
+  public List<Object> infer(List<dev.vserve.inference.InferenceRequest> requests) {
+    List<Object> out = new ArrayList<>(requests.size());
+    List<float[]> valid = new ArrayList<>();
+    int total = 0;
+    for (var r : requests) {
+      try {
+        var image = r.input("image");
+        if (!image.datatype().equals("FP32") || image.elements() == 0 || image.elements() % 784 != 0
+            || image.shape()[image.shape().length - 1] != 28 || image.shape().length < 2 || image.shape()[image.shape().length - 2] != 28) {
+          throw new dev.vserve.BadRequestException("input 'image' must be FP32 of shape [N, 1, 28, 28], [N, 28, 28] or [28, 28], got "
+              + image.datatype() + java.util.Arrays.toString(image.shape()));
+        }
+        if (image.elements() / 784 > MAX_IMAGES_PER_REQUEST) {
+          throw new dev.vserve.BadRequestException("at most " + MAX_IMAGES_PER_REQUEST + " images per request");
+        }
+        float[] pixels = image.asFloats();
+        valid.add(pixels);
+        total += pixels.length / 784;
+        out.add(null);
+      } catch (RuntimeException e) {
+        out.add(e);
+      }
+    }
+    if (total == 0) return out;
+    float[] input = new float[total * 784];
+    int at = 0;
+    for (float[] p : valid) {
+      System.arraycopy(p, 0, input, at, p.length);
+      at += p.length;
+    }
+    float[][] logits = model.predict(input, total, 1, 28, 28);
+    int row = 0;
+    for (int i = 0; i < out.size(); i++) {
+      if (out.get(i) != null) continue;
+      int n = valid.get(0).length / 784;
+      valid.remove(0);
+      float[] flat = new float[n * 10];
+      long[] labels = new long[n];
+      for (int k = 0; k < n; k++, row++) {
+        System.arraycopy(logits[row], 0, flat, k * 10, 10);
+        labels[k] = argMax(logits[row]);
+      }
+      out.set(i, new dev.vserve.inference.InferenceResponse(List.of(
+          dev.vserve.inference.Tensor.fp32("logits", new long[] {n, 10}, flat),
+          dev.vserve.inference.Tensor.int64("predicted_label", new long[] {n}, labels))));
+    }
+    return out;
   }
 
   private static Map<String, Object> answer(Object label, Object logits) {

@@ -63,6 +63,7 @@ public final class ProxyVerticle extends VerticleBase {
     if (metrics.enabled() || options.isAccessLog()) router.route().handler(new RequestMetrics(metrics, options.isAccessLog()));
     // vserve's /-/ paths come before any application's
     NodeEndpoints.mount(router, vertx, node, metrics);
+    InferenceEndpoints.mount(router, node, options);
     router.route().handler(rc -> readBody(rc, options.getMaxRequestBodyBytes(), body -> forward(node, rc, body)));
     router.route().failureHandler(rc -> {
       int status = rc.statusCode() > 0 ? rc.statusCode() : 500;
@@ -115,7 +116,7 @@ public final class ProxyVerticle extends VerticleBase {
    * curl -d sends JSON as) and fail them; the ingress reads the bytes itself. Larger than
    * {@code max}: 413 at once, from Content-Length when the client sent one.
    */
-  private static void readBody(RoutingContext rc, long max, io.vertx.core.Handler<Buffer> then) {
+  static void readBody(RoutingContext rc, long max, io.vertx.core.Handler<Buffer> then) {
     HttpServerRequest req = rc.request();
     String declared = req.getHeader("content-length");
     if (declared != null) {

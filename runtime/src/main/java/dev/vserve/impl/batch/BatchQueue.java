@@ -223,7 +223,11 @@ public final class BatchQueue {
       for (Item i : batch) i.result.completeExceptionally(wrong);
       return;
     }
-    for (int k = 0; k < batch.size(); k++) batch.get(k).result.complete(results.get(k));
+    // an exception in the results fails its own call only (one bad input need not fail its batch)
+    for (int k = 0; k < batch.size(); k++) {
+      if (results.get(k) instanceof Throwable t) batch.get(k).result.completeExceptionally(t);
+      else batch.get(k).result.complete(results.get(k));
+    }
   }
 
   private static List<Object> values(List<Item> items) {
