@@ -79,8 +79,8 @@ final class PythonBench {
         HttpClient client = clientVertx.createHttpClient(new HttpClientOptions().setDefaultPort(node.httpPort())
             .setDefaultHost("127.0.0.1"), new PoolOptions().setHttp1MaxSize(MnistBench.CONNECTIONS).setMaxWaitQueueSize(-1));
         for (int round = 0; round < MnistBench.WARMUP_ROUNDS + MnistBench.ROUNDS; round++) {
-          Bench.Load j = MnistBench.blast(client, "/java-mnist", bodies);
-          Bench.Load p = MnistBench.blast(client, "/py-mnist", bodies);
+          Bench.Load j = MnistBench.blast(client, "/java-mnist", bodies, null);
+          Bench.Load p = MnistBench.blast(client, "/py-mnist", bodies, null);
           System.out.printf("  MNIST round %d%s: Java %.0f, Python %.0f requests/s%n", round,
               round < MnistBench.WARMUP_ROUNDS ? " (warm-up)" : "", j.rps(), p.rps());
           if (round < MnistBench.WARMUP_ROUNDS) continue;

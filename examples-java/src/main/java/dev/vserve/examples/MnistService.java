@@ -228,7 +228,10 @@ public class MnistService implements AutoCloseable, dev.vserve.inference.Inferen
         if (image.elements() / 784 > MAX_IMAGES_PER_REQUEST) {
           throw new dev.vserve.BadRequestException("at most " + MAX_IMAGES_PER_REQUEST + " images per request");
         }
-        float[] pixels = image.asFloats();
+        // the seed's contract: pixels in [0, 1], normalised here as the JSON path does
+        float[] raw = image.asFloats();
+        float[] pixels = new float[raw.length];
+        dev.vserve.examples.mnist.MnistNet.normalise(raw, pixels);
         valid.add(pixels);
         total += pixels.length / 784;
         out.add(null);

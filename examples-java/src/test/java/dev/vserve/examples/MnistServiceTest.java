@@ -175,6 +175,17 @@ class MnistServiceTest {
     long[] binary = labels(bin);
     assertEquals(1, Http.json(bin).get("outputs").size(), "only the output asked for");
 
+    // and a batch of 64 held-out digits in one request, against their true labels
+    int[] many = new int[64];
+    for (int k = 0; k < many.length; k++) many[k] = data.trainCount + 100 + k;
+    Map<String, Object> batch = new java.util.LinkedHashMap<>(input);
+    batch.put("shape", List.of(64, 1, 28, 28));
+    batch.put("data", flat(many));
+    long[] predicted = labels(post(V2 + "/infer", Json.encode(Map.of("inputs", List.of(batch))), null));
+    int correct = 0;
+    for (int k = 0; k < many.length; k++) if (predicted[k] == data.label(many[k])) correct++;
+    assertTrue(correct >= 60, "held-out accuracy through v2: " + correct + "/64");
+
     for (int k = 0; k < pick.length; k++) {
       int seed = Http.json(http.post("/", body(data.image(pick[k])))).get("predicted_label").asInt();
       assertEquals(seed, json[k], "v2 JSON agrees with the seed's contract for image " + k);
