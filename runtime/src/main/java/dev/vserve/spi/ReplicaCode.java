@@ -36,6 +36,11 @@ public interface ReplicaCode extends AutoCloseable {
     return null;
   }
 
+  /** Whether {@link #invokeNonBlocking} takes this call (it reaches a non-blocking method); runs nothing. */
+  default boolean isNonBlocking(ReplicaCall call) {
+    return false;
+  }
+
   /**
    * How long the code has been inside one step that interrupting the call's thread cannot stop (a
    * language host's own thread running guest code); 0 when idle or when calls run on their own threads.

@@ -298,6 +298,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
    * future completes. False when the method may block: it goes to a virtual thread.
    */
   private boolean runNonBlocking(Call call, BiConsumer<Object, Throwable> answer) {
+    if (!invoker.isNonBlocking(call)) return false;
     long started = System.nanoTime();
     ReplicaSpan span = ReplicaSpan.start(node.tracing(), call, app, plan.name(), replicaId);
     Future<Object> result;
@@ -306,10 +307,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     } finally {
       span.leave();
     }
-    if (result == null) {
-      span.end(null);  // a span of no call: the blocking path starts its own
-      return false;
-    }
+    if (result == null) result = Future.failedFuture(new IllegalStateException("the code took the call as non-blocking, then did not run it"));
     blockedCheck.check(call.target(), System.nanoTime() - started);
     result.onComplete(ar -> {
       span.end(ar.cause());

@@ -117,6 +117,20 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
   }
 
   @Override
+  public boolean isNonBlocking(dev.vserve.spi.ReplicaCall call) {
+    if (nonBlocking.isEmpty()) return false;
+    try {
+      if (call.isHttp()) {
+        Method target = http.target((Request) call.args()[0]);
+        return target != null && nonBlocking.contains(target);
+      }
+      return nonBlocking.contains(resolve(call.method(), call.args() == null ? 0 : call.args().length));
+    } catch (RuntimeException e) {
+      return false;  // the blocking path reports it
+    }
+  }
+
+  @Override
   public io.vertx.core.Future<Object> invokeNonBlocking(dev.vserve.spi.ReplicaCall call) {
     if (nonBlocking.isEmpty()) return null;
     try {
