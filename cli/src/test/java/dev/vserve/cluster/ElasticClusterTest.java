@@ -128,7 +128,7 @@ class ElasticClusterTest {
       for (JsonNode r : running("elastic")) nodes.add(r.get("node").asText());
       assertEquals(Set.of(a.nodeId, b.nodeId), nodes, "one CPU each, three per node: both nodes run them");
       // steady load: the count holds, no flapping
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
       while (System.nanoTime() < until) {
         assertEquals(4, deployment("elastic").get("target_replicas").asInt(), "the target moved under steady load");
         Thread.sleep(100);
