@@ -209,9 +209,4 @@ final class AutoscalingLoop {
     loads.keySet().removeIf(k -> k.startsWith(app + '/'));
     policies.forgetApplication(app);
   }
-
-  Future<Void> close() {
-    stop();
-    return Future.succeededFuture();
-  }
 }
