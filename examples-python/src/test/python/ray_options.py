@@ -6,6 +6,10 @@ from vserve import serve
 @serve.deployment(health_check_period_s=5, health_check_timeout_s=10, version="v2",
                   autoscaling_config={"min_replicas": 2, "max_replicas": 4})
 class Options:
+    @serve.batch(max_batch_size=4, batch_size_fn=len)
+    async def sized(self, items):
+        return items
+
     def __call__(self, request):
         return "ok"
 

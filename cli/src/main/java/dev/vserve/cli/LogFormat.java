@@ -56,6 +56,11 @@ final class LogFormat extends Formatter {
     // lock is a Hazelcast lock without CP (which needs 3+ members); the README's cluster section says
     // what that means and how to enable CP
     quiet("com.hazelcast.cp.internal.CPSubsystemImpl", Level.SEVERE);
+    // vertx-micrometer-metrics 5.0.10 registers its event-bus handler gauge twice at start; Micrometer
+    // keeps the first and warns once: nothing for an operator to do
+    Logger meters = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
+    meters.setFilter(r -> r.getMessage() == null || !r.getMessage().contains("name='vertx.eventbus.handlers'"));
+    KEPT.add(meters);
   }
 
   /** java.util.logging holds loggers weakly: a level set on one nobody keeps is lost with it. */

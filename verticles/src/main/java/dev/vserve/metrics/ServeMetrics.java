@@ -72,13 +72,21 @@ public final class ServeMetrics {
     }
   }
 
+  /**
+   * A node's registry, its filters set before anything registers: two of Micrometer's names that
+   * Prometheus' own lint (promtool check metrics) refuses are left out, an abbreviated unit
+   * (process_cpu_time_ns_total) and a gauge ending in _count (system_cpu_count).
+   */
+  private static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(
+        id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
+    return registry;
+  }
+
   private ServeMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
     this.gauges = new ClusterGauges(registry);
-    // two of Micrometer's names that Prometheus' own lint (promtool check metrics) refuses: an abbreviated
-    // unit (process_cpu_time_ns_total) and a gauge ending in _count (system_cpu_count)
-    registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(
-        id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -88,7 +96,7 @@ public final class ServeMetrics {
 
   /** The metrics of the node running on {@code vertx}. */
   public static ServeMetrics of(Vertx vertx) {
-    return NODES.computeIfAbsent(vertx, v -> new ServeMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+    return NODES.computeIfAbsent(vertx, v -> new ServeMetrics(newRegistry()));
   }
 
   /**
@@ -102,7 +110,7 @@ public final class ServeMetrics {
       builder.with(options);
       return null;
     }
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = newRegistry();
     // Vert.x's per-request HTTP server timers would count every request a second time (vserve_http_* do),
     // at a cost on the hot path; its connection, event-bus, pool and client metrics stay
     options.setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(false)

@@ -306,6 +306,7 @@ class PythonExamplesTest {
       assertTrue(log.contains("deployment Options: option '" + option + "' has no effect"), option + " in:\n" + log);
     }
     assertTrue(!log.contains("option 'autoscaling_config'"), "autoscaling_config is acted on now: " + log);
+    assertTrue(log.contains("@serve.batch on sized: batch_size_fn is not supported in Python yet"), log);
   }
 
   @Test

@@ -5,8 +5,12 @@ from vserve.handle import _Pending
 # ---------------------------------------------------------------------------------------------
 # batching: Java's batch queue collects; the batch runs here, on the replica's thread
 
-def batch(_func=None, max_batch_size=10, batch_wait_timeout_s=0.01, max_concurrent_batches=1, **_):
+def batch(_func=None, max_batch_size=10, batch_wait_timeout_s=0.01, max_concurrent_batches=1, batch_size_fn=None):
     def wrap(func):
+        if batch_size_fn is not None and _ctx.loading:
+            # said, never dropped silently: batches here are counted in calls
+            _ctx.host.warn("@serve.batch on %s: batch_size_fn is not supported in Python yet; batches are counted "
+                           "in calls (max_batch_size=%s calls)" % (func.__name__, max_batch_size))
         if max_batch_size < 1:
             raise ValueError("max_batch_size must be >= 1, got %r" % (max_batch_size,))
         if batch_wait_timeout_s < 0:

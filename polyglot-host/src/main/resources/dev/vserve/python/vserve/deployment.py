@@ -90,8 +90,10 @@ def deployment(_target=None, **options):
     return wrap(_target) if _target is not None else wrap
 
 
-def run(target, name="default", route_prefix="/", blocking=False, **_):
+def run(target, name="default", route_prefix="/", blocking=False, **unsupported):
     """Under the launcher, records what to deploy; in a replica, does nothing (the file is re-read there)."""
+    if unsupported and _ctx.loading:
+        _ctx.host.warn("serve.run(%s): not supported, the application deploys without it" % ", ".join(sorted(unsupported)))
     if _ctx.loading:
         _ctx.runs.append((target, name, route_prefix))
     return None

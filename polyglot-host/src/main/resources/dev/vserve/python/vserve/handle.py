@@ -98,7 +98,11 @@ class DeploymentHandle:
             raise AttributeError(name)
         return DeploymentHandle(self._java, name, self._stream)
 
-    def options(self, method_name=None, stream=None, **_):
+    def options(self, method_name=None, stream=None, **unsupported):
+        if unsupported:
+            # Ray's other handle options (multiplexed_model_id, ...): said, never dropped silently
+            _ctx.host.warn("DeploymentHandle.options(%s): not supported yet, the call goes out without it"
+                           % ", ".join(sorted(unsupported)))
         return DeploymentHandle(self._java, method_name or self._method, self._stream if stream is None else stream)
 
     def remote(self, *args, **kwargs):
