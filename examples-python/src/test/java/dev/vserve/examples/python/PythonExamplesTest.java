@@ -50,10 +50,11 @@ class PythonExamplesTest {
           - {name: options, route_prefix: /options, import_path: src/test/python/ray_options.py}
           - {name: health, route_prefix: /health, import_path: src/test/python/health.py}
           - {name: userconfig, route_prefix: /userconfig, import_path: src/test/python/user_config.py}
+          - {name: routes, route_prefix: /routes, import_path: src/test/python/routes_free.py}
           - {name: instrumented, route_prefix: /instrumented, import_path: instrumented.py,
              deployments: [{name: InstrumentedService, num_replicas: 1}]}
         """);
-    launcher = Launcher.run(13, config.toString());
+    launcher = Launcher.run(14, config.toString());
     http = new Http(launcher.port);
   }
 
@@ -296,6 +297,14 @@ class PythonExamplesTest {
     while (m.find()) total += Double.parseDouble(m.group(1));
     assertEquals(5, total, "4 answers and the bad call's first inc:\n" + scrape);
     assertTrue(scrape.contains("my_latency_ms_bucket{application=\"instrumented\""), scrape);
+  }
+
+  /** Handlers get only what they declare: a module-level route no self, a __call__ without parameters no request. */
+  @Test
+  void handlersWithoutARequestParameterAreCalledWithoutOne() {
+    assertEquals("{\"route\":\"module level\"}", http.get("/routes/free").body());
+    assertEquals("{\"route\":\"in the class\",\"n\":3}", http.get("/routes/mine?n=3").body());
+    assertEquals("ok", http.get("/options/").body().replace("\"", ""), "a __call__(self) without a request parameter");
   }
 
   @Test

@@ -169,14 +169,39 @@ def _handle_request(reply, java_request, route):
             fn = _router._routes[route][2]
             params = dict(java_request.pathParams())
             request._path_params = params
-            result = fn(_instance, **_bind_route(fn, request, params))
+            kwargs = _bind_route(fn, request, params)
+            # a route defined in the class takes self; one defined at module level does not (as FastAPI)
+            result = fn(_instance, **kwargs) if _takes_self(fn) else fn(**kwargs)
         else:
-            result = _lookup("call")(request)
+            call = _lookup("call")
+            # Ray passes the request only to a __call__ that takes it
+            result = call(request) if _takes_request(call) else call()
         reply.http(route >= 0)
     except BaseException as e:
         _fail(reply, e)
         return
     _settle(reply, result)
+
+
+def _takes_self(fn):
+    code = getattr(fn, "__code__", None)
+    return code is not None and code.co_argcount > 0 and code.co_varnames[0] == "self"
+
+
+def _takes_request(target):
+    """Whether __call__ (a bound method, a function deployment, or an instance with __call__) takes the request."""
+    func = getattr(target, "__func__", None)
+    has_self = func is not None
+    if func is None:
+        if hasattr(target, "__code__"):
+            func = target
+        else:
+            func = getattr(type(target), "__call__", None)
+            has_self = True
+    code = getattr(func, "__code__", None)
+    if code is None or code.co_flags & 0x04:   # not a plain function, or *args: give it the request
+        return True
+    return code.co_argcount - (1 if has_self else 0) > 0
 
 
 def _call(reply, method, args):
