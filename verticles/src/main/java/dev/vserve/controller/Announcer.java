@@ -58,7 +58,7 @@ final class Announcer {
     var c = d.plan.config();
     return new ReplicaSetUpdate(app.name(), d.name(), ++replicaVersion,
         c.getMaxOngoingRequests(), c.getMaxQueuedRequests(), c.isIdempotent(),
-        c.getAutoscalingConfig() == null ? 0 : Math.max(ScalingRules.TICK_MS, (long) (c.getAutoscalingConfig().getMetricsIntervalS() * 1000)),
+        c.getAutoscalingConfig() == null ? 0 : ScalingRules.metricsIntervalMs(c.getAutoscalingConfig()),
         List.copyOf(infos));
   }
 

@@ -162,7 +162,7 @@ final class AutoscalingLoop {
     if (s == null) {
       s = new DeploymentAutoscaler(a.name(), d.name(), config);
       scalers.put(key, s);
-    } else if (!s.config().equals(config)) {
+    } else if (s.config() != config && !s.config().equals(config)) {  // equal unless a redeploy changed it
       s.reconfigure(config);
     }
     return s;

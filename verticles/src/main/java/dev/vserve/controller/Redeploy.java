@@ -9,7 +9,6 @@ import dev.vserve.impl.cluster.Placement;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Ray's rules for deploying an application again under the same name, per deployment: a change of
@@ -55,8 +54,7 @@ final class Redeploy {
 
   /** Whether the replicas must hear of the new settings (user_config, limits, health checks). */
   static boolean replicasAffected(DeploymentConfig before, DeploymentConfig after) {
-    DeploymentConfig a = before.copy().setNumReplicas(1).setAutoscalingConfig(null);
-    DeploymentConfig b = after.copy().setNumReplicas(1).setAutoscalingConfig(null);
-    return !a.equals(b) || !Objects.equals(before.getUserConfig(), after.getUserConfig());
+    // the count and the autoscaler are the controller's; everything else (user_config too) is the replica's
+    return !before.copy().setNumReplicas(1).setAutoscalingConfig(null).equals(after.copy().setNumReplicas(1).setAutoscalingConfig(null));
   }
 }

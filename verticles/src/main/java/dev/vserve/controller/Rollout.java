@@ -76,10 +76,7 @@ final class Rollout {
     app.plan = plan;
     for (DeploymentState d : next.values()) announcer.replicas(app, d);
     if (routesChanged) announcer.routes(apps.values());
-    for (DeploymentState d : removed) {
-      d.target = 0;
-      fleet.stopAll(d);
-    }
+    for (DeploymentState d : removed) fleet.stopAll(d);
     persist.run();
     fleet.reconcile();
     // after the reconcile: replicas retired by a smaller target need no new settings

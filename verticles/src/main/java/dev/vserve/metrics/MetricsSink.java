@@ -21,6 +21,11 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class MetricsSink implements Telemetry.Sink {
   private static final double[] BATCH_SIZES = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
+  /** Handle-call counters by node, application, deployment and method: looked up once per call, built once. */
+  private final Map<HandleKey, Counter> handleCalls = new ConcurrentHashMap<>();
+
+  private record HandleKey(String nodeId, String app, String deployment, String method) {}
+
   /** Gauges hold their last value here, by meter identity. */
   private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
 
@@ -36,8 +41,9 @@ final class MetricsSink implements Telemetry.Sink {
   public void handleCall(String nodeId, String app, String deployment, String method) {
     ServeMetrics m = node(nodeId);
     if (m == null) return;
-    Counter.builder("vserve.handle.requests").description("calls made through deployment handles on this node")
-        .tags("application", app, "deployment", deployment, "method", method).register(m.registry).increment();
+    handleCalls.computeIfAbsent(new HandleKey(nodeId, app, deployment, method), k ->
+        Counter.builder("vserve.handle.requests").description("calls made through deployment handles on this node")
+            .tags("application", app, "deployment", deployment, "method", method).register(m.registry)).increment();
   }
 
   @Override
@@ -92,6 +98,12 @@ final class MetricsSink implements Telemetry.Sink {
       default -> DistributionSummary.builder(name).description(description).tags(all)
           .serviceLevelObjectives(boundaries.stream().mapToDouble(Double::doubleValue).toArray()).register(m.registry).record(value);
     }
+  }
+
+  /** A stopped node's cached meters go with its registry. */
+  void forgetNode(String nodeId) {
+    handleCalls.keySet().removeIf(k -> k.nodeId().equals(nodeId));
+    gauges.keySet().removeIf(k -> k.startsWith(nodeId + "|"));
   }
 
   /** A stopped replica's gauges go with its other series. */

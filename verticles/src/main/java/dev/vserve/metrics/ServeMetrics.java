@@ -140,7 +140,11 @@ public final class ServeMetrics {
   public static void remove(Vertx vertx) {
     ServeMetrics m = NODES.remove(vertx);
     if (m == null) return;
-    BY_NODE.values().removeIf(x -> x == m);
+    BY_NODE.entrySet().removeIf(e -> {
+      if (e.getValue() != m) return false;
+      SINK.forgetNode(e.getKey());
+      return true;
+    });
     m.registry.close();
   }
 

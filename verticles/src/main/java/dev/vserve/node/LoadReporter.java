@@ -58,8 +58,14 @@ final class LoadReporter {
   private void tick() {
     long now = System.currentTimeMillis();
     List<LoadReport.Entry> due = new ArrayList<>();
-    sums.keySet().removeIf(r -> r.metricsIntervalMs() == 0 || !node.routers().contains(r));
-    for (DeploymentRouter r : node.routers()) {
+    java.util.Collection<DeploymentRouter> routers = node.routers();
+    // a router gone (its application deleted) or no longer autoscaled leaves its sums behind
+    if (!sums.isEmpty()) {
+      java.util.Set<DeploymentRouter> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      live.addAll(routers);
+      sums.keySet().removeIf(r -> r.metricsIntervalMs() == 0 || !live.contains(r));
+    }
+    for (DeploymentRouter r : routers) {
       long interval = r.metricsIntervalMs();
       if (interval == 0) continue;
       Sum s = sums.computeIfAbsent(r, k -> new Sum());

@@ -12,10 +12,10 @@ final class BlockedCheck {
   static final long LIMIT_NANOS = 50_000_000;
   private static final long QUIET_NANOS = 10_000_000_000L;
   private final java.util.Map<String, Long> lastReport = new java.util.concurrent.ConcurrentHashMap<>();
-  private String deployment = "";
+  private final String deployment;
 
-  void deployment(String name) {
-    deployment = name;
+  BlockedCheck(String deployment) {
+    this.deployment = deployment;
   }
 
   void check(String method, long nanos) {

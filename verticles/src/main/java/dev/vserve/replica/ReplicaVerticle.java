@@ -1,6 +1,7 @@
 package dev.vserve.replica;
 
 import dev.vserve.impl.NodeContext;
+import dev.vserve.impl.autoscale.ScalingRules;
 import dev.vserve.impl.app.DeploymentPlan;
 import dev.vserve.impl.app.HandleRef;
 import dev.vserve.impl.call.Call;
@@ -79,7 +80,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private boolean stuck;
   private int sweeps;
   private UserHealthCheck userCheck;
-  private final BlockedCheck blockedCheck = new BlockedCheck();
+  private final BlockedCheck blockedCheck;
 
   public ReplicaVerticle(NodeContext node, String app, DeploymentPlan plan, String replicaId, java.util.List<Integer> gpuIds) {
     this.node = node;
@@ -87,6 +88,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     this.plan = plan;
     this.replicaId = replicaId;
     this.replicaContext = new ReplicaContext(app, plan.name(), replicaId, plan.config(), node.nodeId(), java.util.List.copyOf(gpuIds));
+    this.blockedCheck = new BlockedCheck(plan.name());
   }
 
   /**
@@ -144,7 +146,6 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     });
     return constructed.future().compose(inv -> {
       invoker = inv;
-      blockedCheck.deployment(plan.name());
       meters = ServeMetrics.of(vertx).replica(app, plan.name(), replicaId, ongoing::get);
       consumer = vertx.eventBus().consumer(address(replicaId), this::onCall);
       health = new ReplicaHealth(node.requestTimeoutMs(), STUCK_GRACE_MS);
@@ -155,7 +156,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       });
       armHealthCheck();
       stats = new StatsReporter(vertx, workers, inv, app, plan.name(), replicaId);
-      if (plan.config().getAutoscalingConfig() != null) stats.start(metricsIntervalMs(plan.config()));
+      if (plan.config().getAutoscalingConfig() != null) stats.start(ScalingRules.metricsIntervalMs(plan.config().getAutoscalingConfig()));
       configConsumer = vertx.eventBus().consumer(configAddress(replicaId), this::onConfig);
       return consumer.completion().onSuccess(v -> node.registerLocal(address(replicaId), this));
     });
@@ -166,10 +167,6 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       if (!unhealthy) markUnhealthy(why, false);
     });
     userCheck.arm(plan.config(), () -> unhealthy);
-  }
-
-  private static long metricsIntervalMs(dev.vserve.DeploymentConfig c) {
-    return Math.max(100, Math.round(c.getAutoscalingConfig().getMetricsIntervalS() * 1000));
   }
 
   /** Where the controller sends a deployment's changed settings for this replica. */
@@ -192,7 +189,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     Object before = plan.config().getUserConfig();
     plan = plan.withConfig(next);
     armHealthCheck();
-    if (next.getAutoscalingConfig() != null) stats.start(metricsIntervalMs(next)); else stats.stop();
+    if (next.getAutoscalingConfig() != null) stats.start(ScalingRules.metricsIntervalMs(next.getAutoscalingConfig())); else stats.stop();
     if (java.util.Objects.equals(before, next.getUserConfig())) {
       msg.reply("updated", REPLY);
       return;

@@ -6,6 +6,7 @@ import dev.vserve.impl.Json;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,21 +40,14 @@ public final class PythonPolicy implements AutoscalingPolicy, AutoscalingPolicy.
     PythonReplica.Code file = PythonReplica.Code.parse(code);
     String function = name.contains(":") ? name.substring(name.lastIndexOf(':') + 1)
         : name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : name;
-    CompletableFuture<Context> started = new CompletableFuture<>();
-    ReplicaThread thread = new ReplicaThread("vserve-py-policy-" + function,
-        () -> PythonEngine.newContext(file.file().toAbsolutePath().getParent()), started);
-    started.get();
-    CompletableFuture<PythonPolicy> ready = new CompletableFuture<>();
-    thread.post(() -> {
-      try {
-        Value vserve = PythonEngine.install(Context.getCurrent(), new HostBridge(thread, a -> a, file.file().toAbsolutePath().getParent(), null), false);
-        Value fn = Modules.load(file.file(), function, false);
-        if (!fn.canExecute()) throw new IllegalArgumentException("autoscaling policy '" + function + "' of " + file.file() + " is not a function");
-        Value module = vserve.getMember("autoscaling");
-        ready.complete(new PythonPolicy(thread, fn, module.getMember("_call_policy_json"), module.getMember("_call_app_policy_json")));
-      } catch (Throwable t) {
-        ready.completeExceptionally(t);
-      }
+    Path dir = file.file().toAbsolutePath().getParent();
+    ReplicaThread thread = ReplicaThread.start("vserve-py-policy-" + function, dir);
+    CompletableFuture<PythonPolicy> ready = thread.submit(() -> {
+      Value vserve = PythonEngine.install(Context.getCurrent(), new HostBridge(thread, a -> a, dir, null), false);
+      Value fn = Modules.load(file.file(), function, false);
+      if (!fn.canExecute()) throw new IllegalArgumentException("autoscaling policy '" + function + "' of " + file.file() + " is not a function");
+      Value module = vserve.getMember("autoscaling");
+      return new PythonPolicy(thread, fn, module.getMember("_call_policy_json"), module.getMember("_call_app_policy_json"));
     });
     try {
       return ready.get();
@@ -90,14 +84,7 @@ public final class PythonPolicy implements AutoscalingPolicy, AutoscalingPolicy.
 
   /** Runs the policy on its thread; an exception in Python comes out as one here. */
   private String run(Value entry, String json) {
-    CompletableFuture<String> out = new CompletableFuture<>();
-    thread.post(() -> {
-      try {
-        out.complete(entry.execute(fn, json).asString());
-      } catch (Throwable t) {
-        out.completeExceptionally(t);
-      }
-    });
+    CompletableFuture<String> out = thread.submit(() -> entry.execute(fn, json).asString());
     try {
       return out.get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {

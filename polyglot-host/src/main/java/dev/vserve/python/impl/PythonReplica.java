@@ -82,28 +82,21 @@ public final class PythonReplica implements ReplicaCode {
     Path dir = code.file().toAbsolutePath().getParent();
     ReplicaContext replica = ReplicaContext.current();
     String id = replica == null ? plan.name() : replica.replicaId();
-    CompletableFuture<Context> started = new CompletableFuture<>();
-    ReplicaThread thread = new ReplicaThread("vserve-py-" + id, () -> PythonEngine.newContext(dir), started);
-    started.get();
+    ReplicaThread thread = ReplicaThread.start("vserve-py-" + id, dir);
     HostBridge host = new HostBridge(thread, resolveArg, dir, replica);
-    CompletableFuture<Entries> ready = new CompletableFuture<>();
     Object[] args = Arrays.stream(plan.initArgs()).map(resolveArg).toArray();
     Map<String, Object> kwargs = new LinkedHashMap<>();
     plan.initKwargs().forEach((k, v) -> kwargs.put(k, resolveArg.apply(v)));
-    thread.post(() -> {
-      try {
-        Value vserve = PythonEngine.install(Context.getCurrent(), host, false);
-        host.runBatch = vserve.getMember("_run_batch");
-        Value target = Modules.load(code.file(), code.qualname(), false);
-        Value constructed = vserve.getMember("_start").execute(code.file().toString(), target, Arrays.asList(args), kwargs);
-        if (!constructed.getArrayElement(0).asBoolean()) throw new IllegalArgumentException(constructed.getArrayElement(1).asString());
-        // read on the Python thread, which owns the context
-        ready.complete(new Entries(vserve.getMember("_call"), vserve.getMember("_handle_request"),
-            routes(vserve.getMember("_routes").execute()), vserve.getMember("_has_health_check").execute().asBoolean(),
-            vserve.getMember("_has_autoscaling_stats").execute().asBoolean()));
-      } catch (Throwable t) {
-        ready.completeExceptionally(t);
-      }
+    CompletableFuture<Entries> ready = thread.submit(() -> {
+      Value vserve = PythonEngine.install(Context.getCurrent(), host, false);
+      host.runBatch = vserve.getMember("_run_batch");
+      Value target = Modules.load(code.file(), code.qualname(), false);
+      Value constructed = vserve.getMember("_start").execute(code.file().toString(), target, Arrays.asList(args), kwargs);
+      if (!constructed.getArrayElement(0).asBoolean()) throw new IllegalArgumentException(constructed.getArrayElement(1).asString());
+      // read on the Python thread, which owns the context
+      return new Entries(vserve.getMember("_call"), vserve.getMember("_handle_request"),
+          routes(vserve.getMember("_routes").execute()), vserve.getMember("_has_health_check").execute().asBoolean(),
+          vserve.getMember("_has_autoscaling_stats").execute().asBoolean());
     });
     try {
       Entries entries = ready.get();

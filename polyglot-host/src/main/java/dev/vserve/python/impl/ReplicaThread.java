@@ -99,6 +99,28 @@ final class ReplicaThread {
     }
   }
 
+  /** A thread with a fresh context for code from {@code appDir}, once the context is there. */
+  static ReplicaThread start(String name, java.nio.file.Path appDir) throws Exception {
+    CompletableFuture<Context> started = new CompletableFuture<>();
+    ReplicaThread thread = new ReplicaThread(name, () -> PythonEngine.newContext(appDir), started);
+    started.get();
+    return thread;
+  }
+
+  /** Runs {@code work} on the Python thread; its value or failure completes the future (failed at once if stopped). */
+  <T> CompletableFuture<T> submit(java.util.concurrent.Callable<T> work) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    boolean posted = post(() -> {
+      try {
+        out.complete(work.call());
+      } catch (Throwable t) {
+        out.completeExceptionally(t);
+      }
+    });
+    if (!posted) out.completeExceptionally(new IllegalStateException(thread.getName() + " is stopped"));
+    return out;
+  }
+
   /** Runs {@code task} on the Python thread after what is already waiting; false once stopped. */
   boolean post(Runnable task) {
     if (stopped) return false;

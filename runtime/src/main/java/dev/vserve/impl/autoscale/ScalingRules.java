@@ -15,6 +15,11 @@ public final class ScalingRules {
 
   private ScalingRules() {}
 
+  /** How often callers and replicas report, in ms: {@code metrics_interval_s}, never below one tick. */
+  public static long metricsIntervalMs(AutoscalingConfig c) {
+    return Math.max(TICK_MS, Math.round(c.getMetricsIntervalS() * 1000));
+  }
+
   /** Ray's {@code _get_cold_start_scale_up_replicas}: the count to go to at once from zero, or -1 when not at zero. */
   public static int coldStart(AutoscalingContext ctx) {
     if (ctx.currentNumReplicas() > 0) return -1;

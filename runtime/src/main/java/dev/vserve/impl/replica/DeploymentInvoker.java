@@ -135,10 +135,9 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
     if (nonBlocking.isEmpty()) return null;
     try {
       if (call.isHttp()) {
-        Request request = (Request) call.args()[0];
-        Method target = http.target(request);
-        if (target == null || !nonBlocking.contains(target)) return null;
-        HttpIngress.Bound b = http.bind(request);
+        // callers ask isNonBlocking first: one match and bind here (a blocking method still answers null)
+        HttpIngress.Bound b = http.bind((Request) call.args()[0]);
+        if (!nonBlocking.contains(b.method())) return null;
         return Reflection.future(invokeRaw(b.method(), b.args())).map(v -> HttpIngress.encode(v, b.route()));
       }
       Object[] args = call.args() == null ? new Object[0] : call.args();
