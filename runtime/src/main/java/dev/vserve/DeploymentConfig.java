@@ -28,6 +28,7 @@ public final class DeploymentConfig {
   private Object userConfig;
   private AutoscalingConfig autoscalingConfig;
   private java.util.Map<String, BatchOptions> batchOptions = new java.util.HashMap<>();
+  private dev.vserve.tasks.TaskProcessorConfig taskConsumer;
 
   public DeploymentConfig() {}
 
@@ -48,6 +49,7 @@ public final class DeploymentConfig {
       c.idempotent = d.idempotent();
       if (d.autoscaling().length > 0) c.autoscalingConfig = fromAnnotation(d.autoscaling()[0]);
     }
+    c.taskConsumer = dev.vserve.tasks.TaskProcessorConfig.of(type);
     return c;
   }
 
@@ -80,6 +82,7 @@ public final class DeploymentConfig {
     c.userConfig = userConfig;
     c.autoscalingConfig = autoscalingConfig == null ? null : autoscalingConfig.copy();
     c.batchOptions = new java.util.HashMap<>(batchOptions);
+    c.taskConsumer = taskConsumer == null ? null : taskConsumer.copy();
     return c;
   }
 
@@ -194,6 +197,7 @@ public final class DeploymentConfig {
     if (!(healthCheckPeriodS > 0)) throw invalid(deploymentName, "healthCheckPeriodS must be > 0, got " + healthCheckPeriodS);
     if (!(healthCheckTimeoutS > 0)) throw invalid(deploymentName, "healthCheckTimeoutS must be > 0, got " + healthCheckTimeoutS);
     if (autoscalingConfig != null) autoscalingConfig.validate(deploymentName);
+    if (taskConsumer != null) taskConsumer.validate(deploymentName);
     return this;
   }
 
@@ -258,6 +262,10 @@ public final class DeploymentConfig {
 
   public java.util.Map<String, BatchOptions> getBatchOptions() { return batchOptions; }
 
+  /** The queue this deployment consumes and its handlers ({@link dev.vserve.tasks.TaskConsumer}); null: none. */
+  public dev.vserve.tasks.TaskProcessorConfig getTaskConsumer() { return taskConsumer; }
+  public DeploymentConfig setTaskConsumer(dev.vserve.tasks.TaskProcessorConfig v) { taskConsumer = v; return this; }
+
   public void setBatchOptions(java.util.Map<String, BatchOptions> v) { batchOptions = new java.util.HashMap<>(v); }
 
   /**
@@ -291,7 +299,8 @@ public final class DeploymentConfig {
         && gracefulShutdownTimeoutS == c.gracefulShutdownTimeoutS && memory == c.memory
         && healthCheckPeriodS == c.healthCheckPeriodS && healthCheckTimeoutS == c.healthCheckTimeoutS
         && resources.equals(c.resources) && idempotent == c.idempotent && batchOptions.equals(c.batchOptions)
-        && Objects.equals(userConfig, c.userConfig) && Objects.equals(autoscalingConfig, c.autoscalingConfig);
+        && Objects.equals(userConfig, c.userConfig) && Objects.equals(autoscalingConfig, c.autoscalingConfig)
+        && Objects.equals(taskConsumer, c.taskConsumer);
   }
 
   @Override

@@ -32,6 +32,7 @@ public final class NodeContext {
   public static final String CONTROLLER_ROUTES = "vserve.controller.routes";
 
   private static final Map<Vertx, NodeContext> BY_VERTX = new ConcurrentHashMap<>();
+  private static final Map<String, NodeContext> BY_ID = new ConcurrentHashMap<>();
 
   private final Vertx vertx;
   private final String nodeId;
@@ -45,6 +46,7 @@ public final class NodeContext {
   private final java.util.Set<String> departed = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   private volatile Tracing tracing = Tracing.OFF;
+  private volatile dev.vserve.impl.tasks.TaskBroker tasks;
   /** Told when a call waits for a deployment that has no replica (see {@link DeploymentRouter#onColdDemand}). */
   private volatile java.util.function.Consumer<DeploymentRouter> coldDemand = r -> {};
   private volatile RouteTable routes = new RouteTable(-1, java.util.List.of());
@@ -72,12 +74,18 @@ public final class NodeContext {
       ctx.unregister();
       throw new IllegalStateException("a vserve node already runs on this Vert.x instance");
     }
+    BY_ID.put(nodeId, ctx);
     return ctx;
   }
 
   /** The context of the node running on {@code vertx}, or null. */
   public static NodeContext of(Vertx vertx) {
     return BY_VERTX.get(vertx);
+  }
+
+  /** The context of the node with this id in this JVM, or null. */
+  public static NodeContext byNodeId(String nodeId) {
+    return BY_ID.get(nodeId);
   }
 
   public Vertx vertx() { return vertx; }
@@ -87,6 +95,9 @@ public final class NodeContext {
   public Tracing tracing() { return tracing; }
   /** The node's tracing, once its SDK is set up (off until then). */
   public void useTracing(Tracing t) { tracing = t; }
+  /** The node's task queues (see {@link dev.vserve.tasks.Tasks}). */
+  public dev.vserve.impl.tasks.TaskBroker tasks() { return tasks; }
+  public void useTasks(dev.vserve.impl.tasks.TaskBroker t) { tasks = t; }
 
   public DeploymentHandle handle(String app, String deployment) {
     return new HandleImpl(this, app, deployment, DeploymentHandle.DEFAULT_METHOD);
@@ -189,6 +200,8 @@ public final class NodeContext {
   public Future<Void> close() {
     closed = true;
     BY_VERTX.remove(vertx, this);
+    BY_ID.remove(nodeId, this);
+    if (tasks != null) tasks.close();
     for (DeploymentRouter r : routers.values()) r.close("the vserve node is shutting down");
     routers.clear();
     java.util.List<Future<Void>> all = new java.util.ArrayList<>();

@@ -76,6 +76,9 @@ public final class AdminVerticle extends VerticleBase {
     r.delete("/api/serve/applications").handler(this::deleteAll);
     r.post("/api/v1/applications/:app/deployments/:deployment/scale").handler(this::scale);
     r.post("/api/vserve/nodes/shutdown").handler(this::shutdownNodes);
+    // a dead-letter queue's tasks back to the queue they came from, their attempts reset
+    r.post("/api/vserve/queues/:queue/requeue").handler(ctx -> dev.vserve.tasks.Tasks.of(vertx).requeue(ctx.pathParam("queue"))
+        .onSuccess(n -> json(ctx, 200, Map.of("queue", ctx.pathParam("queue"), "requeued", n))).onFailure(err -> error(ctx, err)));
     r.route().last().handler(ctx -> error(ctx, new ServeException(404, "NotFound", "no admin route " + ctx.request().method()
         + " " + ctx.request().path() + " (see GET/PUT/DELETE /api/serve/applications/)")));
     server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getAdminHost()).setPort(options.getAdminPort()));

@@ -65,10 +65,16 @@ final class Announcer {
   /** Running applications are routed to; others (deploying, deleting) not. */
   RouteTable routeTable(Collection<ApplicationState> apps) {
     List<RouteTable.Route> routes = new ArrayList<>();
+    List<RouteTable.TaskQueue> queues = new ArrayList<>();
     for (ApplicationState s : apps) {
-      if (s.running()) routes.add(new RouteTable.Route(s.plan.routePrefix(), s.name(), s.plan.ingress()));
+      if (!s.running()) continue;
+      routes.add(new RouteTable.Route(s.plan.routePrefix(), s.name(), s.plan.ingress()));
+      for (var d : s.plan.deployments()) {
+        var tc = d.config().getTaskConsumer();
+        if (tc != null) queues.add(new RouteTable.TaskQueue(tc.getQueueName(), s.name(), d.name(), tc));
+      }
     }
-    return new RouteTable(routeVersion, routes);
+    return new RouteTable(routeVersion, routes, queues);
   }
 
   void routes(Collection<ApplicationState> apps) {

@@ -27,7 +27,8 @@ final class Redeploy {
     if (!before.code().equals(after.code())
         || !Arrays.equals(Json.encode(before.initArgs()), Json.encode(after.initArgs()))
         || !Arrays.equals(Json.encode(before.initKwargs()), Json.encode(after.initKwargs()))
-        || !Placement.Demand.of(before.config()).equals(Placement.Demand.of(after.config()))) {
+        || !Placement.Demand.of(before.config()).equals(Placement.Demand.of(after.config()))
+        || !java.util.Objects.equals(before.config().getTaskConsumer(), after.config().getTaskConsumer())) {
       return Change.REPLACE;
     }
     return before.config().equals(after.config()) ? Change.NONE : Change.IN_PLACE;

@@ -55,6 +55,7 @@ public final class NodeImpl implements ServeNode {
     String id = vertx.isClustered() ? ((VertxInternal) vertx).clusterManager().getNodeId()
         : "node-" + RequestIds.next().substring(0, 8);
     this.context = NodeContext.create(vertx, id, options);
+    context.useTasks(dev.vserve.taskqueue.TaskQueues.start(vertx, context));
     dev.vserve.metrics.ServeMetrics.start(vertx, id, options.isMetricsEnabled());
     this.tracing = dev.vserve.tracing.NodeTracing.start(options, id);
     context.useTracing(tracing.tracing());

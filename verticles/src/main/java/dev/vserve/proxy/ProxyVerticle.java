@@ -64,6 +64,7 @@ public final class ProxyVerticle extends VerticleBase {
     // vserve's /-/ paths come before any application's
     NodeEndpoints.mount(router, vertx, node, metrics);
     InferenceEndpoints.mount(router, node, options);
+    TaskEndpoints.mount(router, node, options);
     router.route().handler(rc -> readBody(rc, options.getMaxRequestBodyBytes(), body -> forward(node, rc, body)));
     router.route().failureHandler(rc -> {
       int status = rc.statusCode() > 0 ? rc.statusCode() : 500;

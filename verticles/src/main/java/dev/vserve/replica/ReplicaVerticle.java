@@ -81,6 +81,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private int sweeps;
   private UserHealthCheck userCheck;
   private final BlockedCheck blockedCheck;
+  private dev.vserve.taskqueue.TaskConsumerLoop tasks;
 
   public ReplicaVerticle(NodeContext node, String app, DeploymentPlan plan, String replicaId, java.util.List<Integer> gpuIds) {
     this.node = node;
@@ -158,7 +159,12 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       stats = new StatsReporter(vertx, workers, inv, app, plan.name(), replicaId);
       if (plan.config().getAutoscalingConfig() != null) stats.start(ScalingRules.metricsIntervalMs(plan.config().getAutoscalingConfig()));
       configConsumer = vertx.eventBus().consumer(configAddress(replicaId), this::onConfig);
-      return consumer.completion().onSuccess(v -> node.registerLocal(address(replicaId), this));
+      return consumer.completion().onSuccess(v -> {
+        node.registerLocal(address(replicaId), this);
+        var tc = plan.config().getTaskConsumer();
+        if (tc != null) tasks = new dev.vserve.taskqueue.TaskConsumerLoop(context, node.tasks(), tc, node.nodeId(),
+            plan.config().getMaxOngoingRequests(), this::tryCall, () -> closing).start(replicaId);
+      });
     });
   }
 
@@ -368,6 +374,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     if (userCheck != null) userCheck.stop();
     if (stats != null) stats.stop();
     if (configConsumer != null) configConsumer.unregister();
+    if (tasks != null) tasks.stop();
     ServeMetrics.of(vertx).removeReplica(replicaId);
     closing = true;
     Promise<Void> drained = Promise.promise();

@@ -1,0 +1,347 @@
+package dev.vserve.impl.tasks;
+
+import dev.vserve.BadRequestException;
+import dev.vserve.ServeException;
+import dev.vserve.impl.Json;
+import dev.vserve.impl.app.RouteTable;
+import dev.vserve.tasks.QueueInfo;
+import dev.vserve.tasks.TaskProcessorConfig;
+import dev.vserve.tasks.TaskResult;
+import dev.vserve.tasks.Tasks;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The task queues' rules over a {@link TaskStore}: submitting, taking with a lease, recording the one
+ * final status, retrying with back-off, dead letters, and redelivering tasks whose consumer fell
+ * silent. A retry waits as a lease that ends with its back-off, so that it survives the node that
+ * scheduled it: whichever node's reaper sees the lease run out queues the task again.
+ */
+public final class TaskBroker implements Tasks {
+  private static final System.Logger LOG = System.getLogger(TaskBroker.class.getName());
+  private final Vertx vertx;
+  private final TaskStore store;
+  private final Supplier<RouteTable> routes;
+  private final LongSupplier clock;
+  private final ExecutorService io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vserve-tasks-", 0).factory());
+
+  public TaskBroker(Vertx vertx, TaskStore store, Supplier<RouteTable> routes, LongSupplier clock) {
+    this.vertx = vertx;
+    this.store = store;
+    this.routes = routes;
+    this.clock = clock;
+  }
+
+  public TaskStore store() { return store; }
+
+  // --- submitters ------------------------------------------------------------------------------
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Future<TaskResult> enqueue(String queue, String taskName, List<?> args, Map<String, ?> kwargs) {
+    TaskRecord r;
+    try {
+      RouteTable.TaskQueue q = consumed(queue);
+      TaskProcessorConfig.Handler h = q.config().getHandlers().get(taskName);
+      if (h == null) {
+        throw new ServeException(404, "NoSuchTaskHandler", "queue '" + queue + "' has no task handler '" + taskName
+            + "' (it has " + q.config().getHandlers().keySet() + ")");
+      }
+      TaskCheck.check(taskName, h, args, kwargs);
+      // JSON-shaped, as they are stored: what does not encode is refused now, not at the consumer
+      List<Object> a = args == null ? List.of() : Json.convert(Json.MAPPER.readTree(Json.encode(args)), List.class);
+      Map<String, Object> k = kwargs == null ? Map.of() : Json.convert(Json.MAPPER.readTree(Json.encode(kwargs)), Map.class);
+      r = TaskRecord.created(UUID.randomUUID().toString(), queue, taskName, a, k, clock.getAsLong());
+    } catch (ServeException e) {
+      return Future.failedFuture(e);
+    } catch (Exception e) {
+      return Future.failedFuture(new BadRequestException("the task's arguments are not JSON values: " + e.getMessage()));
+    }
+    String encoded = r.encode();
+    return off(() -> store.atomically(tx -> {
+      tx.put(r.id(), encoded, 0);
+      tx.offer(queue, r.id());
+      return r.toResult();
+    }));
+  }
+
+  @Override
+  public Future<TaskResult> status(String taskId) {
+    return off(() -> {
+      String raw = store.read(taskId);
+      if (raw == null) throw new ServeException(404, "NoSuchTask", "no task '" + taskId + "' (unknown, or its result expired)");
+      return TaskRecord.decode(raw).toResult();
+    });
+  }
+
+  @Override
+  public Future<TaskResult> await(String taskId, long timeoutMs) {
+    long deadline = clock.getAsLong() + timeoutMs;
+    Promise<TaskResult> done = Promise.promise();
+    poll(taskId, deadline, 20, done);
+    return done.future();
+  }
+
+  private void poll(String taskId, long deadline, long delayMs, Promise<TaskResult> done) {
+    status(taskId).onComplete(ar -> {
+      if (ar.failed()) done.fail(ar.cause());
+      else if (ar.result().status().isFinal() || clock.getAsLong() >= deadline) done.complete(ar.result());
+      else vertx.setTimer(Math.max(1, Math.min(delayMs, deadline - clock.getAsLong())), t -> poll(taskId, deadline, Math.min(delayMs * 2, 200), done));
+    });
+  }
+
+  @Override
+  public Future<QueueInfo> queue(String queue) {
+    RouteTable.TaskQueue q;
+    try {
+      q = known(queue);
+    } catch (ServeException e) {
+      return Future.failedFuture(e);
+    }
+    boolean consumed = q.name().equals(queue);
+    return off(() -> new QueueInfo(queue, store.depth(queue), consumed ? q.app() : null, consumed ? q.deployment() : null));
+  }
+
+  @Override
+  public Future<List<TaskResult>> list(String queue, int limit) {
+    try {
+      known(queue);
+    } catch (ServeException e) {
+      return Future.failedFuture(e);
+    }
+    return off(() -> {
+      List<TaskResult> out = new ArrayList<>();
+      for (String id : store.peek(queue, Math.max(0, limit))) {
+        String raw = store.read(id);
+        if (raw != null) out.add(TaskRecord.decode(raw).toResult());
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Integer> requeue(String deadLetterQueue) {
+    RouteTable.TaskQueue q;
+    try {
+      q = known(deadLetterQueue);
+    } catch (ServeException e) {
+      return Future.failedFuture(e);
+    }
+    if (q.name().equals(deadLetterQueue)) {
+      return Future.failedFuture(new BadRequestException("'" + deadLetterQueue + "' is a work queue, not a dead-letter queue"));
+    }
+    return off(() -> {
+      int moved = 0;
+      while (store.atomically(tx -> {
+        String id = tx.poll(deadLetterQueue);
+        if (id == null) return false;
+        String raw = tx.get(id);
+        if (raw != null) {
+          TaskRecord r = TaskRecord.decode(raw);
+          tx.put(id, r.requeued().encode(), 0);
+          tx.offer(r.queue(), id);
+        }
+        return true;
+      })) {
+        moved++;
+      }
+      return moved;
+    });
+  }
+
+  /** The queue a deployment consumes; a 404 naming the queues there are otherwise. */
+  private RouteTable.TaskQueue consumed(String queue) {
+    RouteTable.TaskQueue q = routes.get().queue(queue);
+    if (q == null) throw noQueue(queue);
+    return q;
+  }
+
+  /** A consumed queue, or the consumer whose dead-letter queue {@code queue} is. */
+  private RouteTable.TaskQueue known(String queue) {
+    for (RouteTable.TaskQueue q : routes.get().queues()) {
+      if (q.name().equals(queue) || queue.equals(q.config().getFailedTaskQueueName())
+          || queue.equals(q.config().getUnprocessableTaskQueueName())) {
+        return q;
+      }
+    }
+    throw noQueue(queue);
+  }
+
+  private ServeException noQueue(String queue) {
+    List<String> names = routes.get().queues().stream().map(RouteTable.TaskQueue::name).sorted().toList();
+    return new ServeException(404, "NoSuchQueue", "no task queue '" + queue + "'" + (names.isEmpty()
+        ? " (no deployment consumes tasks)" : " (queues: " + String.join(", ", names) + ")"));
+  }
+
+  // --- consumers (blocking: called on their own threads) ----------------------------------------
+
+  /** The oldest task of the queue, leased to {@code node} until {@code leaseMs} from now; null when none. */
+  public TaskRecord take(TaskProcessorConfig config, String node, long leaseMs) {
+    String queue = config.getQueueName();
+    return store.atomically(tx -> {
+      for (;;) {
+        String id = tx.poll(queue);
+        if (id == null) return null;
+        String raw = tx.get(id);
+        if (raw == null) continue;
+        TaskRecord r = TaskRecord.decode(raw);
+        if (r.status().isFinal()) continue;
+        long now = clock.getAsLong();
+        TaskRecord s = r.started(now, node);
+        if (s.attempts() > config.getMaxRetries() + 1) {
+          // redelivered past its retries (its runs kept killing their consumers): it fails here
+          finish(tx, s.failed(now, "gave up after " + r.attempts() + " attempts: " + r.error(), config.getFailedTaskQueueName()), config);
+          continue;
+        }
+        tx.put(id, s.encode(), 0);
+        tx.lease(id, now + leaseMs);
+        return s;
+      }
+    });
+  }
+
+  /** Records the result, unless the task has a final status already (it ran twice): false then. */
+  public boolean succeed(TaskRecord task, Object result, TaskProcessorConfig config) {
+    Object value;
+    try {
+      value = Json.convert(Json.MAPPER.readTree(Json.encode(result)), Object.class);
+    } catch (Exception e) {
+      return fail(task, "the result is not a JSON value: " + e.getMessage(), false, config);
+    }
+    return store.atomically(tx -> {
+      TaskRecord cur = current(tx, task.id());
+      if (cur == null) return false;
+      finish(tx, cur.succeeded(clock.getAsLong(), value), config);
+      return true;
+    });
+  }
+
+  /**
+   * A failed attempt: retried after its back-off while retries remain (and the failure is one a retry
+   * may fix), else failed for good into its dead-letter queue. False if the task was final already.
+   */
+  public boolean fail(TaskRecord task, String why, boolean retriable, TaskProcessorConfig config) {
+    return store.atomically(tx -> {
+      TaskRecord cur = current(tx, task.id());
+      if (cur == null) return false;
+      long now = clock.getAsLong();
+      if (retriable && cur.attempts() <= config.getMaxRetries()) {
+        tx.put(cur.id(), cur.retrying(why).encode(), 0);
+        tx.lease(cur.id(), now + config.retryDelayMs(cur.attempts()));
+      } else {
+        String into = !retriable && config.getUnprocessableTaskQueueName() != null
+            ? config.getUnprocessableTaskQueueName() : config.getFailedTaskQueueName();
+        finish(tx, cur.failed(now, why, into), config);
+      }
+      return true;
+    });
+  }
+
+  /** A task taken but not run (its replica is stopping): back to its queue now. */
+  public void untake(TaskRecord task) {
+    store.atomically(tx -> {
+      TaskRecord cur = current(tx, task.id());
+      if (cur == null) return null;
+      tx.release(cur.id());
+      tx.put(cur.id(), cur.untaken().encode(), 0);
+      tx.offer(cur.queue(), cur.id());
+      return null;
+    });
+  }
+
+  /** The task as it is, with its lease released if it is final already; null then. */
+  private TaskRecord current(TaskStore.Tx tx, String id) {
+    String raw = tx.get(id);
+    TaskRecord cur = raw == null ? null : TaskRecord.decode(raw);
+    if (cur != null && !cur.status().isFinal()) return cur;
+    tx.release(id);
+    return null;
+  }
+
+  /** Writes a final status: kept for the result TTL, or until requeued when it went to a dead-letter queue. */
+  private static void finish(TaskStore.Tx tx, TaskRecord done, TaskProcessorConfig config) {
+    tx.release(done.id());
+    tx.put(done.id(), done.encode(), done.deadLetter() != null ? 0 : (long) (config.getResultTtlS() * 1000));
+    if (done.deadLetter() != null) tx.offer(done.deadLetter(), done.id());
+  }
+
+  // --- the reaper ------------------------------------------------------------------------------
+
+  /**
+   * Queues again every task whose lease ran out: a retry whose back-off is over, or a task whose
+   * consumer fell silent (its node died, or it hangs). Safe on every node at once: the lease is the
+   * claim. Returns how many it queued.
+   */
+  public int reap() {
+    long now = clock.getAsLong();
+    int queued = 0;
+    for (var e : store.leases().entrySet()) {
+      if (e.getValue() > now) continue;
+      String id = e.getKey();
+      boolean requeued = store.atomically(tx -> {
+        Long deadline = tx.lease(id);
+        if (deadline == null || deadline > now) return false;
+        tx.release(id);
+        String raw = tx.get(id);
+        if (raw == null) return false;
+        TaskRecord r = TaskRecord.decode(raw);
+        if (r.status().isFinal()) return false;
+        if (r.status() == dev.vserve.tasks.TaskStatus.STARTED) {
+          r = r.retrying("redelivered: its consumer on node " + r.node() + " gave no sign of life within the visibility timeout");
+        }
+        tx.put(id, r.encode(), 0);
+        tx.offer(r.queue(), id);
+        return true;
+      });
+      if (requeued) queued++;
+    }
+    return queued;
+  }
+
+  private long reaper = -1;
+
+  /** Runs the reaper every {@code periodMs} on this node, until {@link #close}. */
+  public TaskBroker startReaper(long periodMs) {
+    reaper = vertx.setPeriodic(periodMs, t -> io.execute(() -> {
+      try {
+        reap();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "task reaper pass failed (the cluster is changing?): " + e);
+      }
+    }));
+    return this;
+  }
+
+  /** Work that blocks, on a virtual thread; its outcome back on the caller's context. */
+  private <T> Future<T> off(Callable<T> work) {
+    Context ctx = vertx.getOrCreateContext();
+    Promise<T> p = Promise.promise();
+    io.execute(() -> {
+      try {
+        T v = work.call();
+        ctx.runOnContext(x -> p.complete(v));
+      } catch (Throwable t) {
+        ctx.runOnContext(x -> p.fail(t));
+      }
+    });
+    return p.future();
+  }
+
+  public void close() {
+    if (reaper >= 0) vertx.cancelTimer(reaper);
+    io.shutdownNow();
+    store.close();
+  }
+}
