@@ -67,7 +67,7 @@ public final class TaskCheck {
     try {
       Json.MAPPER.convertValue(value, type);
     } catch (IllegalArgumentException e) {
-      throw bad("argument '" + param + "' of task '" + taskName + "' is not a " + typeName + ": "
+      throw bad("argument '" + param + "' of task '" + taskName + "' does not fit type " + typeName + ": "
           + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
     }
   }

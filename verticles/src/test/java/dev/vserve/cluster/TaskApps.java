@@ -1,0 +1,35 @@
+package dev.vserve.cluster;
+
+import dev.vserve.Application;
+import dev.vserve.Deployment;
+import dev.vserve.ReplicaContext;
+import dev.vserve.tasks.TaskConsumer;
+import dev.vserve.tasks.TaskHandler;
+
+import java.util.Map;
+
+/** Task consumers for tests across node JVMs: run them with {@code vserve run dev.vserve.cluster.TaskApps.squares}. */
+public final class TaskApps {
+  private TaskApps() {}
+
+  /**
+   * One replica per node (placement spreads them), four tasks at once each; a short visibility timeout
+   * so that the tasks of a killed node come back quickly, and quick retries.
+   */
+  @Deployment(numReplicas = 2, maxOngoingRequests = 4)
+  @TaskConsumer(queue = "squares", maxRetries = 2, retryDelayS = 0.1, visibilityTimeoutS = 2, failedTaskQueue = "squares-failed")
+  public static class Squares {
+    @TaskHandler("square")
+    public Map<String, Object> square(long n) throws InterruptedException {
+      Thread.sleep(10);  // long enough that a killed node has tasks in hand
+      return Map.of("n", n, "square", n * n, "node", ReplicaContext.current().nodeId());
+    }
+
+    @TaskHandler("always_fails")
+    public Object alwaysFails(long n) {
+      throw new IllegalStateException("task " + n + " fails every time");
+    }
+  }
+
+  public static final Application squares = Application.bind(Squares.class);
+}
