@@ -44,6 +44,7 @@ class PythonExamplesTest {
           - {name: mixed, route_prefix: /mixed, import_path: mixed.py}
           - {name: java-mixed, route_prefix: /java-mixed, import_path: dev.vserve.examples.Mixed}
           - {name: mnist, route_prefix: /mnist, import_path: mnist.py}
+          - {name: jobs, route_prefix: /jobs, import_path: mnist_jobs.py}
           - {name: stream, route_prefix: /stream, import_path: stream.py}
           - {name: checks, route_prefix: /checks, import_path: src/test/python/checks.py}
           - {name: sync, route_prefix: /sync, import_path: "src/test/python/checks.py:sync_app"}
@@ -54,7 +55,7 @@ class PythonExamplesTest {
           - {name: instrumented, route_prefix: /instrumented, import_path: instrumented.py,
              deployments: [{name: InstrumentedService, num_replicas: 1}]}
         """);
-    launcher = Launcher.run(14, config.toString());
+    launcher = Launcher.run(15, config.toString());
     http = new Http(launcher.port);
   }
 
@@ -224,6 +225,42 @@ class PythonExamplesTest {
   void javaDeploymentRefusesClassesThatAreNotDeployments() {
     String out = loadFails("src/test/python/escape.py");
     assertTrue(out.contains("java.lang.ProcessBuilder is not a deployment class"), out);
+  }
+
+  @Test
+  void mnistJobsRunAsynchronouslyThroughRaysTaskConsumerApi() throws Exception {
+    MnistData data = MnistData.load();
+    List<String> ids = new ArrayList<>();
+    for (int job = 0; job < 4; job++) {
+      List<float[][]> images = new ArrayList<>();
+      for (int k = 0; k < 100; k++) images.add(data.image(data.trainCount + job * 100 + k));
+      HttpResponse<String> r = http.post("/jobs/submit", new String(Json.encode(Map.of("images", images))));
+      assertEquals(200, r.statusCode(), r.body());
+      ids.add(Http.json(r).get("task_id").asText());
+    }
+    int correct = 0;
+    for (int job = 0; job < ids.size(); job++) {
+      String id = ids.get(job);
+      dev.vserve.testing.Poll.until("job " + id, java.time.Duration.ofSeconds(60),
+          () -> !Http.json(http.get("/jobs/status/" + id)).get("status").asText().matches("PENDING|STARTED"));
+      JsonNode t = Http.json(http.get("/jobs/status/" + id));
+      assertEquals("SUCCESS", t.get("status").asText(), t.toString());
+      JsonNode labels = t.get("result").get("labels");
+      for (int k = 0; k < 100; k++) if (labels.get(k).asInt() == data.label(data.trainCount + job * 100 + k)) correct++;
+    }
+    assertTrue(correct >= 380, "held-out accuracy of the jobs: " + correct + "/400");
+    // the queue straight over HTTP: a job the handler refuses is retried twice, then a dead letter
+    HttpResponse<String> bad = http.post("/-/tasks/mnist-py-jobs", "{\"task_name\": \"classify\", \"args\": [[]]}");
+    assertEquals(202, bad.statusCode(), bad.body());
+    JsonNode failed = Http.json(http.get("/-/tasks/" + Http.json(bad).get("task_id").asText() + "?timeout_s=30"));
+    assertEquals("FAILURE", failed.get("status").asText(), failed.toString());
+    assertEquals(3, failed.get("attempts").asInt(), failed.toString());
+    assertTrue(failed.get("error").asText().contains("a job is a list"), failed.toString());
+    assertEquals(1, Http.json(http.get("/-/queues/mnist-py-jobs-failed")).get("depth").asInt());
+    HttpResponse<String> unfit = http.post("/-/tasks/mnist-py-jobs", "{\"task_name\": \"classify\", \"kwargs\": {\"imgs\": []}}");
+    assertEquals(400, unfit.statusCode(), unfit.body());
+    assertTrue(unfit.body().contains("'imgs'"), unfit.body());
+    assertTrue(String.join("\n", launcher.child.lines).contains("adapter_config (CeleryAdapterConfig) replaced by vserve's task queues"), "the Celery settings are named in the log");
   }
 
   @Test

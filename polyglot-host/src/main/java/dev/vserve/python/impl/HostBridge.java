@@ -233,6 +233,41 @@ public final class HostBridge {
     return new String[] {replica.appName(), replica.deploymentName(), replica.replicaId(), replica.nodeId()};
   }
 
+  // --- task queues (vserve.serve.task_consumer's adapter) ---------------------------------------
+
+  private dev.vserve.tasks.Tasks tasks() {
+    var node = replica == null ? null : dev.vserve.impl.NodeContext.byNodeId(replica.nodeId());
+    if (node == null) throw new IllegalStateException("task queues are reachable from inside a replica only");
+    return node.tasks();
+  }
+
+  /** Queues a task; a future of its status as JSON (what Python's TaskResult reads). */
+  @HostAccess.Export
+  public Object taskEnqueue(String queue, String taskName, Value args, Value kwargs) {
+    Object a = PyValues.toJava(args);
+    Object k = PyValues.toJava(kwargs);
+    return tasks().enqueue(queue, taskName, (List<?>) a, castMap(k)).map(t -> new String(Json.encode(t.toMap()), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** A task's status as JSON; with {@code waitS} > 0, once final or after that long. */
+  @HostAccess.Export
+  public Object taskStatus(String id, double waitS) {
+    var t = waitS > 0 ? tasks().await(id, (long) (waitS * 1000)) : tasks().status(id);
+    return t.map(r -> new String(Json.encode(r.toMap()), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @HostAccess.Export
+  public Object taskQueue(String queue) {
+    return tasks().queue(queue).map(q -> new String(Json.encode(java.util.Map.of("queue", q.queue(), "depth", q.depth())),
+        java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static java.util.Map<String, ?> castMap(Object o) {
+    if (o instanceof java.util.Map<?, ?> m) return (java.util.Map<String, ?>) m;
+    throw new IllegalArgumentException("kwargs must be a dict");
+  }
+
   // --- batching --------------------------------------------------------------------------------
 
   /**

@@ -28,7 +28,7 @@ public final class PythonEngine {
   private static volatile List<List<String>> packageSources;
   private static volatile String sandboxSource;
   /** The modules of the {@code vserve} package, in the order they import each other; the package itself last. */
-  private static final List<String> PACKAGE = List.of("_context", "autoscaling", "metrics", "handle", "deployment", "batching", "http", "models",
+  private static final List<String> PACKAGE = List.of("_context", "autoscaling", "metrics", "handle", "tasks", "deployment", "batching", "http", "models",
       "driver", "__init__");
 
   /** Host objects Python sees: annotated bridge methods, and Java lists, maps and arrays as sequences. */
@@ -151,6 +151,13 @@ public final class PythonEngine {
                                 AutoscalingContext=m.autoscaling.AutoscalingContext)
           serve.metrics = module("vserve.serve.metrics", Counter=m.metrics.Counter, Gauge=m.metrics.Gauge,
                                  Histogram=m.metrics.Histogram)
+          t = m.tasks
+          serve.task_consumer = module("vserve.serve.task_consumer", task_consumer=t.task_consumer,
+                                       task_handler=t.task_handler,
+                                       instantiate_adapter_from_config=t.instantiate_adapter_from_config)
+          serve.schema = module("vserve.serve.schema", TaskProcessorConfig=t.TaskProcessorConfig,
+                                CeleryAdapterConfig=t.CeleryAdapterConfig, TaskResult=t.TaskResult,
+                                TaskProcessorAdapter=t.TaskProcessorAdapter)
           m.serve = serve
           # Ray Serve apps import these for type hints and responses; vserve's stand in
           responses = module("starlette.responses", Response=m.Response, JSONResponse=m.JSONResponse,

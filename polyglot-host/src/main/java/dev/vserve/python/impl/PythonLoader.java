@@ -68,6 +68,9 @@ public final class PythonLoader {
       return app;
     }
     DeploymentConfig config = new DeploymentConfig().apply(settings, name);
+    if (d.get("tasks") instanceof Map<?, ?> tasks) {
+      config.setTaskConsumer(dev.vserve.impl.Json.<dev.vserve.tasks.TaskProcessorConfig>convert(tasks, dev.vserve.tasks.TaskProcessorConfig.class).validate(name));
+    }
     Map<String, Object> kwargs = new LinkedHashMap<>();
     ((Map<String, Object>) d.get("kwargs")).forEach((k, v) -> kwargs.put(k, arg(v, file, built)));
     Application app = Application.ofCode(new PythonReplica.Code(file, (String) d.get("qualname")).toString(), name,

@@ -1,5 +1,6 @@
 from vserve import _context as _ctx
 from vserve import autoscaling as _autoscaling
+from vserve import tasks as _tasks
 
 # ---------------------------------------------------------------------------------------------
 # configuration: @serve.deployment, .options(), .bind()
@@ -123,5 +124,6 @@ def _describe(app, seen=None):
         raise TypeError("deployment %s is defined inside a function; define it at module level" % d.name)
     return {"@vserve.app": {"id": key, "name": d.name, "qualname": target.__qualname__,
                             "config": _config(d._options, d.name, True),
+                            "tasks": _tasks._describe(target) if isinstance(target, type) else None,
                             "args": [arg(a) for a in app._args],
                             "kwargs": {k: arg(v) for k, v in app._kwargs.items()}}}
