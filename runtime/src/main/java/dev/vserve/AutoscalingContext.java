@@ -21,6 +21,8 @@ import java.util.Map;
  * @param lastScaleUpTime when the deployment last grew (epoch seconds; 0: never)
  * @param lastScaleDownTime when it last shrank
  * @param currentTime now, epoch seconds
+ * @param asyncInferenceTaskQueueLength tasks waiting in the queue the deployment consumes (a
+ *     {@link dev.vserve.tasks.TaskConsumer}; 0 for others), as of the last look (every 250 ms)
  */
 public record AutoscalingContext(
     String appName,
@@ -37,7 +39,8 @@ public record AutoscalingContext(
     Map<String, Object> policyState,
     double lastScaleUpTime,
     double lastScaleDownTime,
-    double currentTime) {
+    double currentTime,
+    double asyncInferenceTaskQueueLength) {
 
   /** The metric Ray always provides per replica: requests in flight to it, as callers count them. */
   public static final String ONGOING_REQUESTS = "ongoing_requests";

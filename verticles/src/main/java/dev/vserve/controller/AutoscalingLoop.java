@@ -185,6 +185,13 @@ final class AutoscalingLoop {
       queued += rep.entry().queued();
       rep.entry().inFlight().forEach((id, v) -> perReplica.computeIfPresent(id, (k, old) -> old + v));
     }
+    var tasks = d.plan.config().getTaskConsumer();
+    var node = dev.vserve.impl.NodeContext.of(vertx);
+    if (tasks != null && node != null && node.tasks() != null) {
+      // a consumer's running tasks are its ongoing requests too (they reach it past the routers)
+      total += node.tasks().lastInFlight(tasks.getQueueName());
+      s.observeTaskQueue(node.tasks().lastDepth(tasks.getQueueName()));
+    }
     s.observe(now, total, queued, perReplica);
   }
 

@@ -35,7 +35,14 @@ final class Policies {
   /** The deployment's policy once loaded; null while it loads (the tick is skipped) or if it failed to. */
   AutoscalingPolicy deployment(String key, DeploymentPlan plan) {
     String name = plan.config().getAutoscalingConfig().getPolicy();
-    return get(key, name, () -> AutoscalingPolicyLoader.find(plan.code()).load(name, plan.code())) instanceof AutoscalingPolicy p ? p : null;
+    return get(key, name, () -> isQueuePolicy(name) ? new dev.vserve.tasks.AsyncInferenceAutoscalingPolicy()
+        : AutoscalingPolicyLoader.find(plan.code()).load(name, plan.code())) instanceof AutoscalingPolicy p ? p : null;
+  }
+
+  /** vserve's task queue policy, by its Java name or by Ray's, whatever language the deployment is in. */
+  private static boolean isQueuePolicy(String name) {
+    return name.equals(dev.vserve.tasks.AsyncInferenceAutoscalingPolicy.class.getName())
+        || name.equals(dev.vserve.tasks.AsyncInferenceAutoscalingPolicy.RAY_NAME);
   }
 
   /** The application's policy, loaded where its ingress's code lives (a Python app's file). */

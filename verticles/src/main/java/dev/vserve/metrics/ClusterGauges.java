@@ -17,9 +17,14 @@ public final class ClusterGauges {
   private final MultiGauge queued;
   private final MultiGauge replicas;
   private final MultiGauge targets;
+  private final MultiGauge taskDepth;
+  private final MultiGauge taskInFlight;
 
   /** One deployment as the controller sees it. */
   public record DeploymentRow(String app, String deployment, int target, java.util.Map<String, Integer> byState) {}
+
+  /** One task queue as this node last looked at it (every node sees the same queue: aggregate with max). */
+  public record TaskQueueRow(String queue, String app, String deployment, int depth, int inFlight) {}
 
   /** One router of this node. */
   public record RouterRow(String app, String deployment, int queued) {}
@@ -32,6 +37,22 @@ public final class ClusterGauges {
     targets = MultiGauge.builder("vserve.deployment.target.replicas")
         .description("replicas a deployment should have: num_replicas, or the autoscaler's decision (from the controller)")
         .register(registry);
+    taskDepth = MultiGauge.builder("vserve.task.queue.depth").description("tasks waiting in a queue (the cluster's, as this node sees it)")
+        .register(registry);
+    taskInFlight = MultiGauge.builder("vserve.task.queue.in.flight")
+        .description("tasks of a queue running or waiting for a retry (the cluster's, as this node sees it)").register(registry);
+  }
+
+  public void taskQueues(List<TaskQueueRow> rows) {
+    List<MultiGauge.Row<?>> depth = new ArrayList<>();
+    List<MultiGauge.Row<?>> running = new ArrayList<>();
+    for (TaskQueueRow r : rows) {
+      Tags tags = Tags.of("queue", r.queue(), "application", r.app(), "deployment", r.deployment());
+      depth.add(MultiGauge.Row.of(tags, r.depth()));
+      running.add(MultiGauge.Row.of(tags, r.inFlight()));
+    }
+    taskDepth.register(depth, true);
+    taskInFlight.register(running, true);
   }
 
   public void routers(List<RouterRow> rows) {

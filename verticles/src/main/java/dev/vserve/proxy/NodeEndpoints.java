@@ -39,6 +39,12 @@ final class NodeEndpoints {
       List<ClusterGauges.RouterRow> queued = new ArrayList<>();
       for (DeploymentRouter r : node.routers()) queued.add(new ClusterGauges.RouterRow(r.app(), r.deployment(), r.queued()));
       metrics.cluster().routers(queued);
+      List<ClusterGauges.TaskQueueRow> queues = new ArrayList<>();
+      for (var q : node.routes().queues()) {
+        queues.add(new ClusterGauges.TaskQueueRow(q.name(), q.app(), q.deployment(), node.tasks().lastDepth(q.name()),
+            node.tasks().lastInFlight(q.name())));
+      }
+      metrics.cluster().taskQueues(queues);
       vertx.executeBlocking(metrics::scrape).onComplete(ar -> {
         if (ar.succeeded()) rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
         else ProxyVerticle.writeError(rc.response(), ProxyVerticle.requestId(rc.request()), 500, "MetricsFailed", String.valueOf(ar.cause().getMessage()));

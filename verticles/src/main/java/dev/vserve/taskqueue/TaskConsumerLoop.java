@@ -159,7 +159,7 @@ public final class TaskConsumerLoop {
     List<String> ids = List.copyOf(running.keySet());
     io.execute(() -> {
       try {
-        broker.store().renew(ids, System.currentTimeMillis() + leaseMs);
+        broker.renew(config.getQueueName(), ids, System.currentTimeMillis() + leaseMs);
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.DEBUG, "renewing task leases failed: " + e);
       }

@@ -7,16 +7,26 @@ _FIELDS = ("min_replicas", "initial_replicas", "max_replicas", "target_ongoing_r
            "downscale_to_zero_delay_s", "aggregation_function", "policy")
 
 
+# Ray's policy scaling a task consumer on its queue; vserve's runs on the consumer's own queue, so the
+# broker_url / queue_name of its policy_kwargs are not needed (and named in the log as unused)
+_QUEUE_POLICIES = ("ray.serve.async_inference_autoscaling_policy:AsyncInferenceAutoscalingPolicy",
+                   "dev.vserve.tasks.AsyncInferenceAutoscalingPolicy")
+
+
 class AutoscalingPolicy:
     """A custom policy: a function of the application's file (or its name), called with an
     AutoscalingContext at each tick; it returns (replicas, state)."""
 
-    def __init__(self, policy_function=None, **_unknown):
+    def __init__(self, policy_function=None, policy_kwargs=None, **_unknown):
         if _unknown:
             raise TypeError("AutoscalingPolicy: unknown option(s) %s" % sorted(_unknown))
         if policy_function is None:
             raise TypeError("AutoscalingPolicy needs policy_function")
+        if policy_kwargs and policy_function not in _QUEUE_POLICIES:
+            raise TypeError("AutoscalingPolicy: policy_kwargs are supported for the task queue policy only "
+                            "(%s)" % _QUEUE_POLICIES[0])
         self.policy_function = policy_function
+        self.policy_kwargs = policy_kwargs
 
     def _name(self):
         f = self.policy_function
@@ -53,6 +63,10 @@ def _as_dict(value):
                 v = AutoscalingPolicy(**v)
             if not isinstance(v, AutoscalingPolicy):
                 v = AutoscalingPolicy(policy_function=v)
+            if v.policy_kwargs:
+                from vserve import _context as _ctx
+                _ctx.host.warn("AsyncInferenceAutoscalingPolicy: policy_kwargs %s are not used: the policy reads "
+                               "the consumer's own queue in the cluster" % sorted(v.policy_kwargs))
             v = {"policy_function": v._name()}
         out[k] = v
     return out

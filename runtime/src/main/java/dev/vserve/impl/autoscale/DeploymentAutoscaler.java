@@ -28,6 +28,7 @@ public final class DeploymentAutoscaler {
   private double lastScaleDownS;
   private final Series total = new Series();
   private double queued;
+  private double taskQueueLength;
   /** Figure name, then replica id: the replicas' series. */
   private final Map<String, Map<String, Series>> metrics = new HashMap<>();
   private String lastPolicyError;
@@ -56,6 +57,11 @@ public final class DeploymentAutoscaler {
     total.add(nowMs, totalRequests, windowMs());
     queued = queuedRequests;
     ongoingByReplica.forEach((replica, v) -> series(AutoscalingContext.ONGOING_REQUESTS, replica).add(nowMs, v, windowMs()));
+  }
+
+  /** Tasks waiting in the queue this deployment consumes (see {@link dev.vserve.tasks.TaskConsumer}). */
+  public void observeTaskQueue(double length) {
+    taskQueueLength = length;
   }
 
   /** Figures a replica reported ({@code record_autoscaling_stats}). */
@@ -93,7 +99,7 @@ public final class DeploymentAutoscaler {
     total.trim(nowMs, windowMs());
     return new AutoscalingContext(app, deployment, config, current, target, total.aggregate(fn), queued,
         config.getMinReplicas(), config.getMaxReplicas(), aggregated, raw, Map.copyOf(policyState),
-        lastScaleUpS, lastScaleDownS, nowMs / 1000.0);
+        lastScaleUpS, lastScaleDownS, nowMs / 1000.0, taskQueueLength);
   }
 
   /** This tick's target under Ray's default policy (ongoing requests per replica) and rules. */

@@ -36,6 +36,9 @@ public final class TaskBroker implements Tasks {
   private final Supplier<RouteTable> routes;
   private final LongSupplier clock;
   private final ExecutorService io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vserve-tasks-", 0).factory());
+  /** Each consumed queue's depth at the reaper's last pass: what the autoscaler and the metrics read. */
+  private final Map<String, Integer> depths = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Integer> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
   public TaskBroker(Vertx vertx, TaskStore store, Supplier<RouteTable> routes, LongSupplier clock) {
     this.vertx = vertx;
@@ -206,7 +209,7 @@ public final class TaskBroker implements Tasks {
           continue;
         }
         tx.put(id, s.encode(), 0);
-        tx.lease(id, now + leaseMs);
+        tx.lease(leaseKey(queue, id), now + leaseMs);
         return s;
       }
     });
@@ -221,7 +224,7 @@ public final class TaskBroker implements Tasks {
       return fail(task, "the result is not a JSON value: " + e.getMessage(), false, config);
     }
     return store.atomically(tx -> {
-      TaskRecord cur = current(tx, task.id());
+      TaskRecord cur = current(tx, task);
       if (cur == null) return false;
       finish(tx, cur.succeeded(clock.getAsLong(), value), config);
       return true;
@@ -234,12 +237,12 @@ public final class TaskBroker implements Tasks {
    */
   public boolean fail(TaskRecord task, String why, boolean retriable, TaskProcessorConfig config) {
     return store.atomically(tx -> {
-      TaskRecord cur = current(tx, task.id());
+      TaskRecord cur = current(tx, task);
       if (cur == null) return false;
       long now = clock.getAsLong();
       if (retriable && cur.attempts() <= config.getMaxRetries()) {
         tx.put(cur.id(), cur.retrying(why).encode(), 0);
-        tx.lease(cur.id(), now + config.retryDelayMs(cur.attempts()));
+        tx.lease(leaseKey(cur.queue(), cur.id()), now + config.retryDelayMs(cur.attempts()));
       } else {
         String into = !retriable && config.getUnprocessableTaskQueueName() != null
             ? config.getUnprocessableTaskQueueName() : config.getFailedTaskQueueName();
@@ -252,9 +255,9 @@ public final class TaskBroker implements Tasks {
   /** A task taken but not run (its replica is stopping): back to its queue now. */
   public void untake(TaskRecord task) {
     store.atomically(tx -> {
-      TaskRecord cur = current(tx, task.id());
+      TaskRecord cur = current(tx, task);
       if (cur == null) return null;
-      tx.release(cur.id());
+      tx.release(leaseKey(cur.queue(), cur.id()));
       tx.put(cur.id(), cur.untaken().encode(), 0);
       tx.offer(cur.queue(), cur.id());
       return null;
@@ -262,17 +265,30 @@ public final class TaskBroker implements Tasks {
   }
 
   /** The task as it is, with its lease released if it is final already; null then. */
-  private TaskRecord current(TaskStore.Tx tx, String id) {
-    String raw = tx.get(id);
+  private TaskRecord current(TaskStore.Tx tx, TaskRecord task) {
+    String raw = tx.get(task.id());
     TaskRecord cur = raw == null ? null : TaskRecord.decode(raw);
     if (cur != null && !cur.status().isFinal()) return cur;
-    tx.release(id);
+    tx.release(leaseKey(task.queue(), task.id()));
     return null;
+  }
+
+  /**
+   * A lease is kept under its queue's name and the task's id: the reaper finds the task by it, and a
+   * queue's leases (its tasks running, or waiting for a retry) are counted without reading records.
+   */
+  static String leaseKey(String queue, String id) {
+    return queue + '/' + id;
+  }
+
+  /** Extends the leases of tasks of {@code queue} a consumer still runs. */
+  public void renew(String queue, List<String> ids, long deadline) {
+    store.renew(ids.stream().map(id -> leaseKey(queue, id)).toList(), deadline);
   }
 
   /** Writes a final status: kept for the result TTL, or until requeued when it went to a dead-letter queue. */
   private static void finish(TaskStore.Tx tx, TaskRecord done, TaskProcessorConfig config) {
-    tx.release(done.id());
+    tx.release(leaseKey(done.queue(), done.id()));
     tx.put(done.id(), done.encode(), done.deadLetter() != null ? 0 : (long) (config.getResultTtlS() * 1000));
     if (done.deadLetter() != null) tx.offer(done.deadLetter(), done.id());
   }
@@ -285,15 +301,20 @@ public final class TaskBroker implements Tasks {
    * claim. Returns how many it queued.
    */
   public int reap() {
+    return reap(store.leases());
+  }
+
+  private int reap(Map<String, Long> leases) {
     long now = clock.getAsLong();
     int queued = 0;
-    for (var e : store.leases().entrySet()) {
+    for (var e : leases.entrySet()) {
       if (e.getValue() > now) continue;
-      String id = e.getKey();
+      String key = e.getKey();
+      String id = key.substring(key.lastIndexOf('/') + 1);
       boolean requeued = store.atomically(tx -> {
-        Long deadline = tx.lease(id);
+        Long deadline = tx.lease(key);
         if (deadline == null || deadline > now) return false;
-        tx.release(id);
+        tx.release(key);
         String raw = tx.get(id);
         if (raw == null) return false;
         TaskRecord r = TaskRecord.decode(raw);
@@ -312,11 +333,41 @@ public final class TaskBroker implements Tasks {
 
   private long reaper = -1;
 
+  private void measure(Map<String, Long> leases) {
+    java.util.Set<String> now = new java.util.HashSet<>();
+    Map<String, Integer> held = new java.util.HashMap<>();
+    for (String key : leases.keySet()) held.merge(key.substring(0, key.lastIndexOf('/')), 1, Integer::sum);
+    for (RouteTable.TaskQueue q : routes.get().queues()) {
+      now.add(q.name());
+      depths.put(q.name(), store.depth(q.name()));
+      inFlight.put(q.name(), held.getOrDefault(q.name(), 0));
+    }
+    depths.keySet().retainAll(now);
+    inFlight.keySet().retainAll(now);
+  }
+
+  /** The queue's depth as of the last look (every reaper pass); 0 if unknown. */
+  public int lastDepth(String queue) {
+    return depths.getOrDefault(queue, 0);
+  }
+
+  /** Tasks of the queue running or waiting for a retry, as of the last look. */
+  public int lastInFlight(String queue) {
+    return inFlight.getOrDefault(queue, 0);
+  }
+
+  /** Every consumed queue's depth as of the last look. */
+  public Map<String, Integer> lastDepths() {
+    return Map.copyOf(depths);
+  }
+
   /** Runs the reaper every {@code periodMs} on this node, until {@link #close}. */
   public TaskBroker startReaper(long periodMs) {
     reaper = vertx.setPeriodic(periodMs, t -> io.execute(() -> {
       try {
-        reap();
+        Map<String, Long> leases = store.leases();
+        reap(leases);
+        measure(leases);
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.DEBUG, "task reaper pass failed (the cluster is changing?): " + e);
       }
