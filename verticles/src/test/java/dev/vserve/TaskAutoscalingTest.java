@@ -34,6 +34,22 @@ class TaskAutoscalingTest {
     }
   }
 
+  @Deployment(numCpus = 0)
+  @TaskConsumer(queue = "slow")
+  public static class Rival {
+    @TaskHandler
+    public String work(int ms) {
+      return "rival";
+    }
+  }
+
+  @Test
+  void aQueueHasOneConsumingDeployment() {
+    Throwable e = node.deploy(Application.bind(Rival.class), "rival", "/rival").toCompletionStage().toCompletableFuture()
+        .handle((ok, err) -> err).join();
+    assertTrue(e != null && e.getMessage().contains("task queue 'slow'") && e.getMessage().contains("already consumed"), String.valueOf(e));
+  }
+
   @BeforeAll
   static void start() {
     node = Nodes.start();

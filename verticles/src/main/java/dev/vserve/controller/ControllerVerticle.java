@@ -144,6 +144,8 @@ public final class ControllerVerticle extends VerticleBase {
             + " is already used by application '" + other.name() + "'"));
       }
     }
+    String taken = TaskQueueOwners.conflict(apps.values(), plan);
+    if (taken != null) return Future.failedFuture(new ServeException(409, "TaskQueueTaken", taken));
     ApplicationState current = apps.get(plan.name());
     if (current != null && current.running()) return rollout.apply(current, plan);
     Future<Void> previous = current != null ? delete(plan.name()) : Future.succeededFuture();
