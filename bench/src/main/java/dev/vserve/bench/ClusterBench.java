@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * custom resource, and its own proxy: the same-node entry); then C joins and A is killed.
  */
 public final class ClusterBench {
-  private static final Pattern UP = Pattern.compile("cluster node (\\S+) up, proxy at http://127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern UP = Pattern.compile("(?:cluster node (\\S+) up, )?proxy at http://127\\.0\\.0\\.1:(\\d+)");
   /** What Hazelcast needs on the node JVMs: ./bench/run passes jvm-flags.sh's list, as the tests pass the pom's. */
   private static final List<String> HAZELCAST_FLAGS =
       List.of(System.getProperty("hazelcast.jvm.flags", "").trim().split("\\s+")).stream().filter(f -> !f.isEmpty()).toList();
@@ -167,13 +167,19 @@ public final class ClusterBench {
     }
   }
 
-  private static Node start(List<Node> nodes, String... args) throws Exception {
+  static Node start(List<Node> nodes, String... args) throws Exception {
+    return start(nodes, true, args);
+  }
+
+  /** A node JVM through the real command line; clustered on loopback, or alone. */
+  static Node start(List<Node> nodes, boolean clustered, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(HAZELCAST_FLAGS);
     cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.vserve.cli.Main"));
     cmd.addAll(List.of(args));
-    cmd.addAll(List.of("--cluster", "--port", "0", "--cluster-config", new File("cluster.xml").getAbsolutePath()));
+    cmd.addAll(List.of("--port", "0"));
+    if (clustered) cmd.addAll(List.of("--cluster", "--cluster-config", new File("cluster.xml").getAbsolutePath()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     List<String> lines = new CopyOnWriteArrayList<>();
     Thread.ofPlatform().daemon().start(() -> {
@@ -200,7 +206,7 @@ public final class ClusterBench {
     throw new IllegalStateException("node did not start: " + lines);
   }
 
-  private static void awaitLine(Node n, String text, Duration timeout) throws InterruptedException {
+  static void awaitLine(Node n, String text, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (n.lines.stream().anyMatch(l -> l.contains(text))) return;

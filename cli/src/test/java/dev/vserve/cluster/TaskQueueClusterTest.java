@@ -33,6 +33,9 @@ class TaskQueueClusterTest {
   static final int TASKS = 2000;
   static final int FAILING = 20;
 
+  private static final java.util.regex.Pattern RUNNING =
+      java.util.regex.Pattern.compile("(?m)^vserve_replica_ongoing_requests\\{[^}]*deployment=\"Squares\"[^}]*} [1-9]");
+
   static ClusterNode a;
   static ClusterNode b;
 
@@ -93,6 +96,8 @@ class TaskQueueClusterTest {
       }
       Poll.until("half the tasks to be submitted", Duration.ofSeconds(120), () -> submitted.get() >= TASKS / 2);
       int done = countFinal(squares.keySet());
+      // killed while its consumer runs tasks (its replica's ongoing calls are tasks: nothing else calls it)
+      Poll.until("B's consumer to hold tasks", Duration.ofSeconds(30), () -> RUNNING.matcher(b.http.get("/-/metrics").body()).find());
       b.kill();
       System.out.println("killed B after " + submitted.get() + " submissions, " + done + " of them sampled final");
       for (Future<?> f : work) f.get();

@@ -93,6 +93,25 @@ public final class HazelcastTaskStore implements TaskStore {
   }
 
   @Override
+  public void submit(String id, String record, String queue) {
+    hz.<String, String>getMap(RECORDS).set(id, record);
+    hz.<String>getQueue(QUEUE + queue).offer(id);
+  }
+
+  @Override
+  public boolean replace(String id, String expected, String next, long ttlMs) {
+    IMap<String, String> records = hz.getMap(RECORDS);
+    if (!records.replace(id, expected, next)) return false;
+    if (ttlMs > 0) records.setTtl(id, ttlMs, TimeUnit.MILLISECONDS);
+    return true;
+  }
+
+  @Override
+  public void release(String leaseKey) {
+    hz.<String, Long>getMap(LEASES).delete(leaseKey);
+  }
+
+  @Override
   public Map<String, Long> leases() {
     return new HashMap<>(hz.<String, Long>getMap(LEASES));
   }

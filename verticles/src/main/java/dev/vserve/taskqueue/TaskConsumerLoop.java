@@ -81,19 +81,20 @@ public final class TaskConsumerLoop {
       } catch (InterruptedException e) {
         return;
       }
-      TaskRecord task = null;
+      // every free slot at once: one transaction takes them all
+      int free = 1 + slots.drainPermits();
+      List<TaskRecord> tasks = List.of();
       try {
-        task = stopped ? null : broker.take(config, nodeId, leaseMs);
+        if (!stopped) tasks = broker.take(config, nodeId, leaseMs, free);
       } catch (RuntimeException e) {
         if (!stopped) LOG.log(System.Logger.Level.DEBUG, "taking a task of " + config.getQueueName() + " failed: " + e);
       }
-      if (task == null) {
-        slots.release();
-        if (!stopped) LockSupport.parkNanos(IDLE_NANOS);
-        continue;
+      slots.release(free - tasks.size());
+      for (TaskRecord task : tasks) {
+        running.put(task.id(), task);
+        dispatch(task);
       }
-      running.put(task.id(), task);
-      dispatch(task);
+      if (tasks.isEmpty() && !stopped) LockSupport.parkNanos(IDLE_NANOS);
     }
   }
 

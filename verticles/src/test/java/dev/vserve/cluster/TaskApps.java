@@ -13,15 +13,15 @@ public final class TaskApps {
   private TaskApps() {}
 
   /**
-   * One replica per node (placement spreads them), four tasks at once each; a short visibility timeout
+   * One replica per node (placement spreads them), eight tasks at once each; a short visibility timeout
    * so that the tasks of a killed node come back quickly, and quick retries.
    */
-  @Deployment(numReplicas = 2, maxOngoingRequests = 4)
+  @Deployment(numReplicas = 2, maxOngoingRequests = 8)
   @TaskConsumer(queue = "squares", maxRetries = 2, retryDelayS = 0.1, visibilityTimeoutS = 2, failedTaskQueue = "squares-failed")
   public static class Squares {
     @TaskHandler("square")
     public Map<String, Object> square(long n) throws InterruptedException {
-      Thread.sleep(10);  // long enough that a killed node has tasks in hand
+      Thread.sleep(20);  // long enough that a killed node has tasks in hand
       return Map.of("n", n, "square", n * n, "node", ReplicaContext.current().nodeId());
     }
 

@@ -77,6 +77,28 @@ public final class LocalTaskStore implements TaskStore {
   }
 
   @Override
+  public void submit(String id, String record, String queue) {
+    atomically(tx -> {
+      tx.put(id, record, 0);
+      tx.offer(queue, id);
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized boolean replace(String id, String expected, String next, long ttlMs) {
+    if (!expected.equals(readLocked(id))) return false;
+    records.put(id, next);
+    if (ttlMs > 0) expiries.put(id, clock.getAsLong() + ttlMs); else expiries.remove(id);
+    return true;
+  }
+
+  @Override
+  public synchronized void release(String leaseKey) {
+    leases.remove(leaseKey);
+  }
+
+  @Override
   public synchronized Map<String, Long> leases() {
     // expired results go with the reaper's pass, so a node that runs long does not keep them all
     long now = clock.getAsLong();

@@ -73,11 +73,12 @@ public final class TaskBroker implements Tasks {
       return Future.failedFuture(new BadRequestException("the task's arguments are not JSON values: " + e.getMessage()));
     }
     String encoded = r.encode();
-    return off(() -> store.atomically(tx -> {
-      tx.put(r.id(), encoded, 0);
-      tx.offer(queue, r.id());
+    return off(() -> {
+      // no transaction: a node dying between the two leaves a record no queue names, and its submitter
+      // was never told its id
+      store.submit(r.id(), encoded, queue);
       return r.toResult();
-    }));
+    });
   }
 
   @Override
@@ -93,7 +94,7 @@ public final class TaskBroker implements Tasks {
   public Future<TaskResult> await(String taskId, long timeoutMs) {
     long deadline = clock.getAsLong() + timeoutMs;
     Promise<TaskResult> done = Promise.promise();
-    poll(taskId, deadline, 20, done);
+    poll(taskId, deadline, 2, done);
     return done.future();
   }
 
@@ -101,7 +102,7 @@ public final class TaskBroker implements Tasks {
     status(taskId).onComplete(ar -> {
       if (ar.failed()) done.fail(ar.cause());
       else if (ar.result().status().isFinal() || clock.getAsLong() >= deadline) done.complete(ar.result());
-      else vertx.setTimer(Math.max(1, Math.min(delayMs, deadline - clock.getAsLong())), t -> poll(taskId, deadline, Math.min(delayMs * 2, 200), done));
+      else vertx.setTimer(Math.max(1, Math.min(delayMs, deadline - clock.getAsLong())), t -> poll(taskId, deadline, Math.min(delayMs < 8 ? delayMs + 2 : delayMs * 2, 100), done));
     });
   }
 
@@ -192,11 +193,18 @@ public final class TaskBroker implements Tasks {
 
   /** The oldest task of the queue, leased to {@code node} until {@code leaseMs} from now; null when none. */
   public TaskRecord take(TaskProcessorConfig config, String node, long leaseMs) {
+    List<TaskRecord> one = take(config, node, leaseMs, 1);
+    return one.isEmpty() ? null : one.get(0);
+  }
+
+  /** Up to {@code max} of the oldest tasks, in one transaction (what a busy consumer's free slots take at once). */
+  public List<TaskRecord> take(TaskProcessorConfig config, String node, long leaseMs, int max) {
     String queue = config.getQueueName();
     return store.atomically(tx -> {
-      for (;;) {
+      List<TaskRecord> taken = new ArrayList<>();
+      while (taken.size() < max) {
         String id = tx.poll(queue);
-        if (id == null) return null;
+        if (id == null) break;
         String raw = tx.get(id);
         if (raw == null) continue;
         TaskRecord r = TaskRecord.decode(raw);
@@ -210,8 +218,9 @@ public final class TaskBroker implements Tasks {
         }
         tx.put(id, s.encode(), 0);
         tx.lease(leaseKey(queue, id), now + leaseMs);
-        return s;
+        taken.add(s);
       }
+      return taken;
     });
   }
 
@@ -223,12 +232,21 @@ public final class TaskBroker implements Tasks {
     } catch (Exception e) {
       return fail(task, "the result is not a JSON value: " + e.getMessage(), false, config);
     }
-    return store.atomically(tx -> {
-      TaskRecord cur = current(tx, task);
-      if (cur == null) return false;
-      finish(tx, cur.succeeded(clock.getAsLong(), value), config);
-      return true;
-    });
+    // the hot path without a transaction: compare-and-set the record, then drop the lease (a lease
+    // left by a node dying in between runs out, and the reaper finds the task final)
+    String key = leaseKey(task.queue(), task.id());
+    for (;;) {
+      String raw = store.read(task.id());
+      TaskRecord cur = raw == null ? null : TaskRecord.decode(raw);
+      if (cur == null || cur.status().isFinal()) {
+        store.release(key);
+        return false;
+      }
+      if (store.replace(task.id(), raw, cur.succeeded(clock.getAsLong(), value).encode(), (long) (config.getResultTtlS() * 1000))) {
+        store.release(key);
+        return true;
+      }
+    }
   }
 
   /**

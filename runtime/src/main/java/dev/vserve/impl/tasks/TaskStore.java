@@ -17,6 +17,15 @@ public interface TaskStore extends AutoCloseable {
   /** A record read outside any transaction (null: none, or expired). */
   String read(String id);
 
+  /** Writes a new record, then queues its id (no transaction: see the broker). */
+  void submit(String id, String record, String queue);
+
+  /** Replaces a record if it is still {@code expected}; {@code ttlMs} > 0: it expires after that long. */
+  boolean replace(String id, String expected, String next, long ttlMs);
+
+  /** Drops a lease, outside any transaction. */
+  void release(String leaseKey);
+
   /** Every lease now (task id to deadline, epoch millis), for the reaper. */
   Map<String, Long> leases();
 
