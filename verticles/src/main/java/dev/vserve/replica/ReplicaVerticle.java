@@ -161,9 +161,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       configConsumer = vertx.eventBus().consumer(configAddress(replicaId), this::onConfig);
       return consumer.completion().onSuccess(v -> {
         node.registerLocal(address(replicaId), this);
-        var tc = plan.config().getTaskConsumer();
-        if (tc != null) tasks = new dev.vserve.taskqueue.TaskConsumerLoop(context, node.tasks(), tc, node.nodeId(),
-            plan.config().getMaxOngoingRequests(), this::tryCall, () -> closing).start(replicaId);
+        tasks = dev.vserve.taskqueue.TaskConsumerLoop.startFor(context, node, plan.config(), replicaId, this::tryCall, () -> closing);
       });
     });
   }

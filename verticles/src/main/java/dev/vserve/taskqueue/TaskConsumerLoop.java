@@ -55,7 +55,7 @@ public final class TaskConsumerLoop {
    * @param tryCall the replica's admission: a call's future, or null when it is full or stopping
    * @param closing whether the replica is stopping (a task it refuses then goes back to its queue)
    */
-  public TaskConsumerLoop(Context context, TaskBroker broker, TaskProcessorConfig config, String nodeId, int concurrency,
+  private TaskConsumerLoop(Context context, TaskBroker broker, TaskProcessorConfig config, String nodeId, int concurrency,
                           Function<Call, Future<Object>> tryCall, BooleanSupplier closing) {
     this.context = context;
     this.broker = broker;
@@ -67,7 +67,15 @@ public final class TaskConsumerLoop {
     this.leaseMs = (long) (config.getVisibilityTimeoutS() * 1000);
   }
 
-  public TaskConsumerLoop start(String replicaId) {
+  /** The task side of a replica whose deployment consumes a queue, started; null for any other replica. */
+  public static TaskConsumerLoop startFor(Context context, dev.vserve.impl.NodeContext node, dev.vserve.DeploymentConfig config,
+                                          String replicaId, Function<Call, Future<Object>> tryCall, BooleanSupplier closing) {
+    TaskProcessorConfig tc = config.getTaskConsumer();
+    if (tc == null) return null;
+    return new TaskConsumerLoop(context, node.tasks(), tc, node.nodeId(), config.getMaxOngoingRequests(), tryCall, closing).start(replicaId);
+  }
+
+  private TaskConsumerLoop start(String replicaId) {
     taker = Thread.ofVirtual().name("vserve-tasks-" + replicaId).start(this::takeLoop);
     unlisten = broker.store().onOffer(config.getQueueName(), () -> LockSupport.unpark(taker));
     renewer = context.owner().setPeriodic(Math.max(100, leaseMs / 3), t -> renew());

@@ -108,61 +108,48 @@ public final class TaskBroker implements Tasks {
 
   @Override
   public Future<QueueInfo> queue(String queue) {
-    RouteTable.TaskQueue q;
-    try {
-      q = known(queue);
-    } catch (ServeException e) {
-      return Future.failedFuture(e);
-    }
-    boolean consumed = q.name().equals(queue);
-    return off(() -> new QueueInfo(queue, store.depth(queue), consumed ? q.app() : null, consumed ? q.deployment() : null));
+    return known(queue).compose(q -> {
+      boolean consumed = q.name().equals(queue);
+      return off(() -> new QueueInfo(queue, store.depth(queue), consumed ? q.app() : null, consumed ? q.deployment() : null));
+    });
   }
 
   @Override
   public Future<List<TaskResult>> list(String queue, int limit) {
-    try {
-      known(queue);
-    } catch (ServeException e) {
-      return Future.failedFuture(e);
-    }
-    return off(() -> {
+    return known(queue).compose(q -> off(() -> {
       List<TaskResult> out = new ArrayList<>();
       for (String id : store.peek(queue, Math.max(0, limit))) {
         String raw = store.read(id);
         if (raw != null) out.add(TaskRecord.decode(raw).toResult());
       }
       return out;
-    });
+    }));
   }
 
   @Override
   public Future<Integer> requeue(String deadLetterQueue) {
-    RouteTable.TaskQueue q;
-    try {
-      q = known(deadLetterQueue);
-    } catch (ServeException e) {
-      return Future.failedFuture(e);
-    }
-    if (q.name().equals(deadLetterQueue)) {
-      return Future.failedFuture(new BadRequestException("'" + deadLetterQueue + "' is a work queue, not a dead-letter queue"));
-    }
-    return off(() -> {
-      int moved = 0;
-      while (store.atomically(tx -> {
-        String id = tx.poll(deadLetterQueue);
-        if (id == null) return false;
-        String raw = tx.get(id);
-        if (raw != null) {
-          TaskRecord r = TaskRecord.decode(raw);
-          tx.put(id, r.requeued().encode(), 0);
-          tx.offer(r.queue(), id);
-        }
-        return true;
-      })) {
-        moved++;
+    return known(deadLetterQueue).compose(q -> q.name().equals(deadLetterQueue)
+        ? Future.failedFuture(new BadRequestException("'" + deadLetterQueue + "' is a work queue, not a dead-letter queue"))
+        : off(() -> moveBack(deadLetterQueue)));
+  }
+
+  /** Each task of a dead-letter queue back to its own queue, one transaction each; how many moved. */
+  private int moveBack(String deadLetterQueue) {
+    int moved = 0;
+    while (store.atomically(tx -> {
+      String id = tx.poll(deadLetterQueue);
+      if (id == null) return false;
+      String raw = tx.get(id);
+      if (raw != null) {
+        TaskRecord r = TaskRecord.decode(raw);
+        tx.put(id, r.requeued().encode(), 0);
+        tx.offer(r.queue(), id);
       }
-      return moved;
-    });
+      return true;
+    })) {
+      moved++;
+    }
+    return moved;
   }
 
   /** The queue a deployment consumes; a 404 naming the queues there are otherwise. */
@@ -172,15 +159,15 @@ public final class TaskBroker implements Tasks {
     return q;
   }
 
-  /** A consumed queue, or the consumer whose dead-letter queue {@code queue} is. */
-  private RouteTable.TaskQueue known(String queue) {
+  /** A consumed queue, or the consumer whose dead-letter queue {@code queue} is; a 404 otherwise. */
+  private Future<RouteTable.TaskQueue> known(String queue) {
     for (RouteTable.TaskQueue q : routes.get().queues()) {
       if (q.name().equals(queue) || queue.equals(q.config().getFailedTaskQueueName())
           || queue.equals(q.config().getUnprocessableTaskQueueName())) {
-        return q;
+        return Future.succeededFuture(q);
       }
     }
-    throw noQueue(queue);
+    return Future.failedFuture(noQueue(queue));
   }
 
   private ServeException noQueue(String queue) {
