@@ -94,13 +94,15 @@ class TaskQueueClusterTest {
           return null;
         }));
       }
+      long t0 = System.nanoTime();
       Poll.until("half the tasks to be submitted", Duration.ofSeconds(120), () -> submitted.get() >= TASKS / 2);
       int done = countFinal(squares.keySet());
       // killed while its consumer runs tasks (its replica's ongoing calls are tasks: nothing else calls it)
       Poll.until("B's consumer to hold tasks", Duration.ofSeconds(30), () -> RUNNING.matcher(b.http.get("/-/metrics").body()).find());
       b.kill();
-      System.out.println("killed B after " + submitted.get() + " submissions, " + done + " of them sampled final");
+      System.out.println("killed B after " + submitted.get() + " submissions, " + done + " of them sampled final, at " + (System.nanoTime() - t0) / 1_000_000 + " ms");
       for (Future<?> f : work) f.get();
+      System.out.println("all submitted at " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
     assertTrue(refused.isEmpty(), "submissions refused: " + refused);
     assertEquals(TASKS, squares.size() + failing.size());

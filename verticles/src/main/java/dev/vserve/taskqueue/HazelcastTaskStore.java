@@ -30,8 +30,13 @@ public final class HazelcastTaskStore implements TaskStore {
   private static final String RECORDS = "vserve.tasks.records";
   private static final String LEASES = "vserve.tasks.leases";
   private static final String QUEUE = "vserve.tasks.queue.";
+  /**
+   * A transaction's longest life (they last milliseconds): what a task polled by a member that died
+   * mid-transaction waits before it is back in its queue.
+   */
+  private static final int TX_TIMEOUT_S = 5;
   private static final TransactionOptions TX = new TransactionOptions()
-      .setTransactionType(TransactionOptions.TransactionType.TWO_PHASE).setTimeout(30, TimeUnit.SECONDS);
+      .setTransactionType(TransactionOptions.TransactionType.TWO_PHASE).setTimeout(TX_TIMEOUT_S, TimeUnit.SECONDS);
 
   private final HazelcastInstance hz;
 
