@@ -29,6 +29,7 @@ public final class DeploymentConfig {
   private AutoscalingConfig autoscalingConfig;
   private java.util.Map<String, BatchOptions> batchOptions = new java.util.HashMap<>();
   private dev.vserve.tasks.TaskProcessorConfig taskConsumer;
+  private BackpressureConfig backpressure;
 
   public DeploymentConfig() {}
 
@@ -83,6 +84,7 @@ public final class DeploymentConfig {
     c.autoscalingConfig = autoscalingConfig == null ? null : autoscalingConfig.copy();
     c.batchOptions = new java.util.HashMap<>(batchOptions);
     c.taskConsumer = taskConsumer == null ? null : taskConsumer.copy();
+    c.backpressure = backpressure;
     return c;
   }
 
@@ -125,6 +127,14 @@ public final class DeploymentConfig {
         continue;
       }
       if (key.equals("name")) continue;
+      if (key.equals("backpressure_config")) {
+        try {
+          backpressure = v == null ? null : BackpressureConfig.of(v);
+        } catch (IllegalArgumentException bad) {
+          throw invalid(deploymentName, bad.getMessage());
+        }
+        continue;
+      }
       if (key.equals("user_config") || key.equals("userConfig")) {
         userConfig = v;
         continue;
@@ -262,6 +272,10 @@ public final class DeploymentConfig {
 
   public java.util.Map<String, BatchOptions> getBatchOptions() { return batchOptions; }
 
+  /** The answer to requests refused for back pressure (Ray's {@code backpressure_config}); null: 503, no Retry-After. */
+  public BackpressureConfig getBackpressure() { return backpressure; }
+  public DeploymentConfig setBackpressure(BackpressureConfig v) { backpressure = v; return this; }
+
   /** The queue this deployment consumes and its handlers ({@link dev.vserve.tasks.TaskConsumer}); null: none. */
   public dev.vserve.tasks.TaskProcessorConfig getTaskConsumer() { return taskConsumer; }
   public DeploymentConfig setTaskConsumer(dev.vserve.tasks.TaskProcessorConfig v) { taskConsumer = v; return this; }
@@ -288,6 +302,7 @@ public final class DeploymentConfig {
     m.put("ray_actor_options", actor);
     if (idempotent) m.put("idempotent", true);
     if (userConfig != null) m.put("user_config", userConfig);
+    if (backpressure != null) m.put("backpressure_config", backpressure.toMap());
     return m;
   }
 
@@ -300,7 +315,7 @@ public final class DeploymentConfig {
         && healthCheckPeriodS == c.healthCheckPeriodS && healthCheckTimeoutS == c.healthCheckTimeoutS
         && resources.equals(c.resources) && idempotent == c.idempotent && batchOptions.equals(c.batchOptions)
         && Objects.equals(userConfig, c.userConfig) && Objects.equals(autoscalingConfig, c.autoscalingConfig)
-        && Objects.equals(taskConsumer, c.taskConsumer);
+        && Objects.equals(taskConsumer, c.taskConsumer) && Objects.equals(backpressure, c.backpressure);
   }
 
   @Override

@@ -194,6 +194,9 @@ public final class ProxyVerticle extends VerticleBase {
         out.putHeader("x-request-id", id).end(Buffer.buffer(r.body()));
       } else {
         ServeException e = Failures.toServeException(ar.cause());
+        if (e instanceof dev.vserve.BackPressureException bp && bp.retryAfterS() != null) {
+          out.putHeader("retry-after", String.valueOf((long) Math.ceil(bp.retryAfterS())));
+        }
         writeError(out, id, e.status(), e.errorType(), e.getMessage());
       }
     });

@@ -52,10 +52,12 @@ class PythonExamplesTest {
           - {name: health, route_prefix: /health, import_path: src/test/python/health.py}
           - {name: userconfig, route_prefix: /userconfig, import_path: src/test/python/user_config.py}
           - {name: routes, route_prefix: /routes, import_path: src/test/python/routes_free.py}
+          - {name: compat, route_prefix: /compat, import_path: src/test/python/ray_compat.py}
+          - {name: slow, route_prefix: /slow, import_path: "src/test/python/ray_compat.py:slow_app"}
           - {name: instrumented, route_prefix: /instrumented, import_path: instrumented.py,
              deployments: [{name: InstrumentedService, num_replicas: 1}]}
         """);
-    launcher = Launcher.run(15, config.toString());
+    launcher = Launcher.run(17, config.toString());
     http = new Http(launcher.port);
   }
 
@@ -225,6 +227,51 @@ class PythonExamplesTest {
   void javaDeploymentRefusesClassesThatAreNotDeployments() {
     String out = loadFails("src/test/python/escape.py");
     assertTrue(out.contains("java.lang.ProcessBuilder is not a deployment class"), out);
+  }
+
+  @Test
+  void batchedMethodsWorkThroughHandlesAndCallersGetTheirOwnItem() {
+    JsonNode r = Http.json(http.get("/compat/batch?n=6"));
+    assertEquals(6, r.size(), r.toString());
+    int biggest = 0;
+    for (int i = 0; i < 6; i++) {
+      assertEquals(2 * i, r.get(i).get(0).asInt(), r.toString());
+      biggest = Math.max(biggest, r.get(i).get(1).asInt());
+    }
+    assertTrue(biggest > 1, "calls through handles were batched together: " + r);
+  }
+
+  @Test
+  void responsesNestedInArgumentsAreAwaitableAndTopLevelOnesAreValues() {
+    HttpResponse<String> r = http.get("/compat/nested");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("113", r.body());
+  }
+
+  @Test
+  void raysExceptionsHandlesAndLoadSheddingBehaveAsRays() throws Exception {
+    JsonNode shed = Http.json(http.get("/compat/shed"));
+    assertTrue(shed.get("backpressure").asInt() >= 1 && shed.get("ok").asInt() >= 1, shed.toString());
+    assertEquals("\"cancelled\"", http.get("/compat/cancel").body());
+    JsonNode names = Http.json(http.get("/compat/names"));
+    assertTrue(names.get("handle").asBoolean() && names.get("response").asBoolean(), names.toString());
+    // over HTTP: the deployment's backpressure_config answers 429 with Retry-After, rounded up
+    List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < 6; i++) calls.add(http.getAsync("/slow"));
+    int shedding = 0;
+    for (var c : calls) {
+      HttpResponse<String> r = c.get(30, TimeUnit.SECONDS);
+      if (r.statusCode() == 429) {
+        shedding++;
+        assertEquals("3", r.headers().firstValue("retry-after").orElse(""), r.headers().toString());
+        assertEquals("BackPressureError", Http.json(r).get("error").asText());
+      } else {
+        assertEquals(200, r.statusCode(), r.body());
+      }
+    }
+    assertTrue(shedding >= 1, "a full queue sheds load");
+    String log = String.join("\n", launcher.child.lines);
+    assertTrue(log.contains("serve.start: not applied: http_options ['port']"), "serve.start's options are named in the log");
   }
 
   @Test

@@ -146,20 +146,25 @@ public final class HostBridge {
     thread.post(io.opentelemetry.context.Context.current().wrap(() -> guarded(owner, callback::executeVoid)));
   }
 
-  /** {@code response.result()}: waits on the Python thread (plain {@code def} handlers). */
+  /**
+   * {@code response.result()}: waits on the Python thread (plain {@code def} handlers). The outcome as
+   * {@code [true, value]} or {@code [false, [status, error type, message]]}, for Python to raise its own
+   * exception types.
+   */
   @HostAccess.Export
-  public Object block(Object future, double timeoutS) throws Throwable {
+  public Object[] block(Object future, double timeoutS) throws InterruptedException {
     CompletableFuture<Object> f = new CompletableFuture<>();
     whenDone(future, (v, t) -> {
       if (t == null) f.complete(v);
       else f.completeExceptionally(t);
     });
     try {
-      return timeoutS < 0 ? f.get() : f.get((long) (timeoutS * 1000), TimeUnit.MILLISECONDS);
+      return new Object[] {true, timeoutS < 0 ? f.get() : f.get((long) (timeoutS * 1000), TimeUnit.MILLISECONDS)};
     } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause();
+      ServeException se = Failures.toServeException(e.getCause());
+      return new Object[] {false, new Object[] {se.status(), se.errorType(), String.valueOf(se.getMessage())}};
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new ServeException(504, "Timeout", "no result within " + timeoutS + " s");
+      return new Object[] {false, new Object[] {504, "Timeout", "no result within " + timeoutS + " s"}};
     }
   }
 
@@ -176,6 +181,12 @@ public final class HostBridge {
   }
 
   // --- handles ---------------------------------------------------------------------------------
+
+  /** A future that fails with RequestCancelledError at once: what a cancelled response is waited on as. */
+  @HostAccess.Export
+  public Object cancelled(Object future) {
+    return Future.failedFuture(new ServeException(499, "RequestCancelledError", "the response was cancelled"));
+  }
 
   @HostAccess.Export
   public Object remote(Object handle, String method, Value args) {

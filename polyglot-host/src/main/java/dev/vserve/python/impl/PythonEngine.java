@@ -28,7 +28,7 @@ public final class PythonEngine {
   private static volatile List<List<String>> packageSources;
   private static volatile String sandboxSource;
   /** The modules of the {@code vserve} package, in the order they import each other; the package itself last. */
-  private static final List<String> PACKAGE = List.of("_context", "autoscaling", "metrics", "handle", "tasks", "deployment", "batching", "http", "models",
+  private static final List<String> PACKAGE = List.of("_context", "autoscaling", "metrics", "handle", "tasks", "options", "deployment", "batching", "http", "models",
       "driver", "__init__");
 
   /** Host objects Python sees: annotated bridge methods, and Java lists, maps and arrays as sequences. */
@@ -141,14 +141,21 @@ public final class PythonEngine {
                    "Application", "java_deployment", "DeploymentHandle", "DeploymentResponse", "DeploymentResponseGenerator",
                    "HTTPException", "Request", "StreamingResponse")
           serve = module("vserve.serve", **{n: getattr(m, n) for n in names})
-          serve.handle = module("vserve.serve.handle", DeploymentHandle=m.DeploymentHandle,
-                                DeploymentResponse=m.DeploymentResponse,
-                                DeploymentResponseGenerator=m.DeploymentResponseGenerator)
-          serve.exceptions = module("vserve.serve.exceptions", RayServeException=m.RayServeException,
-                                    DeploymentError=m.DeploymentError)
+          o = m.options
+          serve.start, serve.shutdown, serve.delete, serve.status = o.start, o.shutdown, o.delete, o.status
+          h = m.handle
+          serve.handle = module("vserve.serve.handle", DeploymentHandle=h.DeploymentHandle,
+                                DeploymentResponse=h.DeploymentResponse,
+                                DeploymentResponseGenerator=h.DeploymentResponseGenerator,
+                                RayServeHandle=h.RayServeHandle, RayServeSyncHandle=h.RayServeSyncHandle)
+          serve.exceptions = module("vserve.serve.exceptions", RayServeException=h.RayServeException,
+                                    DeploymentError=h.DeploymentError, BackPressureError=h.BackPressureError,
+                                    RequestCancelledError=h.RequestCancelledError)
           serve.config = module("vserve.serve.config", AutoscalingConfig=m.autoscaling.AutoscalingConfig,
                                 AutoscalingPolicy=m.autoscaling.AutoscalingPolicy,
-                                AutoscalingContext=m.autoscaling.AutoscalingContext)
+                                AutoscalingContext=m.autoscaling.AutoscalingContext,
+                                BackpressureConfig=o.BackpressureConfig, HTTPOptions=o.HTTPOptions,
+                                gRPCOptions=o.gRPCOptions, RequestRouterConfig=o.RequestRouterConfig)
           serve.metrics = module("vserve.serve.metrics", Counter=m.metrics.Counter, Gauge=m.metrics.Gauge,
                                  Histogram=m.metrics.Histogram)
           t = m.tasks

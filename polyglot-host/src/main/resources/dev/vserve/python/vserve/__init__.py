@@ -5,7 +5,7 @@
 # posts the continuations back to that thread.
 from vserve.handle import (  # noqa: F401
     DeploymentError, RayServeException, _Pending, DeploymentResponse, DeploymentResponseGenerator, _to_host,
-    DeploymentHandle, _KWARGS, get_app_handle, get_deployment_handle, ReplicaContext, get_replica_context,
+    DeploymentHandle, _KWARGS, _Resolved, _REF, _REFS, _arg, _refs, get_app_handle, get_deployment_handle, ReplicaContext, get_replica_context,
 )
 from vserve.deployment import (  # noqa: F401
     _OPTION_NAMES, _IGNORED, _config, Deployment, JavaDeployment, java_deployment, Application, deployment,

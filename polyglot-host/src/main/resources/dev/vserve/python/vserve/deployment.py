@@ -1,6 +1,7 @@
 from vserve import _context as _ctx
 from vserve import autoscaling as _autoscaling
 from vserve import tasks as _tasks
+from vserve import options as _opts
 
 # ---------------------------------------------------------------------------------------------
 # configuration: @serve.deployment, .options(), .bind()
@@ -8,7 +9,7 @@ from vserve import tasks as _tasks
 _OPTION_NAMES = {"name", "num_replicas", "max_ongoing_requests", "max_queued_requests", "ray_actor_options",
                  "num_cpus", "num_gpus", "memory", "resources", "graceful_shutdown_timeout_s", "idempotent",
                  "autoscaling_config", "user_config", "health_check_period_s", "health_check_timeout_s",
-                 "version", "route_prefix", "logging_config"}
+                 "version", "route_prefix", "logging_config", "backpressure_config", "request_router_config"}
 # Ray options vserve does not act on: each is said in the node's log when the application is
 # deployed, never dropped silently
 _IGNORED = {
@@ -32,6 +33,11 @@ def _config(options, name, warn=False):
             continue
         if k == "autoscaling_config":
             v = _autoscaling._as_dict(v)
+        if k == "backpressure_config":
+            v = _opts._backpressure(v)
+        if k == "request_router_config":
+            raise NotImplementedError("deployment %s: request_router_config (custom request routers) is not "
+                                      "supported yet; vserve routes by power of two choices" % name)
         cfg[k] = v
     return cfg
 

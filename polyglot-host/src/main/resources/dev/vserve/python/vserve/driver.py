@@ -1,7 +1,7 @@
 import sys
 from time import monotonic_ns as _clock
 from vserve import _context as _ctx
-from vserve.handle import DeploymentError, DeploymentHandle, _KWARGS, _Pending
+from vserve.handle import DeploymentError, DeploymentHandle, _KWARGS, _Pending, _arg, _error_of
 from vserve.deployment import Application, Deployment, _describe
 from vserve.http import HTTPException, Request, Response, StreamingResponse, _bind_route
 
@@ -209,9 +209,9 @@ def _call(reply, method, args):
     try:
         kwargs = {}
         if args and isinstance(args[-1], dict) and _KWARGS in args[-1]:
-            kwargs = dict(args[-1][_KWARGS])
+            kwargs = {k: _arg(v) for k, v in args[-1][_KWARGS].items()}
             args = args[:-1]
-        result = _lookup(method)(*args, **kwargs)
+        result = _lookup(method)(*[_arg(a) for a in args], **kwargs)
     except BaseException as e:
         _fail(reply, e)
         return
@@ -221,6 +221,10 @@ def _call(reply, method, args):
 def _settle(reply, result):
     if type(result) is _coroutine:
         _advance(reply, result, None, None)
+    elif isinstance(result, _Pending):
+        # a batched method reached through a handle (it returns its batch's answer to await), or a
+        # response returned as the result: answered once it is there
+        _ctx.host.resume(result._future, lambda ok, v: _done(reply, v) if ok else _fail(reply, _error(v)), _owner(reply))
     else:
         _done(reply, result)
 
@@ -276,7 +280,7 @@ def _owner(reply):
 
 def _error(failure):
     # failure: (status, type, message) of a failed Java future
-    return DeploymentError(failure[0], failure[1], failure[2])
+    return _error_of(failure[0], failure[1], failure[2])
 
 
 def _where(e):

@@ -4,16 +4,40 @@ from vserve import _context as _ctx
 # ---------------------------------------------------------------------------------------------
 # handles and responses
 
-class DeploymentError(Exception):
+class RayServeException(Exception):
+    """The base of Serve's errors (Ray's name)."""
+
+
+class DeploymentError(RayServeException):
     """A call to another deployment failed; status and error_type as vserve reports them over HTTP."""
 
     def __init__(self, status, error_type, message):
-        Exception.__init__(self, message)
+        RayServeException.__init__(self, message)
         self.status = status
         self.error_type = error_type
 
 
-RayServeException = DeploymentError
+class BackPressureError(DeploymentError):
+    """The deployment's replicas are all busy and its callers' queue is at max_queued_requests."""
+
+
+class RequestCancelledError(DeploymentError):
+    """The response was cancelled (response.cancel()) before its result was read."""
+
+
+_ERRORS = {"BackPressureError": BackPressureError, "RequestCancelledError": RequestCancelledError}
+
+
+def _error_of(status, error_type, message):
+    return _ERRORS.get(error_type, DeploymentError)(status, error_type, message)
+
+
+def _wait(future, timeout_s=None):
+    """A Java future's value, waited for on this thread; its failure raised as Serve's exception types."""
+    out = _ctx.host.block(future, -1.0 if timeout_s is None else float(timeout_s))
+    if out[0]:
+        return out[1]
+    raise _error_of(out[1][0], out[1][1], out[1][2])
 
 
 class _Pending:
@@ -33,7 +57,47 @@ class DeploymentResponse(_Pending):
     __slots__ = ()
 
     def result(self, timeout_s=None):
-        return _ctx.host.block(self._future, -1.0 if timeout_s is None else float(timeout_s))
+        return _wait(self._future, timeout_s)
+
+    def cancel(self):
+        """Stops waiting for the result: awaiting it (or .result()) raises RequestCancelledError. The call
+        itself runs on in its replica (vserve does not interrupt a unary call once sent)."""
+        self._future = _ctx.host.cancelled(self._future)
+
+
+class _Resolved:
+    """A response that was nested in a call's arguments (a list or dict of them), resolved by the caller
+    before the call: `await` it, or .result(), as Ray's object reference."""
+    __slots__ = ("_value",)
+
+    def __init__(self, value):
+        self._value = value
+
+    def __await__(self):
+        return self._value
+        yield   # a generator: awaiting it returns at once
+
+    def result(self, timeout_s=None):
+        return self._value
+
+
+_REF = "@vserve.ref"
+_REFS = "@vserve.refs"
+
+
+def _arg(a):
+    """An argument as it arrives: in one the caller wrapped, nested responses' markers become awaitables."""
+    return _refs(a[_REFS]) if isinstance(a, dict) and _REFS in a else a
+
+
+def _refs(v):
+    if isinstance(v, dict):
+        if len(v) == 1 and _REF in v:
+            return _Resolved(v[_REF])
+        return {k: _refs(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_refs(x) for x in v]
+    return v
 
 
 class DeploymentResponseGenerator:
@@ -55,7 +119,7 @@ class DeploymentResponseGenerator:
         return self
 
     def __next__(self):
-        item = _ctx.host.block(_ctx.host.nextItem(self._stream), -1.0)
+        item = _wait(_ctx.host.nextItem(self._stream))
         if _ctx.host.isEnd(item):
             raise StopIteration
         return item
@@ -119,6 +183,11 @@ class DeploymentHandle:
 
 
 _KWARGS = "@vserve.kwargs"
+
+
+# the handle types of earlier Ray versions, one handle now
+RayServeHandle = DeploymentHandle
+RayServeSyncHandle = DeploymentHandle
 
 
 def get_app_handle(name):

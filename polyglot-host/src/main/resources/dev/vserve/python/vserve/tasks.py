@@ -1,5 +1,5 @@
 from vserve import _context as _ctx
-from vserve.handle import _Pending
+from vserve.handle import _Pending, _wait
 
 # ---------------------------------------------------------------------------------------------
 # asynchronous inference: Ray's @task_consumer / @task_handler and its task processor adapter, over
@@ -102,7 +102,7 @@ class TaskProcessorAdapter:
 
     def enqueue_task_sync(self, task_name, args=None, kwargs=None, **options):
         self._options(options)
-        return _result(_ctx.host.block(self._enqueue(task_name, args, kwargs), -1.0))
+        return _result(_wait(self._enqueue(task_name, args, kwargs)))
 
     async def enqueue_task_async(self, task_name, args=None, kwargs=None, **options):
         self._options(options)
@@ -112,21 +112,21 @@ class TaskProcessorAdapter:
         return _ctx.host.taskEnqueue(self._config.queue_name, task_name, list(args or []), dict(kwargs or {}))
 
     def get_task_status_sync(self, task_id):
-        return _result(_ctx.host.block(_ctx.host.taskStatus(task_id, 0.0), -1.0))
+        return _result(_wait(_ctx.host.taskStatus(task_id, 0.0)))
 
     async def get_task_status_async(self, task_id):
         return _result(await _Pending(_ctx.host.taskStatus(task_id, 0.0)))
 
     def wait_for_result_sync(self, task_id, timeout_s=30.0):
         """vserve's addition: the task once it is final, or as it is after timeout_s."""
-        return _result(_ctx.host.block(_ctx.host.taskStatus(task_id, float(timeout_s)), -1.0))
+        return _result(_wait(_ctx.host.taskStatus(task_id, float(timeout_s))))
 
     async def wait_for_result_async(self, task_id, timeout_s=30.0):
         return _result(await _Pending(_ctx.host.taskStatus(task_id, float(timeout_s))))
 
     def get_metrics_sync(self):
         import json
-        return json.loads(_ctx.host.block(_ctx.host.taskQueue(self._config.queue_name), -1.0))
+        return json.loads(_wait(_ctx.host.taskQueue(self._config.queue_name)))
 
     async def get_metrics_async(self):
         import json

@@ -42,6 +42,7 @@ public final class DeploymentRouter {
   private long version = -1;
   private int maxOngoing = 1;
   private int maxQueued = -1;
+  private dev.vserve.BackpressureConfig backpressure;
   private boolean idempotent;
   private volatile long metricsIntervalMs;
   /** Told when a call waits and there is no replica at all: an autoscaler at zero must hear of it now. */
@@ -75,7 +76,8 @@ public final class DeploymentRouter {
         if (maxQueued >= 0 && waiting.size() >= maxQueued) {
           return Future.failedFuture(new BackPressureException("deployment '" + deployment + "' of app '" + app
               + "': all replicas at maxOngoingRequests=" + maxOngoing + " and " + waiting.size()
-              + " request(s) queued (maxQueuedRequests=" + maxQueued + ")"));
+              + " request(s) queued (maxQueuedRequests=" + maxQueued + ")",
+              backpressure == null ? 503 : backpressure.statusCode(), backpressure == null ? null : backpressure.retryAfterS()));
         }
         enqueue(p, false);
         cold = slots.isEmpty() ? coldDemand : null;
@@ -99,6 +101,7 @@ public final class DeploymentRouter {
       version = u.version();
       maxOngoing = u.maxOngoingRequests();
       maxQueued = u.maxQueuedRequests();
+      backpressure = u.backpressure();
       idempotent = u.idempotent();
       metricsIntervalMs = u.metricsIntervalMs();
       Map<String, RoutedReplica> old = new HashMap<>();

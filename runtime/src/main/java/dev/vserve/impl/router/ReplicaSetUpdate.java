@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param idempotent calls to it may be retried on another replica when their node is lost
  * @param metricsIntervalMs how often callers report their load to the controller's autoscaler (0: not autoscaled)
+ * @param backpressure the answer to calls refused for a full queue (null: 503, no Retry-After)
  */
 public record ReplicaSetUpdate(
     String app,
@@ -17,7 +18,8 @@ public record ReplicaSetUpdate(
     int maxQueuedRequests,
     boolean idempotent,
     long metricsIntervalMs,
-    List<ReplicaInfo> replicas) {
+    List<ReplicaInfo> replicas,
+    dev.vserve.BackpressureConfig backpressure) {
 
   public static final String ADDRESS = "vserve.replicas";
 }

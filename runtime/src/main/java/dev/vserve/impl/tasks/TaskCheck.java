@@ -16,9 +16,6 @@ import java.util.Set;
  * must not wait in a queue to fail), and the arguments of the call that runs it.
  */
 public final class TaskCheck {
-  /** How keyword arguments travel to a language host: a marked last argument (see the Python driver). */
-  public static final String KWARGS = "@vserve.kwargs";
-
   private TaskCheck() {}
 
   /** Fails with a 400 naming the argument that does not fit. */
@@ -47,7 +44,7 @@ public final class TaskCheck {
     }
     if (h.keywords()) {
       List<Object> out = new ArrayList<>(pos);
-      if (!kw.isEmpty()) out.add(Map.of(KWARGS, new LinkedHashMap<>(kw)));
+      if (!kw.isEmpty()) out.add(Map.of(dev.vserve.impl.handle.Arguments.KWARGS, new LinkedHashMap<>(kw)));
       return out.toArray();
     }
     Object[] out = new Object[params.size()];

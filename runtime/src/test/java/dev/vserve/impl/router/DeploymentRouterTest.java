@@ -72,7 +72,7 @@ class DeploymentRouterTest {
       String[] idNode = r.split("@");
       infos.add(new ReplicaInfo(idNode[0], idNode[0], idNode[1]));
     }
-    router.update(new ReplicaSetUpdate("app", "D", ++version, maxOngoing, maxQueued, idempotent, 0, infos));
+    router.update(new ReplicaSetUpdate("app", "D", ++version, maxOngoing, maxQueued, idempotent, 0, infos, null));
   }
 
   private static Call call(long deadlineMs) {

@@ -1,0 +1,93 @@
+# Ray Serve idioms the launcher must run unchanged (only the import changed): batching through handles,
+# responses nested in arguments, Ray's exception and handle names, load shedding with Retry-After.
+import asyncio
+
+from fastapi import FastAPI
+from vserve import serve
+from vserve.serve.config import AutoscalingConfig, BackpressureConfig, HTTPOptions, RequestRouterConfig, gRPCOptions
+from vserve.serve.exceptions import BackPressureError, RayServeException, RequestCancelledError
+from vserve.serve.handle import DeploymentHandle, DeploymentResponse, RayServeHandle, RayServeSyncHandle
+from vserve.serve.schema import TaskProcessorConfig
+
+serve.start(http_options=HTTPOptions(port=8001))   # the node's command line decides: said in the log
+
+
+@serve.deployment
+class Doubler:
+    @serve.batch(max_batch_size=8, batch_wait_timeout_s=0.2)
+    async def double(self, xs):
+        return [[x * 2, len(xs)] for x in xs]
+
+
+@serve.deployment
+class Num:
+    def get(self, x):
+        return x
+
+
+@serve.deployment
+class Summer:
+    async def total(self, parts, named, plain):
+        # responses nested in arguments arrive as references to await, as in Ray; top-level ones as values
+        return sum([await p for p in parts]) + await named["extra"] + plain
+
+
+@serve.deployment(max_ongoing_requests=1, max_queued_requests=1,
+                  backpressure_config=BackpressureConfig(status_code=429, retry_after_s=2.5))
+class Slow:
+    async def __call__(self):
+        await asyncio.sleep(0.5)
+        return "slow"
+
+
+api = FastAPI()
+
+
+@serve.deployment
+@serve.ingress(api)
+class Compat:
+    def __init__(self, doubler, num, summer, slow):
+        self.doubler, self.num, self.summer, self.slow = doubler, num, summer, slow
+
+    @api.get("/batch")
+    async def batch(self, n: int):
+        pending = [self.doubler.double.remote(i) for i in range(n)]
+        return [await p for p in pending]
+
+    @api.get("/nested")
+    async def nested(self):
+        parts = [self.num.get.remote(1), self.num.get.remote(2)]
+        return await self.summer.total.remote(parts, {"extra": self.num.get.remote(10)}, self.num.get.remote(100))
+
+    @api.get("/shed")
+    async def shed(self):
+        pending = [self.slow.remote() for _ in range(6)]
+        seen = {"ok": 0, "backpressure": 0}
+        for p in pending:
+            try:
+                await p
+                seen["ok"] += 1
+            except BackPressureError as e:
+                assert isinstance(e, RayServeException)
+                seen["backpressure"] += 1
+        return seen
+
+    @api.get("/cancel")
+    async def cancel(self):
+        r = self.num.get.remote(5)
+        r.cancel()
+        try:
+            await r
+            return "not cancelled"
+        except RequestCancelledError:
+            return "cancelled"
+
+    @api.get("/names")
+    def names(self):
+        return {"handle": RayServeHandle is DeploymentHandle and RayServeSyncHandle is DeploymentHandle,
+                "response": isinstance(self.num.get.remote(1), DeploymentResponse),
+                "config": [c.__name__ for c in (AutoscalingConfig, RequestRouterConfig, gRPCOptions, TaskProcessorConfig)]}
+
+
+app = Compat.bind(Doubler.bind(), Num.bind(), Summer.bind(), Slow.bind())
+slow_app = Slow.bind()
