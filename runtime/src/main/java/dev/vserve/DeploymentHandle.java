@@ -21,6 +21,15 @@ public interface DeploymentHandle {
   DeploymentHandle method(String methodName);
 
   /**
+   * A handle whose calls name the multiplexed model {@code modelId} (Ray's
+   * {@code handle.options(multiplexed_model_id=...)}): they go to a replica that holds it when one can
+   * take them, and the callee's {@link MultiplexedModels#currentModelId()} is {@code modelId}.
+   */
+  default DeploymentHandle multiplexed(String modelId) {
+    throw new UnsupportedOperationException("this handle cannot name a multiplexed model: " + this);
+  }
+
+  /**
    * Calls the method on a replica. Arguments that are futures (such as other responses) are
    * awaited first and their results passed in their place.
    */

@@ -29,5 +29,10 @@ public interface RequestRouter {
 
     /** Calls this caller has sent to it and not yet seen answered. */
     int queueLength();
+
+    /** The multiplexed models it holds, as it last reported them (see {@link MultiplexedModels}). */
+    default java.util.Set<String> multiplexedModelIds() {
+      return java.util.Set.of();
+    }
   }
 }

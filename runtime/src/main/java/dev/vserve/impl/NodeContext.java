@@ -30,6 +30,8 @@ public final class NodeContext {
   public static final String CONTROLLER_REPLICAS = "vserve.controller.replicas";
   /** The controller answers here with the current {@link RouteTable}. */
   public static final String CONTROLLER_ROUTES = "vserve.controller.routes";
+  /** Replicas publish the multiplexed models they hold here: {@code {app, deployment, replica, models}}. */
+  public static final String MODELS = "vserve.models";
 
   private static final Map<Vertx, NodeContext> BY_VERTX = new ConcurrentHashMap<>();
   private static final Map<String, NodeContext> BY_ID = new ConcurrentHashMap<>();
@@ -52,6 +54,7 @@ public final class NodeContext {
   private volatile RouteTable routes = new RouteTable(-1, java.util.List.of());
   private final MessageConsumer<Object> replicaConsumer;
   private final MessageConsumer<Object> routeConsumer;
+  private final MessageConsumer<Object> modelConsumer;
 
   private NodeContext(Vertx vertx, String nodeId, ServeOptions options) {
     this.vertx = vertx;
@@ -65,6 +68,7 @@ public final class NodeContext {
     }
     replicaConsumer = vertx.eventBus().consumer(ReplicaSetUpdate.ADDRESS, m -> onReplicas(Json.convert(m.body(), ReplicaSetUpdate.class)));
     routeConsumer = vertx.eventBus().consumer(RouteTable.ADDRESS, m -> onRoutes(Json.convert(m.body(), RouteTable.class)));
+    modelConsumer = vertx.eventBus().consumer(MODELS, m -> onModels(Json.convert(m.body(), Map.class)));
   }
 
   /** Creates the context of {@code vertx}; one per Vert.x instance. */
@@ -166,6 +170,14 @@ public final class NodeContext {
         });
   }
 
+  /** A replica's models: its deployment's router on this node (if this node calls it) routes by them. */
+  private void onModels(Map<?, ?> report) {
+    DeploymentRouter r = routers.get(report.get("app") + "/" + report.get("deployment"));
+    if (r != null && report.get("models") instanceof java.util.List<?> models) {
+      r.modelsOf(String.valueOf(report.get("replica")), new java.util.HashSet<>(models.stream().map(String::valueOf).toList()));
+    }
+  }
+
   public void onReplicas(ReplicaSetUpdate u) {
     DeploymentRouter r = router(u.app(), u.deployment());
     r.update(u);
@@ -212,6 +224,6 @@ public final class NodeContext {
   }
 
   private Future<Void> unregister() {
-    return Future.all(replicaConsumer.unregister(), routeConsumer.unregister()).mapEmpty();
+    return Future.all(replicaConsumer.unregister(), routeConsumer.unregister(), modelConsumer.unregister()).mapEmpty();
   }
 }

@@ -17,4 +17,7 @@ public interface ReplicaCall {
 
   /** An HTTP request routed to the ingress: {@code args()[0]} is the request. */
   boolean isHttp();
+
+  /** The multiplexed model the call names (the {@code serve_multiplexed_model_id} header, or the handle's); null: none. */
+  String multiplexedModelId();
 }

@@ -82,6 +82,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private UserHealthCheck userCheck;
   private final BlockedCheck blockedCheck;
   private dev.vserve.taskqueue.TaskConsumerLoop tasks;
+  private ModelReporter models;
 
   public ReplicaVerticle(NodeContext node, String app, DeploymentPlan plan, String replicaId, java.util.List<Integer> gpuIds) {
     this.node = node;
@@ -110,12 +111,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
 
   /** What a log line about one call says of where it ran. */
   private java.util.Map<String, String> logFields(String requestId) {
-    java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
-    f.put("request_id", requestId);
-    f.put("app", app);
-    f.put("deployment", plan.name());
-    f.put("replica", replicaId);
-    return f;
+    return dev.vserve.impl.call.UserErrors.fields(requestId, app, plan.name(), replicaId);
   }
 
   public static String address(String replicaId) {
@@ -159,6 +155,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       stats = new StatsReporter(vertx, workers, inv, app, plan.name(), replicaId);
       if (plan.config().getAutoscalingConfig() != null) stats.start(ScalingRules.metricsIntervalMs(plan.config().getAutoscalingConfig()));
       configConsumer = vertx.eventBus().consumer(configAddress(replicaId), this::onConfig);
+      models = new ModelReporter(context, app, plan.name(), replicaId);
       return consumer.completion().onSuccess(v -> {
         node.registerLocal(address(replicaId), this);
         tasks = dev.vserve.taskqueue.TaskConsumerLoop.startFor(context, node, plan.config(), replicaId, this::tryCall, () -> closing);
@@ -373,6 +370,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     if (stats != null) stats.stop();
     if (configConsumer != null) configConsumer.unregister();
     if (tasks != null) tasks.stop();
+    if (models != null) models.stop();
     ServeMetrics.of(vertx).removeReplica(replicaId);
     closing = true;
     Promise<Void> drained = Promise.promise();

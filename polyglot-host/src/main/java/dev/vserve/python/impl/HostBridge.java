@@ -220,6 +220,7 @@ public final class HostBridge {
   }
 
   @HostAccess.Export public boolean isHandle(Object v) { return v instanceof DeploymentHandle; }
+  @HostAccess.Export public Object multiplexed(Object h, String modelId) { return handle(h).multiplexed(modelId); }
   @HostAccess.Export public String deploymentName(Object h) { return handle(h).deploymentName(); }
   @HostAccess.Export public String appName(Object h) { return handle(h).appName(); }
 
@@ -242,6 +243,17 @@ public final class HostBridge {
   public String[] replicaContext() {
     if (replica == null) throw new IllegalStateException("not inside a replica");
     return new String[] {replica.appName(), replica.deploymentName(), replica.replicaId(), replica.nodeId()};
+  }
+
+  // --- model multiplexing -------------------------------------------------------------------------
+
+  /** The replica's Python code now holds these multiplexed models: its routers hear of it. */
+  @HostAccess.Export
+  public void modelsLoaded(Value ids) {
+    if (replica == null) return;
+    java.util.Set<String> set = new java.util.LinkedHashSet<>();
+    for (long i = 0; i < ids.getArraySize(); i++) set.add(ids.getArrayElement(i).asString());
+    dev.vserve.impl.replica.ModelSets.changed(replica.replicaId(), set);
   }
 
   // --- task queues (vserve.serve.task_consumer's adapter) ---------------------------------------

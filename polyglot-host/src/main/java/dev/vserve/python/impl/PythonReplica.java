@@ -119,13 +119,13 @@ public final class PythonReplica implements ReplicaCode {
     RouteMatcher.Match<Integer> route = routes == null ? null : routes.match(request.method(), request.routePath());
     PyRequest py = new PyRequest(request, route == null ? Map.of() : route.pathParams());
     py.prefetch();
-    return run(new Reply(name + " (HTTP)"), requestFn, py, route == null ? -1 : route.target());
+    return run(new Reply(name + " (HTTP)"), requestFn, py, route == null ? -1 : route.target(), call.multiplexedModelId());
   }
 
   /** Python's {@code _call}: a method by name, keyword arguments in a marked last argument. */
   @Override
   public Object call(String method, Object[] args, dev.vserve.spi.ReplicaCall call) throws Throwable {
-    return run(new Reply(name + "." + method), callFn, method, Arrays.asList(args));
+    return run(new Reply(name + "." + method), callFn, method, Arrays.asList(args), call.multiplexedModelId());
   }
 
   @Override
@@ -136,14 +136,14 @@ public final class PythonReplica implements ReplicaCode {
   /** The deployment's {@code check_health} (plain or {@code async def}), as a call; it raises when unwell. */
   @Override
   public void checkHealth() throws Throwable {
-    if (healthCheck) run(new Reply(name + ".check_health"), callFn, "check_health", List.of());
+    if (healthCheck) run(new Reply(name + ".check_health"), callFn, "check_health", List.of(), null);
   }
 
   /** The deployment's {@code record_autoscaling_stats()}: a dict of names to numbers. */
   @Override
   public Map<String, Double> autoscalingStats() throws Throwable {
     if (!stats) return null;
-    Object out = run(new Reply(name + ".record_autoscaling_stats"), callFn, "record_autoscaling_stats", List.of());
+    Object out = run(new Reply(name + ".record_autoscaling_stats"), callFn, "record_autoscaling_stats", List.of(), null);
     if (!(out instanceof Map<?, ?> m)) throw new IllegalArgumentException("record_autoscaling_stats() must return a dict of numbers, got " + out);
     Map<String, Double> figures = new LinkedHashMap<>();
     m.forEach((k, v) -> {

@@ -5,6 +5,16 @@ from vserve.handle import _Pending
 # ---------------------------------------------------------------------------------------------
 # batching: Java's batch queue collects; the batch runs here, on the replica's thread
 
+class _BatchRun:
+    """One queue's batch function; `model` is the multiplexed model its calls named (one per queue)."""
+
+    def __init__(self, func, owner, model):
+        self.func, self.owner, self.model = func, owner, model
+
+    def __call__(self, items):
+        return self.func(self.owner, list(items)) if self.owner is not None else self.func(list(items))
+
+
 def batch(_func=None, max_batch_size=10, batch_wait_timeout_s=0.01, max_concurrent_batches=1, batch_size_fn=None):
     def wrap(func):
         if batch_size_fn is not None and _ctx.loading:
@@ -18,18 +28,18 @@ def batch(_func=None, max_batch_size=10, batch_wait_timeout_s=0.01, max_concurre
         key = "_vserve_batch_" + func.__name__
 
         def call(*args):
-            # a method (self, item) or a function (item): one caller, one item
+            # a method (self, item) or a function (item): one caller, one item; one queue per model
             owner = args[0] if len(args) == 2 else None
-            holder = owner if owner is not None else call
-            queue = getattr(holder, key, None) if owner is not None else call.__dict__.get("queue")
+            holder = owner.__dict__ if owner is not None else call.__dict__
+            queues = holder.get(key)
+            if queues is None:
+                queues = holder[key] = {}
+            model = _ctx.model or ""
+            queue = queues.get(model)
             if queue is None:
-                run = (lambda items: func(owner, list(items))) if owner is not None else (lambda items: func(list(items)))
-                queue = _ctx.host.batchQueue(func.__name__, int(max_batch_size),
-                                          int(batch_wait_timeout_s * 1000), int(max_concurrent_batches), run)
-                if owner is not None:
-                    setattr(owner, key, queue)
-                else:
-                    call.queue = queue
+                queue = queues[model] = _ctx.host.batchQueue(func.__name__ + ("[%s]" % model if model else ""),
+                                                             int(max_batch_size), int(batch_wait_timeout_s * 1000),
+                                                             int(max_concurrent_batches), _BatchRun(func, owner, model or None))
             return _Pending(_ctx.host.submit(queue, args[-1]))
 
         call.__name__ = func.__name__
@@ -40,9 +50,79 @@ def batch(_func=None, max_batch_size=10, batch_wait_timeout_s=0.01, max_concurre
     return wrap(_func) if _func is not None else wrap
 
 
+# ---------------------------------------------------------------------------------------------
+# model multiplexing: each replica keeps its most recently used models; routers send a model's
+# requests to a replica that holds it (the replica reports its set to them through the host)
+
+class _Models:
+    """One replica's models of one loader: least recently used first; a model loading is a task that
+    every caller asking for it awaits."""
+
+    def __init__(self, loader, owner, limit):
+        self.loader, self.owner, self.limit = loader, owner, limit
+        self.loaded = {}     # model id -> model, in use order (dicts keep insertion order)
+        self.loading = {}    # model id -> the task loading it
+
+    async def get(self, model_id):
+        if not isinstance(model_id, str) or not model_id:
+            raise ValueError("a multiplexed model id must be a non-empty string, got %r" % (model_id,))
+        if model_id in self.loaded:
+            model = self.loaded.pop(model_id)
+            self.loaded[model_id] = model   # most recently used now
+            return model
+        task = self.loading.get(model_id)
+        if task is None:
+            from vserve.driver import create_task
+            task = self.loading[model_id] = create_task(self._load(model_id))
+        return await task
+
+    async def _load(self, model_id):
+        try:
+            out = self.loader(self.owner, model_id) if self.owner is not None else self.loader(model_id)
+            model = await out if hasattr(out, "__await__") else out
+        finally:
+            self.loading.pop(model_id, None)
+        self.loaded[model_id] = model
+        while len(self.loaded) > self.limit:
+            oldest = next(iter(self.loaded))
+            _unload(self.loaded.pop(oldest))
+        _ctx.host.modelsLoaded(list(self.loaded))
+        return model
+
+
+def _unload(model):
+    """An evicted model: its close() runs if it has one, else __del__ (Ray relies on __del__)."""
+    close = getattr(model, "close", None)
+    if callable(close):
+        close()
+    elif hasattr(type(model), "__del__"):
+        type(model).__del__(model)
+
+
 def multiplexed(_func=None, max_num_models_per_replica=3):
-    raise NotImplementedError("serve.multiplexed is not available in vserve's Python API yet")
+    """Ray's @serve.multiplexed on an (async) loader taking a model id: calling it returns the model,
+    loaded once per replica and kept among the replica's max_num_models_per_replica most recent."""
+    if not isinstance(max_num_models_per_replica, int) or max_num_models_per_replica < 1:
+        raise ValueError("max_num_models_per_replica must be a whole number >= 1, got %r" % (max_num_models_per_replica,))
+
+    def wrap(func):
+        key = "_vserve_models_" + func.__name__
+
+        async def get(*args):
+            owner = args[0] if len(args) == 2 else None
+            holder = owner.__dict__ if owner is not None else get.__dict__
+            models = holder.get(key)
+            if models is None:
+                models = holder[key] = _Models(func, owner, max_num_models_per_replica)
+            return await models.get(args[-1])
+
+        get.__name__ = func.__name__
+        get.__qualname__ = func.__qualname__
+        get.__doc__ = func.__doc__
+        return get
+    return wrap(_func) if _func is not None else wrap
 
 
 def get_multiplexed_model_id():
-    return ""
+    """The model id the current request names (serve_multiplexed_model_id header, or the handle's); "" if none."""
+    return _ctx.model or ""

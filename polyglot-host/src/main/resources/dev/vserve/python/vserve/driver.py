@@ -81,7 +81,7 @@ class _Task:
     def __init__(self, coro):
         self._future = _ctx.host.newFuture()
         self.error = None
-        _advance(self, coro, None, None)
+        _advance(self, coro, None, None, _ctx.model)   # a task runs for the call that made it
 
     def finish(self, result):
         _ctx.host.settle(self._future, True, result)
@@ -161,8 +161,9 @@ def _routes():
     return None if _router is None else _router._table()
 
 
-def _handle_request(reply, java_request, route):
+def _handle_request(reply, java_request, route, model=None):
     """An HTTP request for this ingress: the route the host matched (its index in _routes()), else __call__."""
+    _ctx.model = model
     try:
         request = Request(java_request)
         if route >= 0:
@@ -180,7 +181,7 @@ def _handle_request(reply, java_request, route):
     except BaseException as e:
         _fail(reply, e)
         return
-    _settle(reply, result)
+    _settle(reply, result, model)
 
 
 def _takes_self(fn):
@@ -204,8 +205,9 @@ def _takes_request(target):
     return code.co_argcount - (1 if has_self else 0) > 0
 
 
-def _call(reply, method, args):
+def _call(reply, method, args, model=None):
     """A method called through a handle; keyword arguments come in a marked last argument."""
+    _ctx.model = model
     try:
         kwargs = {}
         if args and isinstance(args[-1], dict) and _KWARGS in args[-1]:
@@ -215,12 +217,12 @@ def _call(reply, method, args):
     except BaseException as e:
         _fail(reply, e)
         return
-    _settle(reply, result)
+    _settle(reply, result, model)
 
 
-def _settle(reply, result):
+def _settle(reply, result, model=None):
     if type(result) is _coroutine:
-        _advance(reply, result, None, None)
+        _advance(reply, result, None, None, model)
     elif isinstance(result, _Pending):
         # a batched method reached through a handle (it returns its batch's answer to await), or a
         # response returned as the result: answered once it is there
@@ -252,9 +254,10 @@ def _out(v):
     return v
 
 
-def _advance(reply, coro, value, error):
-    """Runs a coroutine until it waits on a Java future or returns."""
+def _advance(reply, coro, value, error, model=None):
+    """Runs a coroutine until it waits on a Java future or returns; its call's model id is current meanwhile."""
     while True:
+        _ctx.model = model
         try:
             waited = coro.throw(error) if error is not None else coro.send(value)
         except StopIteration as stop:
@@ -265,10 +268,10 @@ def _advance(reply, coro, value, error):
             return
         if isinstance(waited, _Pending):
             _ctx.host.resume(waited._future, lambda ok, v: _advance(reply, coro, v if ok else None,
-                                                                None if ok else _error(v)), _owner(reply))
+                                                                None if ok else _error(v), model), _owner(reply))
             return
         if waited is None:   # a bare yield (asyncio.sleep(0)): let other calls run first
-            _ctx.host.later(lambda: _advance(reply, coro, None, None), _owner(reply))
+            _ctx.host.later(lambda: _advance(reply, coro, None, None, model), _owner(reply))
             return
         value, error = None, TypeError("vserve replicas await vserve responses and batches; got %r" % (waited,))
 
@@ -438,9 +441,12 @@ def _application(module_attr_value, attr_given, named):
 
 
 def _run_batch(reply, run, items):
+    # a batch holds the calls of one multiplexed model, and runs with it as the current one
+    model = getattr(run, "model", None)
+    _ctx.model = model
     try:
         result = run(items)
     except BaseException as e:
         _fail(reply, e)
         return
-    _settle(reply, result)
+    _settle(reply, result, model)

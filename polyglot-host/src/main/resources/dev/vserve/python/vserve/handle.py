@@ -162,12 +162,15 @@ class DeploymentHandle:
             raise AttributeError(name)
         return DeploymentHandle(self._java, name, self._stream)
 
-    def options(self, method_name=None, stream=None, **unsupported):
+    def options(self, method_name=None, stream=None, multiplexed_model_id=None, **unsupported):
         if unsupported:
-            # Ray's other handle options (multiplexed_model_id, ...): said, never dropped silently
+            # Ray's other handle options: said, never dropped silently
             _ctx.host.warn("DeploymentHandle.options(%s): not supported yet, the call goes out without it"
                            % ", ".join(sorted(unsupported)))
-        return DeploymentHandle(self._java, method_name or self._method, self._stream if stream is None else stream)
+        java = self._java
+        if multiplexed_model_id is not None:
+            java = _ctx.host.multiplexed(java, str(multiplexed_model_id))
+        return DeploymentHandle(java, method_name or self._method, self._stream if stream is None else stream)
 
     def remote(self, *args, **kwargs):
         method = "call" if self._method == "__call__" else self._method

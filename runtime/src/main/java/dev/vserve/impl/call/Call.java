@@ -38,6 +38,11 @@ public record Call(
     return new Call(Kind.METHOD, requestId, method, args, null, deadlineMs, callerNode, false, null);
   }
 
+  /** This call for the multiplexed model {@code modelId} (null: none). */
+  public Call withMultiplexedModelId(String modelId) {
+    return new Call(kind, requestId, method, args, modelId, deadlineMs, callerNode, idempotent, traceparent);
+  }
+
   /** This call carrying the trace context of the span that routes it. */
   public Call withTraceparent(String context) {
     return new Call(kind, requestId, method, args, multiplexedModelId, deadlineMs, callerNode, idempotent, context);

@@ -23,6 +23,16 @@ public final class UserErrors {
   }
 
   /** Logs {@code what} failing with {@code t}: one line at WARNING, the trace at DEBUG. */
+  /** The context fields of a log line about one call, in the order the log format prints them. */
+  public static java.util.Map<String, String> fields(String requestId, String app, String deployment, String replica) {
+    java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
+    f.put("request_id", requestId);
+    f.put("app", app);
+    f.put("deployment", deployment);
+    f.put("replica", replica);
+    return f;
+  }
+
   public static void log(System.Logger log, String what, Throwable t) {
     log(log, what, t, null);
   }

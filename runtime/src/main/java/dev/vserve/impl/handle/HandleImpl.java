@@ -21,12 +21,19 @@ public final class HandleImpl implements DeploymentHandle {
   private final String app;
   private final String deployment;
   private final String method;
+  /** The multiplexed model its calls name; null: none. */
+  private final String modelId;
 
   public HandleImpl(NodeContext ctx, String app, String deployment, String method) {
+    this(ctx, app, deployment, method, null);
+  }
+
+  private HandleImpl(NodeContext ctx, String app, String deployment, String method, String modelId) {
     this.ctx = ctx;
     this.app = app;
     this.deployment = deployment;
     this.method = method;
+    this.modelId = modelId;
   }
 
   @Override public String appName() { return app; }
@@ -38,7 +45,12 @@ public final class HandleImpl implements DeploymentHandle {
 
   @Override
   public DeploymentHandle method(String methodName) {
-    return new HandleImpl(ctx, app, deployment, methodName);
+    return new HandleImpl(ctx, app, deployment, methodName, modelId);
+  }
+
+  @Override
+  public DeploymentHandle multiplexed(String id) {
+    return new HandleImpl(ctx, app, deployment, method, id == null || id.isEmpty() ? null : id);
   }
 
   @Override
@@ -76,6 +88,7 @@ public final class HandleImpl implements DeploymentHandle {
     }
     long deadline = System.currentTimeMillis() + ctx.requestTimeoutMs();
     Call call = Call.method(RequestIds.next(), method, args, deadline, ctx.nodeId());
+    if (modelId != null) call = call.withMultiplexedModelId(modelId);
     dev.vserve.impl.Telemetry.sink().handleCall(ctx.nodeId(), app, target, method);
     var router = ctx.router(app, target);
     // a child of the replica's span when called from a replica's code

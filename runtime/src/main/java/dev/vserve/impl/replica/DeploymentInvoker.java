@@ -25,7 +25,7 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
   private final Object instance;
   private final Map<String, List<Method>> methods;
   private final HttpIngress http;
-  private final Map<Method, BatchQueue> batches = new HashMap<>();
+  private final Map<Method, dev.vserve.impl.batch.ModelBatches> batches = new HashMap<>();
   /** Methods that run on an event loop: returning a future (unless {@code @Blocking}), or {@code @NonBlocking}. */
   private final java.util.Set<Method> nonBlocking = new java.util.HashSet<>();
 
@@ -41,9 +41,17 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
         BatchSignature.check(m);
         ReplicaContext ctx = ReplicaContext.current();
         BatchOptions overrides = ctx == null ? null : ctx.config().getBatchOptions().get(m.getName());
-        batches.put(m, new BatchQueue(instance.getClass().getSimpleName() + "." + m.getName(),
-            BatchOptions.resolve(spec, overrides),
-            items -> (List<?>) Reflection.settle(invokeRaw(m, new Object[] {items}))));
+        BatchOptions.Settings settings = BatchOptions.resolve(spec, overrides);
+        String name = instance.getClass().getSimpleName() + "." + m.getName();
+        BatchQueue.BatchFunction run = items -> (List<?>) Reflection.settle(invokeRaw(m, new Object[] {items}));
+        batches.put(m, new dev.vserve.impl.batch.ModelBatches(model -> {
+          try {
+            return new BatchQueue(model.isEmpty() ? name : name + "[" + model + "]", settings,
+                dev.vserve.impl.batch.ModelBatches.runAs(model, run));
+          } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+          }
+        }));
       }
     }
   }
@@ -74,7 +82,7 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
   /** Stops the batch collectors (waiting batched calls fail) and closes an {@code AutoCloseable} instance. */
   @Override
   public void close() {
-    batches.values().forEach(BatchQueue::close);
+    batches.values().forEach(dev.vserve.impl.batch.ModelBatches::close);
     if (instance instanceof AutoCloseable c) {
       try {
         c.close();
@@ -149,6 +157,17 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
     }
   }
 
+  /** Any call, with its multiplexed model as the current one while it runs (see {@link dev.vserve.MultiplexedModels}). */
+  @Override
+  public Object invoke(dev.vserve.spi.ReplicaCall call) throws Throwable {
+    String before = CurrentModel.set(call.multiplexedModelId());
+    try {
+      return dev.vserve.spi.ReplicaCode.super.invoke(call);
+    } finally {
+      CurrentModel.set(before);
+    }
+  }
+
   /** The request through the class's routes or its {@code call(Request)}; the result encoded as HTTP. */
   @Override
   public Object handleRequest(Request request, dev.vserve.spi.ReplicaCall call) throws Throwable {
@@ -168,8 +187,8 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
 
   /** Calls {@code m} with arguments already of its parameter types (of the item type, if batched). */
   Object callBound(Method m, Object[] args) throws Throwable {
-    BatchQueue queue = batches.get(m);
-    if (queue != null) return Reflection.settle(queue.submit(args[0]));
+    var queues = batches.get(m);
+    if (queues != null) return Reflection.settle(queues.current().submit(args[0]));
     return Reflection.settle(invokeRaw(m, args));
   }
 

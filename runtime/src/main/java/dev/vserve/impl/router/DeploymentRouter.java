@@ -71,7 +71,7 @@ public final class DeploymentRouter {
     Runnable cold = null;
     synchronized (lock) {
       if (closedReason != null) return Future.failedFuture(new ServeException(404, "NotFound", closedReason));
-      slot = waiting.isEmpty() ? pick() : null;
+      slot = waiting.isEmpty() ? pick(call.multiplexedModelId()) : null;
       if (slot == null) {
         if (maxQueued >= 0 && waiting.size() >= maxQueued) {
           return Future.failedFuture(new BackPressureException("deployment '" + deployment + "' of app '" + app
@@ -202,6 +202,16 @@ public final class DeploymentRouter {
   public String app() { return app; }
   public String deployment() { return deployment; }
 
+  /** Replica {@code replicaId} now holds these multiplexed models (its own report). */
+  public void modelsOf(String replicaId, java.util.Set<String> models) {
+    List<Pending> ready;
+    synchronized (lock) {
+      for (RoutedReplica s : slots) if (s.id.equals(replicaId)) s.models = java.util.Set.copyOf(models);
+      ready = drainLocked();
+    }
+    sendAll(ready);
+  }
+
   /** How often the load is reported to the autoscaler; 0 when the deployment is not autoscaled. */
   public long metricsIntervalMs() { return metricsIntervalMs; }
 
@@ -209,8 +219,16 @@ public final class DeploymentRouter {
     coldDemand = r;
   }
 
-  private RoutedReplica pick() {
+  /**
+   * The replica for a call: for a multiplexed model, the least loaded of those holding it that has
+   * room (Ray's model affinity); else, or when none does, the policy's pick (that replica loads it).
+   */
+  private RoutedReplica pick(String model) {
     if (slots.isEmpty()) return null;
+    if (model != null) {
+      RoutedReplica holder = RoutedReplica.leastLoadedHolding(slots, model, maxOngoing);
+      if (holder != null) return holder;
+    }
     RequestRouter.Replica chosen = policy.choose(slots, maxOngoing, localNode);
     if (chosen == null || chosen instanceof RoutedReplica) return (RoutedReplica) chosen;
     throw new IllegalStateException("RequestRouter " + policy.getClass().getName()
@@ -254,7 +272,7 @@ public final class DeploymentRouter {
   private List<Pending> drainLocked() {
     List<Pending> ready = null;
     while (!waiting.isEmpty()) {
-      RoutedReplica s = pick();
+      RoutedReplica s = pick(waiting.peekFirst().call.multiplexedModelId());
       if (s == null) break;
       Pending p = waiting.pollFirst();
       s.inFlight++;
@@ -316,7 +334,7 @@ public final class DeploymentRouter {
     synchronized (lock) {
       slot.inFlight--;
       if (refused != null) {
-        slot.refusedUntil = System.nanoTime() + REFUSAL_MEMORY_NANOS;
+        slot.refused();
         // the replica is full with other callers' work: wait for a completion we see, or a short back-off
         enqueue(refused, true);
         if (!retryScheduled) {
@@ -341,43 +359,8 @@ public final class DeploymentRouter {
     sendAll(ready);
   }
 
-  private static final class RoutedReplica implements RequestRouter.Replica {
-    final String id;
-    final String nodeId;
-    final ReplicaClient client;
-    int inFlight;
-    /** Calls sent to it over the event bus and not answered yet: the ones lost if its node dies. */
-    final java.util.Set<Pending> remote = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
-    RoutedReplica(String id, String nodeId, ReplicaClient client) {
-      this.id = id;
-      this.nodeId = nodeId;
-      this.client = client;
-    }
-
-    @Override public String id() { return id; }
-    @Override public String nodeId() { return nodeId; }
-    /**
-     * Until when (System.nanoTime) it counts as full because it refused a call: it may be full with
-     * other routers' calls, or stuck, and a policy that keeps picking it would spin on refusals.
-     */
-    long refusedUntil;
-
-    @Override
-    public int queueLength() {
-      if (refusedUntil != 0) {
-        if (System.nanoTime() < refusedUntil) return FULL;
-        refusedUntil = 0;
-      }
-      return inFlight;
-    }
-  }
-
-  /** What a replica that just refused a call reports as its queue length: more than any limit. */
-  private static final int FULL = Integer.MAX_VALUE / 2;
-  private static final long REFUSAL_MEMORY_NANOS = 20_000_000;
-
-  private static final class Pending {
+  static final class Pending {
     final Call call;
     // answered on the caller's context (the proxy's event loop) when it has one, as an event-bus reply would be
     final Promise<Object> promise = ContextInternal.current() instanceof ContextInternal ctx ? ctx.promise() : Promise.promise();

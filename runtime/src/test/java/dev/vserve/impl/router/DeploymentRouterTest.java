@@ -93,6 +93,18 @@ class DeploymentRouterTest {
   }
 
   @Test
+  void aModelsCallsGoToTheReplicaHoldingItWhileItHasRoomElseAnother() {
+    announce(2, -1, false, "a@n1", "b@n2", "c@n3");
+    router.modelsOf("b", Set.of("m1", "m2"));
+    for (int i = 0; i < 2; i++) router.call(call(0).withMultiplexedModelId("m2"));
+    assertEquals(2, replicas.get("b").pending(), "both to the holder of m2");
+    router.call(call(0).withMultiplexedModelId("m2"));
+    assertEquals(1, replicas.get("a").pending() + replicas.get("c").pending(), "the holder is full: another loads it");
+    router.call(call(0).withMultiplexedModelId("m3"));
+    assertEquals(2, replicas.get("a").pending() + replicas.get("c").pending(), "a model nobody holds: the policy picks");
+  }
+
+  @Test
   void callsBeyondMaxOngoingWaitAtTheRouterAndGoOutAsSlotsFree() {
     announce(2, -1, false, "a@local");
     List<Future<Object>> futures = new ArrayList<>();

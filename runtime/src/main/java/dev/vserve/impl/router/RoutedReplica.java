@@ -1,0 +1,61 @@
+package dev.vserve.impl.router;
+
+import dev.vserve.RequestRouter;
+
+import java.util.List;
+import java.util.Set;
+
+/** One replica as a router sees it: its client, the calls it has in flight, and the models it holds. */
+final class RoutedReplica implements RequestRouter.Replica {
+  /** What a replica that just refused a call reports as its queue length: more than any limit. */
+  private static final int FULL = Integer.MAX_VALUE / 2;
+  private static final long REFUSAL_MEMORY_NANOS = 20_000_000;
+
+  final String id;
+  final String nodeId;
+  final ReplicaClient client;
+  int inFlight;
+  /** The multiplexed models it holds, as it last reported them. */
+  volatile Set<String> models = Set.of();
+  /** Calls sent to it over the event bus and not answered yet: the ones lost if its node dies. */
+  final Set<DeploymentRouter.Pending> remote = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  /**
+   * Until when (System.nanoTime) it counts as full because it refused a call: it may be full with
+   * other routers' calls, or stuck, and a policy that keeps picking it would spin on refusals.
+   */
+  private long refusedUntil;
+
+  RoutedReplica(String id, String nodeId, ReplicaClient client) {
+    this.id = id;
+    this.nodeId = nodeId;
+    this.client = client;
+  }
+
+  @Override public String id() { return id; }
+  @Override public String nodeId() { return nodeId; }
+  @Override public Set<String> multiplexedModelIds() { return models; }
+
+  /** It refused a call: full for a moment. */
+  void refused() {
+    refusedUntil = System.nanoTime() + REFUSAL_MEMORY_NANOS;
+  }
+
+  @Override
+  public int queueLength() {
+    if (refusedUntil != 0) {
+      if (System.nanoTime() < refusedUntil) return FULL;
+      refusedUntil = 0;
+    }
+    return inFlight;
+  }
+
+  /** Of the replicas holding {@code model}, the least loaded with room; null when none has room. */
+  static RoutedReplica leastLoadedHolding(List<RoutedReplica> replicas, String model, int maxOngoing) {
+    RoutedReplica best = null;
+    for (RoutedReplica r : replicas) {
+      if (!r.models.contains(model) || r.queueLength() >= maxOngoing) continue;
+      if (best == null || r.queueLength() < best.queueLength()) best = r;
+    }
+    return best;
+  }
+}
