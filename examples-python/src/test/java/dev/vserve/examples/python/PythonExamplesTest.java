@@ -54,10 +54,16 @@ class PythonExamplesTest {
           - {name: routes, route_prefix: /routes, import_path: src/test/python/routes_free.py}
           - {name: compat, route_prefix: /compat, import_path: src/test/python/ray_compat.py}
           - {name: slow, route_prefix: /slow, import_path: "src/test/python/ray_compat.py:slow_app"}
+          - {name: mux, route_prefix: /mux, import_path: mnist_multiplexed.py}
+          - {name: muxcheck, route_prefix: /muxcheck, import_path: src/test/python/multiplex_check.py}
           - {name: instrumented, route_prefix: /instrumented, import_path: instrumented.py,
              deployments: [{name: InstrumentedService, num_replicas: 1}]}
         """);
-    launcher = Launcher.run(17, config.toString());
+    // the variants the multiplexing example serves, made from the trained weights (as the Java example does)
+    for (String id : dev.vserve.examples.mnist.MnistVariants.IDS) {
+      dev.vserve.examples.mnist.MnistVariants.ensure(Path.of("../examples-java/models/mnist"), id);
+    }
+    launcher = Launcher.run(19, config.toString());
     http = new Http(launcher.port);
   }
 
@@ -227,6 +233,58 @@ class PythonExamplesTest {
   void javaDeploymentRefusesClassesThatAreNotDeployments() {
     String out = loadFails("src/test/python/escape.py");
     assertTrue(out.contains("java.lang.ProcessBuilder is not a deployment class"), out);
+  }
+
+  @Test
+  void multiplexedModelsStayWithTheirReplicaAndBatchOneModelAtATime() throws Exception {
+    MnistData data = MnistData.load();
+    for (String model : List.of("mnist-int8", "mnist")) {
+      List<String> replicas = new ArrayList<>();
+      int correct = 0;
+      for (int k = 0; k < 10; k++) {
+        int i = data.trainCount + k;
+        HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + launcher.port + "/mux"))
+            .header("serve_multiplexed_model_id", model)
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(new String(Json.encode(Map.of("image", data.image(i)))))));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode a = Http.json(r);
+        assertEquals(model, a.get("model").asText());
+        replicas.add(a.get("replica").asText());
+        if (a.get("predicted_label").asInt() == data.label(i)) correct++;
+      }
+      assertTrue(correct >= 8, model + ": " + correct + "/10");
+      assertEquals(1, new java.util.HashSet<>(replicas.subList(3, 10)).size(), model + " moved between replicas: " + replicas);
+    }
+    List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    for (int k = 0; k < 32; k++) {
+      String model = k % 2 == 0 ? "mnist-pruned" : "mnist-fp16";
+      calls.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + launcher.port + "/mux"))
+          .header("serve_multiplexed_model_id", model)
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(new String(Json.encode(Map.of("image", data.image(data.trainCount + k)))))).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    int biggest = 0;
+    for (int k = 0; k < calls.size(); k++) {
+      JsonNode a = Http.json(calls.get(k).get(60, TimeUnit.SECONDS));
+      assertEquals(k % 2 == 0 ? "mnist-pruned" : "mnist-fp16", a.get("model").asText(), a.toString());
+      biggest = Math.max(biggest, a.get("batch").asInt());
+    }
+    assertTrue(biggest > 1, "requests were batched");
+    assertEquals(404, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + launcher.port + "/mux"))
+        .header("serve_multiplexed_model_id", "gpt-9").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            new String(Json.encode(Map.of("image", data.image(0))))))).statusCode());
+  }
+
+  @Test
+  void aPythonReplicaEvictsTheLeastRecentlyUsedModelAndLoadsEachOnce() {
+    JsonNode lru = Http.json(http.get("/muxcheck?what=lru"));
+    assertEquals("[\"b\"]", lru.get("closed").toString(), "b was the least recently used: " + lru);
+    assertEquals("[\"a\",\"b\",\"c\"]", lru.get("loads").toString(), lru.toString());
+    JsonNode once = Http.json(http.get("/muxcheck?what=once"));
+    assertTrue(once.get("same").asBoolean(), once.toString());
+    assertEquals(1, once.get("loads_of_x").asInt(), once.toString());
+    assertEquals("[[\"p\",\"p\"],[\"q\",\"q\"],[\"r\",\"r\"]]", http.get("/muxcheck?what=whose").body());
   }
 
   @Test

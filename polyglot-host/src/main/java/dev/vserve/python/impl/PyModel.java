@@ -176,8 +176,13 @@ public final class PyModel implements AutoCloseable {
     }
   }
 
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Frees the weights: by Python when a multiplexed model is evicted, or with the replica. */
   @Override
+  @HostAccess.Export
   public void close() {
+    if (!closed.compareAndSet(false, true)) return;
     inference.shutdown();
     model.close();
   }

@@ -34,5 +34,9 @@ class Model:
         self._j.splitBatchesOf(int(n))
         return self
 
+    def close(self):
+        """Frees the weights (an evicted multiplexed model is closed)."""
+        self._j.close()
+
 
 djl = _Djl()

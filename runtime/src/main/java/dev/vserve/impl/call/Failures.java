@@ -44,6 +44,11 @@ public final class Failures {
 
   /** Any failure as a {@link ServeException}: user errors keep their type name and message. */
   public static ServeException toServeException(Throwable t) {
+    // a future's wrapper says nothing of its own: what failed is its cause (a batch's error, say)
+    while ((t instanceof java.util.concurrent.ExecutionException || t instanceof java.util.concurrent.CompletionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
     if (t instanceof ServeException se) return se;
     if (t instanceof ReplyException re) return fromReply(re);
     if (t instanceof java.util.concurrent.TimeoutException) {
