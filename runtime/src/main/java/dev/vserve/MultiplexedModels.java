@@ -35,7 +35,14 @@ public final class MultiplexedModels<M> implements AutoCloseable {
   private final Loader<M> loader;
   private final String replicaId;
   /** Loaded and loading models, least recently used first. */
-  private final LinkedHashMap<String, CompletableFuture<M>> models = new LinkedHashMap<>(16, 0.75f, true);
+  private final LinkedHashMap<String, Entry<M>> models = new LinkedHashMap<>(16, 0.75f, true);
+
+  /** One model: its load, the calls using it now, and whether it was evicted (closed when the last one ends). */
+  private static final class Entry<M> {
+    final CompletableFuture<M> model = new CompletableFuture<>();
+    int users;
+    boolean evicted;
+  }
 
   private MultiplexedModels(int max, Loader<M> loader, String replicaId) {
     this.max = max;
@@ -65,60 +72,82 @@ public final class MultiplexedModels<M> implements AutoCloseable {
     return get(id);
   }
 
-  /** The model {@code modelId}, loaded first if this replica does not hold it (evicting the least recently used). */
+  /**
+   * The model {@code modelId}, loaded first if this replica does not hold it (evicting the least
+   * recently used). Inside a call, the model stays open until the call ends, even if it is evicted
+   * meanwhile (its {@code close()} then runs as the last call using it ends).
+   */
   public M get(String modelId) throws Exception {
-    CompletableFuture<M> f;
-    boolean mine = false;
-    synchronized (models) {
-      f = models.get(modelId);
-      if (f == null) {
-        f = new CompletableFuture<>();
-        models.put(modelId, f);
-        mine = true;
+    for (;;) {
+      Entry<M> e;
+      boolean mine = false;
+      synchronized (models) {
+        e = models.get(modelId);
+        if (e == null) {
+          e = new Entry<>();
+          models.put(modelId, e);
+          mine = true;
+        }
       }
-    }
-    if (mine) load(modelId, f);
-    try {
-      return f.get();
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
+      if (mine) load(modelId, e);
+      M model;
+      try {
+        model = e.model.get();
+      } catch (ExecutionException failed) {
+        throw failed.getCause() instanceof Exception ex ? ex : failed;
+      }
+      Entry<M> held = e;
+      synchronized (models) {
+        // evicted and closed while this call waited for it: load it again
+        if (e.evicted && e.users == 0) continue;
+        if (CurrentModel.onCallEnd(() -> release(held))) e.users++;
+      }
+      return model;
     }
   }
 
-  private void load(String modelId, CompletableFuture<M> f) {
+  private void load(String modelId, Entry<M> e) {
     M model;
     try {
       model = loader.load(modelId);
     } catch (Throwable t) {
       synchronized (models) {
-        models.remove(modelId, f);
+        models.remove(modelId, e);
       }
-      f.completeExceptionally(t);
+      e.model.completeExceptionally(t);
       return;
     }
-    f.complete(model);
-    java.util.List<M> evicted = new java.util.ArrayList<>();
+    e.model.complete(model);
+    java.util.List<M> unload = new java.util.ArrayList<>();
     Set<String> now;
     synchronized (models) {
       var it = models.entrySet().iterator();
       while (models.size() > max && it.hasNext()) {
-        Map.Entry<String, CompletableFuture<M>> e = it.next();
+        Map.Entry<String, Entry<M>> old = it.next();
         // the least recently used that is loaded (one still loading has callers waiting for it)
-        if (e.getValue().isDone() && !e.getKey().equals(modelId)) {
-          it.remove();
-          if (!e.getValue().isCompletedExceptionally()) evicted.add(e.getValue().join());
-        }
+        if (!old.getValue().model.isDone() || old.getKey().equals(modelId)) continue;
+        it.remove();
+        old.getValue().evicted = true;
+        if (old.getValue().users == 0 && !old.getValue().model.isCompletedExceptionally()) unload.add(old.getValue().model.join());
       }
       now = loadedLocked();
     }
-    for (M m : evicted) unload(m);
+    for (M m : unload) unload(m);
     ModelSets.changed(replicaId, now);
+  }
+
+  private void release(Entry<M> e) {
+    boolean last;
+    synchronized (models) {
+      last = --e.users == 0 && e.evicted;
+    }
+    if (last) unload(e.model.join());
   }
 
   private Set<String> loadedLocked() {
     Set<String> out = new java.util.LinkedHashSet<>();
-    models.forEach((id, f) -> {
-      if (f.isDone() && !f.isCompletedExceptionally()) out.add(id);
+    models.forEach((id, e) -> {
+      if (e.model.isDone() && !e.model.isCompletedExceptionally()) out.add(id);
     });
     return out;
   }
@@ -143,12 +172,12 @@ public final class MultiplexedModels<M> implements AutoCloseable {
   /** Unloads every model (the replica stops). */
   @Override
   public void close() {
-    java.util.List<CompletableFuture<M>> all;
+    java.util.List<Entry<M>> all;
     synchronized (models) {
       all = new java.util.ArrayList<>(models.values());
       models.clear();
     }
-    for (CompletableFuture<M> f : all) if (f.isDone() && !f.isCompletedExceptionally()) unload(f.join());
+    for (Entry<M> e : all) if (e.model.isDone() && !e.model.isCompletedExceptionally()) unload(e.model.join());
     ModelSets.changed(replicaId, Set.of());
   }
 }

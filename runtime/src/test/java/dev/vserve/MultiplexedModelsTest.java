@@ -40,6 +40,21 @@ class MultiplexedModelsTest {
   }
 
   @Test
+  void aModelEvictedWhileACallUsesItIsClosedWhenThatCallEnds() throws Exception {
+    List<String> closed = new ArrayList<>();
+    MultiplexedModels<Fake> models = MultiplexedModels.of(1, id -> new Fake(id, closed));
+    CurrentModel.enter("a");
+    try {
+      models.get("a");
+      models.get("b");   // evicts a, which this call still uses
+      assertEquals(List.of(), closed);
+    } finally {
+      CurrentModel.exit();
+    }
+    assertEquals(List.of("a"), closed, "closed as the call ended");
+  }
+
+  @Test
   void concurrentCallsForOneModelLoadItOnce() throws Exception {
     AtomicInteger loads = new AtomicInteger();
     CountDownLatch release = new CountDownLatch(1);
@@ -68,12 +83,12 @@ class MultiplexedModelsTest {
     assertThrows(java.io.IOException.class, () -> models.get("m"));
     assertEquals("m", models.get("m"), "tried again");
     assertTrue(assertThrows(BadRequestException.class, models::get).getMessage().contains("serve_multiplexed_model_id"));
-    String before = CurrentModel.set("m");
+    CurrentModel.enter("m");
     try {
       assertEquals("m", MultiplexedModels.currentModelId());
       assertEquals("m", models.get());
     } finally {
-      CurrentModel.set(before);
+      CurrentModel.exit();
     }
   }
 }

@@ -79,7 +79,7 @@ public final class Bench {
     return sorted.get(sorted.size() / 2);
   }
 
-  /** {@code Bench [http|stream|mnist|cluster|python|autoscale|tasks|all]}: the sections to run (default all). */
+  /** {@code Bench [http|stream|mnist|cluster|python|autoscale|tasks|multiplex|all]}: the sections to run (default all). */
   public static void main(String[] args) throws Exception {
     String which = args.length > 0 ? args[0] : "all";
     if (which.equals("all") || which.equals("http")) http();
@@ -89,6 +89,7 @@ public final class Bench {
     if (which.equals("all") || which.equals("python")) PythonBench.run();
     if (which.equals("all") || which.equals("autoscale")) AutoscaleBench.run();
     if (which.equals("all") || which.equals("tasks")) TaskBench.run();
+    if (which.equals("all") || which.equals("multiplex")) MultiplexBench.run();
     System.exit(0);
   }
 

@@ -126,9 +126,14 @@ public final class DjlModel implements AutoCloseable {
    */
   public float[][] predict(float[] data, long... shape) {
     long t0 = System.nanoTime();
+    if (!enter()) {
+      throw new dev.vserve.ServeException(503, "ModelUnloaded", "model " + model.getName() + " was unloaded (closed, or evicted "
+          + "from this replica's multiplexed models) before this prediction; try again");
+    }
     try {
       return predictRows(data, shape);
     } finally {
+      exit();
       dev.vserve.ReplicaContext replica = dev.vserve.ReplicaContext.current();
       if (replica != null) dev.vserve.impl.Telemetry.sink().inference(replica, model.getName(), System.nanoTime() - t0);
     }
@@ -162,8 +167,33 @@ public final class DjlModel implements AutoCloseable {
     }
   }
 
+  /**
+   * Frees the weights once no prediction runs on them any more: a model evicted while a batch still
+   * runs on it (multiplexing) is freed by that batch's end, never under it. Predictions after this fail.
+   */
   @Override
   public void close() {
+    closed = true;
+    if (inUse.get() == 0) free();
+  }
+
+  private final java.util.concurrent.atomic.AtomicInteger inUse = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicBoolean freed = new java.util.concurrent.atomic.AtomicBoolean();
+
+  private boolean enter() {
+    inUse.incrementAndGet();
+    if (!closed) return true;
+    exit();
+    return false;
+  }
+
+  private void exit() {
+    if (inUse.decrementAndGet() == 0 && closed) free();
+  }
+
+  private void free() {
+    if (!freed.compareAndSet(false, true)) return;
     for (Predictor<?, ?> p; (p = idle.poll()) != null; ) p.close();
     model.close();
   }

@@ -30,10 +30,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @Deployment(numReplicas = 2, maxOngoingRequests = 64)
 public class MnistMultiplexed implements AutoCloseable {
+  /** Models loaded by every replica of this JVM: what the benchmark counts. */
+  public static final AtomicInteger LOADS_IN_JVM = new AtomicInteger();
   private final AtomicInteger loads = new AtomicInteger();
   private final MultiplexedModels<DjlModel> models = MultiplexedModels.of(2, id -> {
     if (!MnistVariants.IDS.contains(id)) throw new HttpException(404, "no model '" + id + "' (models: " + MnistVariants.IDS + ")");
     loads.incrementAndGet();
+    LOADS_IN_JVM.incrementAndGet();
     return DjlModel.load(MnistVariants.ensure(MnistService.defaultModelDir(), id), "mnist", MnistNet.block())
         .splitBatchesOf(MnistService.FORWARD_BATCH);
   });

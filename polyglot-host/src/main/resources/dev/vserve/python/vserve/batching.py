@@ -62,6 +62,8 @@ class _Models:
         self.loader, self.owner, self.limit = loader, owner, limit
         self.loaded = {}     # model id -> model, in use order (dicts keep insertion order)
         self.loading = {}    # model id -> the task loading it
+        self.users = {}      # id(model) -> calls using it now
+        self.evicted = {}    # id(model) -> a model evicted while calls used it: closed as the last one ends
 
     async def get(self, model_id):
         if not isinstance(model_id, str) or not model_id:
@@ -69,12 +71,34 @@ class _Models:
         if model_id in self.loaded:
             model = self.loaded.pop(model_id)
             self.loaded[model_id] = model   # most recently used now
-            return model
+            return self._hold(model)
         task = self.loading.get(model_id)
         if task is None:
             from vserve.driver import create_task
             task = self.loading[model_id] = create_task(self._load(model_id))
-        return await task
+        model = await task
+        if self.loaded.get(model_id) is not model and id(model) not in self.users:
+            return await self.get(model_id)   # evicted and closed while this call waited: load it again
+        return self._hold(model)
+
+    def _hold(self, model):
+        """The model stays open until the calling call ends, even if it is evicted meanwhile."""
+        call = _ctx.reply
+        if call is not None:
+            key = id(model)
+            self.users[key] = self.users.get(key, 0) + 1
+            _ctx.held.setdefault(id(call), []).append(lambda: self._release(key))
+        return model
+
+    def _release(self, key):
+        n = self.users.get(key, 1) - 1
+        if n > 0:
+            self.users[key] = n
+            return
+        self.users.pop(key, None)
+        model = self.evicted.pop(key, None)
+        if model is not None:
+            _unload(model)
 
     async def _load(self, model_id):
         try:
@@ -84,8 +108,11 @@ class _Models:
             self.loading.pop(model_id, None)
         self.loaded[model_id] = model
         while len(self.loaded) > self.limit:
-            oldest = next(iter(self.loaded))
-            _unload(self.loaded.pop(oldest))
+            old = self.loaded.pop(next(iter(self.loaded)))
+            if id(old) in self.users:
+                self.evicted[id(old)] = old
+            else:
+                _unload(old)
         _ctx.host.modelsLoaded(list(self.loaded))
         return model
 

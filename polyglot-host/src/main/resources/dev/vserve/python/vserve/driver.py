@@ -163,7 +163,7 @@ def _routes():
 
 def _handle_request(reply, java_request, route, model=None):
     """An HTTP request for this ingress: the route the host matched (its index in _routes()), else __call__."""
-    _ctx.model = model
+    _ctx.model, _ctx.reply = model, reply
     try:
         request = Request(java_request)
         if route >= 0:
@@ -207,7 +207,7 @@ def _takes_request(target):
 
 def _call(reply, method, args, model=None):
     """A method called through a handle; keyword arguments come in a marked last argument."""
-    _ctx.model = model
+    _ctx.model, _ctx.reply = model, reply
     try:
         kwargs = {}
         if args and isinstance(args[-1], dict) and _KWARGS in args[-1]:
@@ -231,7 +231,15 @@ def _settle(reply, result, model=None):
         _done(reply, result)
 
 
+def _ended(reply):
+    """A call ended: what it held (multiplexed models) is let go."""
+    if _ctx.held:
+        for release in _ctx.held.pop(id(reply), ()):
+            release()
+
+
 def _done(reply, result):
+    _ended(reply)
     if type(reply) is _Task:
         reply.finish(result)
         return
@@ -257,7 +265,7 @@ def _out(v):
 def _advance(reply, coro, value, error, model=None):
     """Runs a coroutine until it waits on a Java future or returns; its call's model id is current meanwhile."""
     while True:
-        _ctx.model = model
+        _ctx.model, _ctx.reply = model, reply
         try:
             waited = coro.throw(error) if error is not None else coro.send(value)
         except StopIteration as stop:
@@ -308,6 +316,7 @@ def _trace(e):
 
 
 def _fail(reply, e):
+    _ended(reply)
     if isinstance(e, HTTPException):
         reply.fail(e, e.status_code, getattr(e, "error_type", "HTTPException"), str(e.detail if e.detail is not None else ""), "", "")
     elif isinstance(e, DeploymentError):
@@ -443,7 +452,7 @@ def _application(module_attr_value, attr_given, named):
 def _run_batch(reply, run, items):
     # a batch holds the calls of one multiplexed model, and runs with it as the current one
     model = getattr(run, "model", None)
-    _ctx.model = model
+    _ctx.model, _ctx.reply = model, reply
     try:
         result = run(items)
     except BaseException as e:

@@ -27,11 +27,11 @@ public final class ModelBatches {
   /** A batch function that runs with {@code modelId} as the current model, as its calls named it. */
   public static BatchQueue.BatchFunction runAs(String modelId, BatchQueue.BatchFunction batch) {
     return items -> {
-      String before = CurrentModel.set(modelId);
+      CurrentModel.enter(modelId);
       try {
         return batch.apply(items);
       } finally {
-        CurrentModel.set(before);
+        CurrentModel.exit();
       }
     };
   }

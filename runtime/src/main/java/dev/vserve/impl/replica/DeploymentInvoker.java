@@ -160,11 +160,11 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
   /** Any call, with its multiplexed model as the current one while it runs (see {@link dev.vserve.MultiplexedModels}). */
   @Override
   public Object invoke(dev.vserve.spi.ReplicaCall call) throws Throwable {
-    String before = CurrentModel.set(call.multiplexedModelId());
+    CurrentModel.enter(call.multiplexedModelId());
     try {
       return dev.vserve.spi.ReplicaCode.super.invoke(call);
     } finally {
-      CurrentModel.set(before);
+      CurrentModel.exit();
     }
   }
 

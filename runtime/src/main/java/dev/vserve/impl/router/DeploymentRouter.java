@@ -42,6 +42,8 @@ public final class DeploymentRouter {
   private long version = -1;
   private int maxOngoing = 1;
   private int maxQueued = -1;
+  /** Model affinity on (the default); {@code -Dvserve.router.modelAffinity=false} turns it off, for comparisons. */
+  private final boolean modelAffinity = !"false".equals(System.getProperty("vserve.router.modelAffinity"));
   private dev.vserve.BackpressureConfig backpressure;
   private boolean idempotent;
   private volatile long metricsIntervalMs;
@@ -221,13 +223,15 @@ public final class DeploymentRouter {
 
   /**
    * The replica for a call: for a multiplexed model, the least loaded of those holding it that has
-   * room (Ray's model affinity); else, or when none does, the policy's pick (that replica loads it).
+   * room (Ray's model affinity), else one with room that holds the fewest models (it loads this one,
+   * evicting least); for other calls, the policy's pick.
    */
   private RoutedReplica pick(String model) {
     if (slots.isEmpty()) return null;
-    if (model != null) {
-      RoutedReplica holder = RoutedReplica.leastLoadedHolding(slots, model, maxOngoing);
-      if (holder != null) return holder;
+    if (model != null && modelAffinity) {
+      RoutedReplica r = RoutedReplica.leastLoadedHolding(slots, model, maxOngoing);
+      if (r == null) r = RoutedReplica.fewestModels(slots, maxOngoing);
+      if (r != null) return r;
     }
     RequestRouter.Replica chosen = policy.choose(slots, maxOngoing, localNode);
     if (chosen == null || chosen instanceof RoutedReplica) return (RoutedReplica) chosen;

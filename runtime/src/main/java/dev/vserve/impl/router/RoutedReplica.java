@@ -49,6 +49,17 @@ final class RoutedReplica implements RequestRouter.Replica {
     return inFlight;
   }
 
+  /** Of the replicas with room, one holding the fewest models (the least loaded of those); null when all are full. */
+  static RoutedReplica fewestModels(List<RoutedReplica> replicas, int maxOngoing) {
+    RoutedReplica best = null;
+    for (RoutedReplica r : replicas) {
+      if (r.queueLength() >= maxOngoing) continue;
+      if (best == null || r.models.size() < best.models.size()
+          || (r.models.size() == best.models.size() && r.queueLength() < best.queueLength())) best = r;
+    }
+    return best;
+  }
+
   /** Of the replicas holding {@code model}, the least loaded with room; null when none has room. */
   static RoutedReplica leastLoadedHolding(List<RoutedReplica> replicas, String model, int maxOngoing) {
     RoutedReplica best = null;
