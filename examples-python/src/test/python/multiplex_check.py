@@ -27,7 +27,11 @@ class Cache:
     async def lru(self):
         for m in ("a", "b", "a", "c"):
             await self.get_model(m)
+        # b is evicted, but this call still holds it: closed when the call ends
         return {"closed": list(closed), "loads": list(loads)}
+
+    def closed(self):
+        return list(closed)
 
     async def once(self):
         got = await asyncio.gather(*[self.get_model("x") for _ in range(5)])

@@ -20,6 +20,25 @@ class Doubler:
 
 
 @serve.deployment
+class Sizer:
+    def __init__(self):
+        self.words.set_max_batch_size(6)   # Ray's run-time knob (what reconfigure uses)
+
+    @serve.batch(max_batch_size=100, batch_wait_timeout_s=0.2, batch_size_fn=lambda ws: sum(len(w) for w in ws))
+    async def words(self, ws):
+        return [[w, sum(len(x) for x in ws), len(ws)] for w in ws]
+
+
+@serve.deployment
+class Streamer:
+    @serve.batch(max_batch_size=4, batch_wait_timeout_s=0.2)
+    async def tokens(self, prompts):
+        # one item per caller per step; StopIteration ends one caller's stream early (Ray's convention)
+        for step in range(3):
+            yield [StopIteration if p == "short" and step == 2 else "%s%d/%d" % (p, step, len(prompts)) for p in prompts]
+
+
+@serve.deployment
 class Num:
     def get(self, x):
         return x
@@ -46,8 +65,22 @@ api = FastAPI()
 @serve.deployment
 @serve.ingress(api)
 class Compat:
-    def __init__(self, doubler, num, summer, slow):
-        self.doubler, self.num, self.summer, self.slow = doubler, num, summer, slow
+    def __init__(self, doubler, num, summer, slow, sizer, streamer):
+        self.doubler, self.num, self.summer, self.slow, self.sizer = doubler, num, summer, slow, sizer
+        self.streamer = streamer
+
+    @api.get("/streams")
+    async def streams(self):
+        gens = [self.streamer.options(method_name="tokens", stream=True).remote(p) for p in ("a", "b", "short")]
+        out = []
+        for g in gens:
+            out.append([t async for t in g])
+        return out
+
+    @api.get("/sized")
+    async def sized(self):
+        pending = [self.sizer.words.remote(w) for w in ("aa", "bbb", "c", "dd", "eeee", "f", "gg", "hhh")]
+        return [await p for p in pending]
 
     @api.get("/batch")
     async def batch(self, n: int):
@@ -89,5 +122,5 @@ class Compat:
                 "config": [c.__name__ for c in (AutoscalingConfig, RequestRouterConfig, gRPCOptions, TaskProcessorConfig)]}
 
 
-app = Compat.bind(Doubler.bind(), Num.bind(), Summer.bind(), Slow.bind())
+app = Compat.bind(Doubler.bind(), Num.bind(), Summer.bind(), Slow.bind(), Sizer.bind(), Streamer.bind())
 slow_app = Slow.bind()

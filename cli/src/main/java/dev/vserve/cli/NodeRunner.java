@@ -22,10 +22,16 @@ final class NodeRunner {
       String where = options.isClustered() ? "cluster node " + ((NodeImpl) node).nodeId() : "node";
       System.out.println("vserve: " + where + " up, proxy at http://" + options.getHttpHost() + ":" + node.httpPort());
       announceAdmin((NodeImpl) node, options);
+      // all at once, as Ray deploys a config's applications: their replicas start side by side
+      List<io.vertx.core.Future<?>> deploys = new java.util.ArrayList<>();
       for (int i = 0; i < apps.size(); i++) {
         ServeConfig.AppConfig a = apps.get(i);
         if (a.autoscalingPolicy() != null) graphs.get(i).withAutoscalingPolicy(a.autoscalingPolicy());
-        DeploymentResponse.of(node.deploy(graphs.get(i), a.name(), a.routePrefix(), a.deployments())).await();
+        deploys.add(node.deploy(graphs.get(i), a.name(), a.routePrefix(), a.deployments()));
+      }
+      for (int i = 0; i < apps.size(); i++) {
+        ServeConfig.AppConfig a = apps.get(i);
+        DeploymentResponse.of(deploys.get(i)).await();
         String p = a.routePrefix().startsWith("/") ? a.routePrefix() : "/" + a.routePrefix();
         System.out.println("vserve: application '" + a.name() + "' (" + a.importPath() + ") ready at http://"
             + options.getHttpHost() + ":" + node.httpPort() + p);

@@ -299,11 +299,13 @@ public final class HostBridge {
    * {@code name} is the method's, as {@code DeploymentConfig.setBatchOptions} overrides it.
    */
   @HostAccess.Export
-  public Object batchQueue(String name, int maxBatchSize, long waitMs, int maxConcurrent, Value run) throws ReflectiveOperationException {
+  public Object batchQueue(String name, int maxBatchSize, long waitMs, int maxConcurrent, boolean sized, Value run)
+      throws ReflectiveOperationException {
     BatchOptions.Settings settings = BatchOptions.resolve(
-        new BatchOptions.Settings(maxBatchSize, waitMs, maxConcurrent, Batch.SizeFunction.Count.class),
+        new BatchOptions.Settings(maxBatchSize, waitMs, maxConcurrent, sized ? BatchQueue.SizedSum.class : Batch.SizeFunction.Count.class),
         replica == null ? null : replica.config().getBatchOptions().get(name));
-    BatchQueue queue = new BatchQueue(name, settings, items -> {
+    BatchQueue queue = new BatchQueue(name, settings, batch -> {
+      List<Object> items = sized ? batch.stream().map(i -> ((BatchQueue.Sized) i).value()).toList() : batch;
       Reply reply = new Reply("batch " + name, PyValues::elements);
       if (!thread.post(() -> runBatch.executeVoid(reply, run, items))) {
         throw new IllegalStateException("the replica stopped");
@@ -319,6 +321,17 @@ public final class HostBridge {
   @HostAccess.Export
   public Object submit(Object queue, Value item) {
     return ((BatchQueue) queue).submit(item);
+  }
+
+  /** An item whose size Python's {@code batch_size_fn} measured. */
+  @HostAccess.Export
+  public Object submitSized(Object queue, Value item, int size) {
+    return ((BatchQueue) queue).submit(new BatchQueue.Sized(item, size));
+  }
+
+  @HostAccess.Export
+  public void batchLimits(Object queue, int maxBatchSize, long waitMs) {
+    ((BatchQueue) queue).limits(maxBatchSize, waitMs);
   }
 
   /** The replica stops: waiting batched calls fail, its models release their native memory. */

@@ -5,27 +5,110 @@ from vserve.handle import _Pending
 # ---------------------------------------------------------------------------------------------
 # batching: Java's batch queue collects; the batch runs here, on the replica's thread
 
+_GENERATOR_FLAGS = 0x20 | 0x200   # CO_GENERATOR, CO_ASYNC_GENERATOR
+
+
 class _BatchRun:
-    """One queue's batch function; `model` is the multiplexed model its calls named (one per queue)."""
+    """One queue's batch function; `model` is the multiplexed model its calls named (one per queue).
+    A batched generator answers each caller with a channel of its own, fed step by step."""
 
     def __init__(self, func, owner, model):
         self.func, self.owner, self.model = func, owner, model
+        self.streams = bool(getattr(func, "__code__", None) and func.__code__.co_flags & _GENERATOR_FLAGS)
 
     def __call__(self, items):
-        return self.func(self.owner, list(items)) if self.owner is not None else self.func(list(items))
+        out = self.func(self.owner, list(items)) if self.owner is not None else self.func(list(items))
+        if not self.streams:
+            return out
+        channels = [_Channel() for _ in items]
+        from vserve.driver import create_task
+        create_task(_pump(out, channels))
+        return channels
+
+
+class _Channel:
+    """One caller's items of a batched generator; its reader waits on a Java future while it is empty."""
+
+    def __init__(self):
+        self.items, self.done, self.error, self.waiter = [], False, None, None
+
+    def put(self, item):
+        self.items.append(item)
+        self._wake()
+
+    def close(self, error=None):
+        if not self.done:
+            self.done, self.error = True, error
+            self._wake()
+
+    def _wake(self):
+        w, self.waiter = self.waiter, None
+        if w is not None:
+            _ctx.host.settle(w, True, None)
+
+    async def next(self):
+        while not self.items and not self.done:
+            self.waiter = _ctx.host.newFuture()
+            await _Pending(self.waiter)
+        if self.items:
+            return self.items.pop(0)
+        if self.error is not None:
+            raise self.error
+        raise StopAsyncIteration
+
+
+async def _pump(gen, channels):
+    """Steps a batched generator: each step's list has one item per caller (StopIteration ends that
+    caller's stream early, as in Ray)."""
+    try:
+        if hasattr(gen, "__anext__"):
+            async for step in gen:
+                _deal(step, channels)
+        else:
+            for step in gen:
+                _deal(step, channels)
+    except BaseException as e:
+        for ch in channels:
+            ch.close(e)
+        return
+    for ch in channels:
+        ch.close()
+
+
+def _deal(step, channels):
+    if not isinstance(step, (list, tuple)) or len(step) != len(channels):
+        raise ValueError("a batched generator must yield one item per request (%d), got %r" % (len(channels), step))
+    for ch, item in zip(channels, step):
+        if item is StopIteration or isinstance(item, StopIteration):
+            ch.close()
+        elif not ch.done:
+            ch.put(item)
+
+
+class _BatchedStream:
+    """What calling a batched generator gives one caller: its own items, `async for` them."""
+
+    def __init__(self, future):
+        self._future, self._channel = future, None
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        if self._channel is None:
+            self._channel = await _Pending(self._future)
+        return await self._channel.next()
 
 
 def batch(_func=None, max_batch_size=10, batch_wait_timeout_s=0.01, max_concurrent_batches=1, batch_size_fn=None):
+    """Ray's @serve.batch. batch_size_fn is applied to each item alone and the sizes are summed (what
+    Ray's size functions compute for sums such as tokens or rows); a batch stays within max_batch_size."""
+    _check_limits(max_batch_size, batch_wait_timeout_s)
+
     def wrap(func):
-        if batch_size_fn is not None and _ctx.loading:
-            # said, never dropped silently: batches here are counted in calls
-            _ctx.host.warn("@serve.batch on %s: batch_size_fn is not supported in Python yet; batches are counted "
-                           "in calls (max_batch_size=%s calls)" % (func.__name__, max_batch_size))
-        if max_batch_size < 1:
-            raise ValueError("max_batch_size must be >= 1, got %r" % (max_batch_size,))
-        if batch_wait_timeout_s < 0:
-            raise ValueError("batch_wait_timeout_s must be >= 0, got %r" % (batch_wait_timeout_s,))
         key = "_vserve_batch_" + func.__name__
+        limits = {"max": int(max_batch_size), "wait_ms": int(batch_wait_timeout_s * 1000)}
+        streams = bool(func.__code__.co_flags & _GENERATOR_FLAGS)
 
         def call(*args):
             # a method (self, item) or a function (item): one caller, one item; one queue per model
@@ -38,16 +121,59 @@ def batch(_func=None, max_batch_size=10, batch_wait_timeout_s=0.01, max_concurre
             queue = queues.get(model)
             if queue is None:
                 queue = queues[model] = _ctx.host.batchQueue(func.__name__ + ("[%s]" % model if model else ""),
-                                                             int(max_batch_size), int(batch_wait_timeout_s * 1000),
-                                                             int(max_concurrent_batches), _BatchRun(func, owner, model or None))
-            return _Pending(_ctx.host.submit(queue, args[-1]))
+                                                             limits["max"], limits["wait_ms"], int(max_concurrent_batches),
+                                                             batch_size_fn is not None, _BatchRun(func, owner, model or None))
+            item = args[-1]
+            wrap_out = _BatchedStream if streams else _Pending
+            if batch_size_fn is None:
+                return wrap_out(_ctx.host.submit(queue, item))
+            size = batch_size_fn([item])
+            if not isinstance(size, int) or size < 0:
+                raise ValueError("batch_size_fn must return a whole number >= 0, got %r" % (size,))
+            if size > limits["max"]:
+                raise ValueError("an item of size %d is larger than max_batch_size %d" % (size, limits["max"]))
+            return wrap_out(_ctx.host.submitSized(queue, item, size))
+
+        def set_max_batch_size(n):
+            _check_limits(n, limits["wait_ms"] / 1000)
+            limits["max"] = int(n)
+            _apply(call, key, limits)
+
+        def set_batch_wait_timeout_s(s):
+            _check_limits(limits["max"], s)
+            limits["wait_ms"] = int(s * 1000)
+            _apply(call, key, limits)
 
         call.__name__ = func.__name__
         call.__qualname__ = func.__qualname__
         call.__doc__ = func.__doc__
         call._vserve_batched = True
+        call.set_max_batch_size = set_max_batch_size
+        call.set_batch_wait_timeout_s = set_batch_wait_timeout_s
+        call._get_max_batch_size = lambda: limits["max"]
+        call._get_batch_wait_timeout_s = lambda: limits["wait_ms"] / 1000
         return call
     return wrap(_func) if _func is not None else wrap
+
+
+def _check_limits(max_batch_size, batch_wait_timeout_s):
+    if not isinstance(max_batch_size, int) or max_batch_size < 1:
+        raise ValueError("max_batch_size must be a whole number >= 1, got %r" % (max_batch_size,))
+    if batch_wait_timeout_s < 0:
+        raise ValueError("batch_wait_timeout_s must be >= 0, got %r" % (batch_wait_timeout_s,))
+
+
+def _apply(call, key, limits):
+    """New limits for the queues made so far (this replica's: each replica has its own context)."""
+    for holder in _holders(call, key):
+        for queue in holder.get(key, {}).values():
+            _ctx.host.batchLimits(queue, limits["max"], limits["wait_ms"])
+
+
+def _holders(call, key):
+    from vserve import driver
+    inst = getattr(driver, "_instance", None)
+    return [h for h in (getattr(inst, "__dict__", None), call.__dict__) if h is not None]
 
 
 # ---------------------------------------------------------------------------------------------

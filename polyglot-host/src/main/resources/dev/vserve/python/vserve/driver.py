@@ -4,6 +4,7 @@ from vserve import _context as _ctx
 from vserve.handle import DeploymentError, DeploymentHandle, _KWARGS, _Pending, _arg, _error_of
 from vserve.deployment import Application, Deployment, _describe
 from vserve.http import HTTPException, Request, Response, StreamingResponse, _bind_route
+from vserve.batching import _BatchedStream
 
 # ---------------------------------------------------------------------------------------------
 # the replica's driver: calls in, coroutines stepped, results and errors out
@@ -255,7 +256,7 @@ def _out(v):
         return _ctx.host.response(v.status_code, v.headers, v.body)
     if isinstance(v, StreamingResponse):
         return _ctx.host.streaming(_Items(v.content), v.media_type)
-    if type(v) is _generator or type(v) is _asyncgen:
+    if type(v) is _generator or type(v) is _asyncgen or isinstance(v, _BatchedStream):
         return _ctx.host.streaming(_Items(v), None)
     if isinstance(v, DeploymentHandle):
         return v._java

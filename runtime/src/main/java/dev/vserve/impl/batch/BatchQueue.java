@@ -31,8 +31,9 @@ public final class BatchQueue {
   private final String name;
   /** The replica the queue batches for (made on its thread), for the node's batch metrics. */
   private final dev.vserve.ReplicaContext replica = dev.vserve.impl.replica.CurrentReplica.get();
-  private final int maxBatchSize;
-  private final long waitNanos;
+  /** Changed at run time by Python's {@code set_max_batch_size} / {@code set_batch_wait_timeout_s}. */
+  private volatile int maxBatchSize;
+  private volatile long waitNanos;
   private final Batch.SizeFunction sizeFn;
   private final boolean countsItems;
   private final BatchFunction function;
@@ -67,6 +68,33 @@ public final class BatchQueue {
     this.runners = java.util.concurrent.Executors.newFixedThreadPool(spec.maxConcurrentBatches(),
         Thread.ofPlatform().daemon().name("vserve-batch-run-" + name + "-", 0).factory());
     this.collector = Thread.ofVirtual().name("vserve-batch-" + name).start(this::collect);
+  }
+
+  /** New limits for the batches formed from now on (Ray's {@code set_max_batch_size}, {@code set_batch_wait_timeout_s}). */
+  public void limits(int maxBatchSize, long batchWaitTimeoutMs) {
+    if (maxBatchSize < 1) throw new IllegalArgumentException(name + ": max_batch_size must be >= 1, got " + maxBatchSize);
+    if (batchWaitTimeoutMs < 0) throw new IllegalArgumentException(name + ": batch_wait_timeout_s must be >= 0");
+    lock.lock();
+    try {
+      this.maxBatchSize = maxBatchSize;
+      this.waitNanos = TimeUnit.MILLISECONDS.toNanos(batchWaitTimeoutMs);
+      changed.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** An item with its size already measured (Python's {@code batch_size_fn}, run on the item alone). */
+  public record Sized(Object value, int size) {}
+
+  /** Sums {@link Sized} items' sizes: a batch's size when its items were measured one by one. */
+  public static final class SizedSum implements Batch.SizeFunction {
+    @Override
+    public int size(List<?> items) {
+      int n = 0;
+      for (Object o : items) n += ((Sized) o).size();
+      return n;
+    }
   }
 
   /** Adds one call; the future completes with its own result once its batch has run. */
