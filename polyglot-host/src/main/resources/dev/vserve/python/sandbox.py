@@ -25,7 +25,11 @@ def _deny(module, names, prefix=None):
 
 
 def install():
-    import posix, os, _signal, signal, _thread, threading, atexit, _socket, socket
+    # the builtin modules are patched before their Python wrappers (os, signal, threading, socket) are
+    # imported: those copy what they find (`from _socket import *`...), so they get the refusals too,
+    # and no context pays for importing them unless its code does (they are slow to import, interpreted)
+    import posix, _signal, _thread, atexit, _socket
+    loaded = _sys.modules.get
     process = ("system", "popen", "fork", "forkpty", "vfork", "kill", "killpg", "_exit", "abort",
                "execv", "execve", "execl", "execle", "execlp", "execlpe", "execvp", "execvpe",
                "spawnv", "spawnve", "spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnvp", "spawnvpe",
@@ -33,7 +37,8 @@ def install():
                "setsid", "setpgid", "setpgrp", "nice", "setuid", "setgid", "seteuid", "setegid",
                "pidfd_open")
     _deny(posix, process, "os")
-    _deny(os, process, "os")
+    if loaded("os") is not None:
+        _deny(loaded("os"), process, "os")
     try:
         import _posixsubprocess
         _deny(_posixsubprocess, ("fork_exec",), "subprocess")
@@ -42,25 +47,29 @@ def install():
     signals = ("signal", "alarm", "setitimer", "pthread_kill", "raise_signal", "set_wakeup_fd",
                "siginterrupt", "pthread_sigmask", "pause", "sigwait", "sigwaitinfo", "sigtimedwait")
     _deny(_signal, signals, "signal")
-    _deny(signal, signals, "signal")
+    if loaded("signal") is not None:
+        _deny(loaded("signal"), signals, "signal")
     threads = ("start_new_thread", "start_new", "start_joinable_thread", "interrupt_main")
     _deny(_thread, threads, "threading")
-    threading.Thread.start = _denied("threading.Thread.start")
-    threading._start_new_thread = _thread.start_new_thread
+    if loaded("threading") is not None:
+        loaded("threading").Thread.start = _denied("threading.Thread.start")
     # the standard library registers exit hooks as it imports (asyncio, logging): accepted, never run,
     # since a replica's end is not the process's and an exit hook must not hold up the node's stop
     atexit.register = lambda func, *_args, **_kwargs: func
     network = ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo",
                "socketpair", "fromfd", "create_connection", "create_server")
     _deny(_socket, network, "socket")
-    _deny(socket, network, "socket")
 
     class _NoSocket(_socket.socket):
+        __slots__ = ()   # socket.py's subclass declares __weakref__ itself
+
         def __init__(self, *_args, **_kwargs):
             raise PermissionError(_errno.EPERM, "vserve sandbox: sockets are not allowed in a deployment")
     _socket.socket = _NoSocket
     _socket.SocketType = _NoSocket
-    socket.socket.__init__ = _NoSocket.__init__
+    if loaded("socket") is not None:
+        _deny(loaded("socket"), network, "socket")
+        loaded("socket").socket.__init__ = _NoSocket.__init__
 
     cap = RECURSION_LIMIT_CAP
     set_limit = _sys.setrecursionlimit
