@@ -133,10 +133,14 @@ public final class TaskBroker implements Tasks {
         : off(() -> moveBack(deadLetterQueue)));
   }
 
-  /** Each task of a dead-letter queue back to its own queue, one transaction each; how many moved. */
+  /**
+   * Each task of a dead-letter queue back to its own queue, one transaction each; how many moved. Only
+   * as many as it held when asked: one that fails again meanwhile comes back to it, and stays there.
+   */
   private int moveBack(String deadLetterQueue) {
     int moved = 0;
-    while (store.atomically(tx -> {
+    int held = store.depth(deadLetterQueue);
+    while (moved < held && store.atomically(tx -> {
       String id = tx.poll(deadLetterQueue);
       if (id == null) return false;
       String raw = tx.get(id);
