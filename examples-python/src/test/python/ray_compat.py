@@ -13,24 +13,20 @@ serve.start(http_options=HTTPOptions(port=8001))   # the node's command line dec
 
 
 @serve.deployment
-class Doubler:
+class Batcher:
+    """Batched methods reached through handles: plain, measured by batch_size_fn, and a generator."""
+
+    def __init__(self):
+        self.words.set_max_batch_size(6)   # Ray's run-time knob (what reconfigure uses)
+
     @serve.batch(max_batch_size=8, batch_wait_timeout_s=0.2)
     async def double(self, xs):
         return [[x * 2, len(xs)] for x in xs]
-
-
-@serve.deployment
-class Sizer:
-    def __init__(self):
-        self.words.set_max_batch_size(6)   # Ray's run-time knob (what reconfigure uses)
 
     @serve.batch(max_batch_size=100, batch_wait_timeout_s=0.2, batch_size_fn=lambda ws: sum(len(w) for w in ws))
     async def words(self, ws):
         return [[w, sum(len(x) for x in ws), len(ws)] for w in ws]
 
-
-@serve.deployment
-class Streamer:
     @serve.batch(max_batch_size=4, batch_wait_timeout_s=0.2)
     async def tokens(self, prompts):
         # one item per caller per step; StopIteration ends one caller's stream early (Ray's convention)
@@ -39,13 +35,10 @@ class Streamer:
 
 
 @serve.deployment
-class Num:
+class Arith:
     def get(self, x):
         return x
 
-
-@serve.deployment
-class Summer:
     async def total(self, parts, named, plain):
         # responses nested in arguments arrive as references to await, as in Ray; top-level ones as values
         return sum([await p for p in parts]) + await named["extra"] + plain
@@ -65,9 +58,10 @@ api = FastAPI()
 @serve.deployment
 @serve.ingress(api)
 class Compat:
-    def __init__(self, doubler, num, summer, slow, sizer, streamer):
-        self.doubler, self.num, self.summer, self.slow, self.sizer = doubler, num, summer, slow, sizer
-        self.streamer = streamer
+    def __init__(self, batcher, arith, slow):
+        self.doubler = self.sizer = self.streamer = batcher
+        self.num = self.summer = arith
+        self.slow = slow
 
     @api.get("/streams")
     async def streams(self):
@@ -122,5 +116,5 @@ class Compat:
                 "config": [c.__name__ for c in (AutoscalingConfig, RequestRouterConfig, gRPCOptions, TaskProcessorConfig)]}
 
 
-app = Compat.bind(Doubler.bind(), Num.bind(), Summer.bind(), Slow.bind(), Sizer.bind(), Streamer.bind())
+app = Compat.bind(Batcher.bind(), Arith.bind(), Slow.bind())
 slow_app = Slow.bind()

@@ -2,7 +2,6 @@ package dev.vserve.examples.python;
 
 import dev.vserve.impl.Json;
 import dev.vserve.testing.Http;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -12,8 +11,6 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -30,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * does not speak), each costs the log at most three lines (its access line included) and no stack trace, and the applications
  * answer correctly afterwards. {@code -Dfuzz.seed=N} replays another sequence.
  */
+@org.junit.jupiter.api.extension.ExtendWith(ExamplesLauncher.class)
 class FuzzTest {
   static final long SEED = Long.getLong("fuzz.seed", 20261201L);
   static final int REQUESTS = Integer.getInteger("fuzz.requests", 400);
@@ -37,23 +35,10 @@ class FuzzTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Path config = Files.createTempFile("vserve-fuzz", ".yaml");
-    Files.writeString(config, """
-        applications:
-          - {name: java-math, route_prefix: /jm, import_path: dev.vserve.examples.Composition}
-          - {name: java-hello, route_prefix: /jh, import_path: dev.vserve.examples.Greeter}
-          - {name: py-math, route_prefix: /pm, import_path: composition.py}
-          - {name: py-hello, route_prefix: /ph, import_path: fastapi_hello.py}
-        """);
-    launcher = Launcher.run(4, config.toString(), "--body-timeout-ms", "1000", "--request-timeout-ms", "10000");
+    launcher = ExamplesLauncher.get();
   }
 
-  @AfterAll
-  static void stop() throws InterruptedException {
-    if (launcher != null) launcher.close();
-  }
-
-  private static final String[] PREFIXES = {"/jm", "/jh/hello", "/pm", "/ph/hello", "/nowhere", ""};
+  private static final String[] PREFIXES = {"/jm", "/jh/hello", "/composition", "/fastapi/hello", "/nowhere", ""};
   private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "FOO", "get", "G\u00e9T"};
   private static final String[] ESCAPES = {"%", "%z", "%zz", "%%%", "%4", "%00", "%2e%2e/", "/../..", "//", "%c3%28", "%ff", "+",
       "%20", "?", "#frag", ";x=1", "\u00e9", "*"};
@@ -112,9 +97,9 @@ class FuzzTest {
     }
     // and everything still answers correctly
     assertEquals(101.5, Http.json(http.post("/jm", "{\"val\": 100.0}")).get("result").asDouble());
-    assertEquals(101.5, Http.json(http.post("/pm", "{\"val\": 100.0}")).get("result").asDouble());
+    assertEquals(101.5, Http.json(http.post("/composition", "{\"val\": 100.0}")).get("result").asDouble());
     assertEquals("\"Hello Ada!\"", http.get("/jh/hello?name=Ada").body());
-    assertEquals("\"Hello Ada!\"", http.get("/ph/hello?name=Ada").body());
+    assertEquals("\"Hello Ada!\"", http.get("/fastapi/hello?name=Ada").body());
   }
 
   /** A user-code failure names the user's file and line; 501 is vserve's answer to an HTTP version it does not speak. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vserve.examples.mnist.MnistData;
 import dev.vserve.impl.Json;
 import dev.vserve.testing.Http;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,50 +25,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Python examples as users run them: one {@code vserve run} JVM serving them all from a serve
- * config (each file also runs alone: {@code ./vserve run examples-python/hello.py}), answered over
- * real HTTP. Same answers as the Java examples.
+ * config ({@link ExamplesLauncher}; each file also runs alone: {@code ./vserve run examples-python/hello.py}),
+ * answered over real HTTP. Same answers as the Java examples.
  */
+@org.junit.jupiter.api.extension.ExtendWith(ExamplesLauncher.class)
 class PythonExamplesTest {
   static Launcher launcher;
   static Http http;
 
   @BeforeAll
   static void start() throws Exception {
-    Path config = Files.createTempFile("vserve-python-examples", ".yaml");
-    Files.writeString(config, """
-        applications:
-          - {name: hello, route_prefix: /hello, import_path: hello.py}
-          - {name: fastapi, route_prefix: /fastapi, import_path: fastapi_hello.py}
-          - {name: composition, route_prefix: /composition, import_path: composition.py}
-          - {name: mixed, route_prefix: /mixed, import_path: mixed.py}
-          - {name: java-mixed, route_prefix: /java-mixed, import_path: dev.vserve.examples.Mixed}
-          - {name: mnist, route_prefix: /mnist, import_path: mnist.py}
-          - {name: jobs, route_prefix: /jobs, import_path: mnist_jobs.py}
-          - {name: stream, route_prefix: /stream, import_path: stream.py}
-          - {name: checks, route_prefix: /checks, import_path: src/test/python/checks.py}
-          - {name: sync, route_prefix: /sync, import_path: "src/test/python/checks.py:sync_app"}
-          - {name: options, route_prefix: /options, import_path: src/test/python/ray_options.py}
-          - {name: health, route_prefix: /health, import_path: src/test/python/health.py}
-          - {name: userconfig, route_prefix: /userconfig, import_path: src/test/python/user_config.py}
-          - {name: routes, route_prefix: /routes, import_path: src/test/python/routes_free.py}
-          - {name: compat, route_prefix: /compat, import_path: src/test/python/ray_compat.py}
-          - {name: slow, route_prefix: /slow, import_path: "src/test/python/ray_compat.py:slow_app"}
-          - {name: mux, route_prefix: /mux, import_path: mnist_multiplexed.py}
-          - {name: muxcheck, route_prefix: /muxcheck, import_path: src/test/python/multiplex_check.py}
-          - {name: instrumented, route_prefix: /instrumented, import_path: instrumented.py,
-             deployments: [{name: InstrumentedService, num_replicas: 1}]}
-        """);
-    // the variants the multiplexing example serves, made from the trained weights (as the Java example does)
-    for (String id : dev.vserve.examples.mnist.MnistVariants.IDS) {
-      dev.vserve.examples.mnist.MnistVariants.ensure(Path.of("../examples-java/models/mnist"), id);
-    }
-    launcher = Launcher.run(19, config.toString());
+    launcher = ExamplesLauncher.get();
     http = new Http(launcher.port);
-  }
-
-  @AfterAll
-  static void stop() throws InterruptedException {
-    if (launcher != null) launcher.close();
   }
 
   @Test
