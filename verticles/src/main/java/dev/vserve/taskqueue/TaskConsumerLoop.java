@@ -163,14 +163,18 @@ public final class TaskConsumerLoop {
     slots.release();
   }
 
+  private final java.util.concurrent.atomic.AtomicBoolean renewing = new java.util.concurrent.atomic.AtomicBoolean();
+
   private void renew() {
-    if (running.isEmpty()) return;
+    if (running.isEmpty() || !renewing.compareAndSet(false, true)) return;
     List<String> ids = List.copyOf(running.keySet());
     io.execute(() -> {
       try {
         broker.renew(config.getQueueName(), ids, System.currentTimeMillis() + leaseMs);
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.DEBUG, "renewing task leases failed: " + e);
+      } finally {
+        renewing.set(false);
       }
     });
   }

@@ -372,17 +372,27 @@ public final class TaskBroker implements Tasks {
 
   /** Runs the reaper every {@code periodMs} on this node, until {@link #close}. */
   public TaskBroker startReaper(long periodMs) {
-    reaper = vertx.setPeriodic(periodMs, t -> io.execute(() -> {
-      try {
-        Map<String, Long> leases = store.leases();
-        reap(leases);
-        measure(leases);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.DEBUG, "task reaper pass failed (the cluster is changing?): " + e);
-      }
-    }));
+    reaper = vertx.setPeriodic(periodMs, t -> {
+      // nothing to look at where no deployment consumes a queue (a lease outlives its queue's consumer
+      // only while the application runs); and one pass at a time: while the cluster loses a member,
+      // a pass waits on Hazelcast, and passes piling up would crowd out the cluster's own calls
+      if (routes.get().queues().isEmpty() || !reaping.compareAndSet(false, true)) return;
+      io.execute(() -> {
+        try {
+          Map<String, Long> leases = store.leases();
+          reap(leases);
+          measure(leases);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.DEBUG, "task reaper pass failed (the cluster is changing?): " + e);
+        } finally {
+          reaping.set(false);
+        }
+      });
+    });
     return this;
   }
+
+  private final java.util.concurrent.atomic.AtomicBoolean reaping = new java.util.concurrent.atomic.AtomicBoolean();
 
   /** Work that blocks, on a virtual thread; its outcome back on the caller's context. */
   private <T> Future<T> off(Callable<T> work) {
