@@ -33,10 +33,10 @@ class TaskQueueClusterTest {
   static final int TASKS = 2000;
   static final int FAILING = 20;
 
-  private static final java.util.regex.Pattern RUNNING =
-      java.util.regex.Pattern.compile("(?m)^vserve_replica_ongoing_requests\\{[^}]*deployment=\"Squares\"[^}]*} [1-9]");
 
   static ClusterNode a;
+  /** The long task B was running when it was killed. */
+  static String heldByB;
   static ClusterNode b;
 
   @BeforeAll
@@ -61,6 +61,7 @@ class TaskQueueClusterTest {
   @Test
   void killingANodeMidwayLosesNoTaskAndRecordsEachResultOnce() throws Exception {
     Map<String, Long> squares = new ConcurrentHashMap<>();
+    Set<String> longOnes = ConcurrentHashMap.newKeySet();
     Set<String> failing = ConcurrentHashMap.newKeySet();
     AtomicInteger submitted = new AtomicInteger();
     List<String> refused = new ArrayList<>();
@@ -89,6 +90,7 @@ class TaskQueueClusterTest {
             }
             String id = Http.json(r).get("task_id").asText();
             if (fails) failing.add(id); else squares.put(id, (long) n * n);
+            if (n % 100 == 50) longOnes.add(id);
             submitted.incrementAndGet();
           }
           return null;
@@ -97,9 +99,20 @@ class TaskQueueClusterTest {
       long t0 = System.nanoTime();
       Poll.until("half the tasks to be submitted", Duration.ofSeconds(120), () -> submitted.get() >= TASKS / 2);
       int done = countFinal(squares.keySet());
-      // killed while its consumer runs tasks (its replica's ongoing calls are tasks: nothing else calls it)
-      Poll.until("B's consumer to hold tasks", Duration.ofSeconds(30), () -> RUNNING.matcher(b.http.get("/-/metrics").body()).find());
+      // killed while its consumer runs a long task (2 s): that one must come back and run on A
+      String[] held = {null};
+      Poll.until("B to run a long task", Duration.ofSeconds(60), () -> {
+        for (String id : longOnes) {
+          JsonNode t = Http.json(a.http.get("/-/tasks/" + id));
+          if (t.get("status").asText().equals("STARTED") && b.nodeId.equals(t.path("node").asText())) {
+            held[0] = id;
+            return true;
+          }
+        }
+        return false;
+      });
       b.kill();
+      heldByB = held[0];
       System.out.println("killed B after " + submitted.get() + " submissions, " + done + " of them sampled final, at " + (System.nanoTime() - t0) / 1_000_000 + " ms");
       for (Future<?> f : work) f.get();
       System.out.println("all submitted at " + (System.nanoTime() - t0) / 1_000_000 + " ms");
@@ -121,7 +134,10 @@ class TaskQueueClusterTest {
       assertTrue(t.get("error").asText().contains("fails every time"), t.toString());
     }
     System.out.println(redelivered + " tasks ran more than once (redelivered from the killed node)");
-    assertTrue(redelivered > 0, "B held tasks when it was killed: some must have been redelivered");
+    JsonNode held = awaitFinal(heldByB);
+    assertEquals("SUCCESS", held.get("status").asText(), held.toString());
+    assertTrue(held.get("attempts").asInt() >= 2, "the task B held when it died ran again: " + held);
+    assertEquals(a.nodeId, held.get("node").asText(), held.toString());
     JsonNode dead = Http.json(a.http.get("/-/queues/squares-failed/tasks?limit=100"));
     Set<String> deadIds = new HashSet<>();
     for (JsonNode t : dead.get("tasks")) deadIds.add(t.get("id").asText());

@@ -21,8 +21,8 @@ public final class TaskApps {
   public static class Squares {
     @TaskHandler("square")
     public Map<String, Object> square(long n) throws InterruptedException {
-      // one in ten is slow: a node killed at any moment has tasks in hand
-      Thread.sleep(n % 10 == 5 ? 300 : 20);
+      // one in ten is slow, one in a hundred long: the test kills a node while it runs a long one
+      Thread.sleep(n % 100 == 50 ? 2000 : n % 10 == 5 ? 300 : 20);
       return Map.of("n", n, "square", n * n, "node", ReplicaContext.current().nodeId());
     }
 

@@ -75,6 +75,7 @@ class TaskResult:
         self.started_at = fields["started_at"]
         self.finished_at = fields["finished_at"]
         self.error = fields["error"]
+        self.node = fields.get("node")
 
     def __repr__(self):
         return "TaskResult(id=%r, status=%r, result=%r)" % (self.id, self.status, self.result)

@@ -60,6 +60,6 @@ public record TaskRecord(String id, String queue, String taskName, List<Object> 
 
   public TaskResult toResult() {
     return new TaskResult(id, queue, taskName, status, attempts, createdAt / 1000.0, startedAt / 1000.0, finishedAt / 1000.0,
-        result, error);
+        result, error, node);
   }
 }
