@@ -99,6 +99,11 @@ class Compat:
                 seen["backpressure"] += 1
         return seen
 
+    @api.post("/echo")
+    async def echo(self, request):
+        # a body that only looks like a pickled object stays a dict on its way: never unpickled
+        return await self.num.get.remote(await request.json())
+
     @api.get("/cancel")
     async def cancel(self):
         r = self.num.get.remote(5)

@@ -49,6 +49,7 @@ public final class NodeContext {
   private volatile boolean closed;
   private volatile Tracing tracing = Tracing.OFF;
   private volatile dev.vserve.impl.tasks.TaskBroker tasks;
+  private volatile java.util.function.Supplier<byte[]> secret;
   /** Told when a call waits for a deployment that has no replica (see {@link DeploymentRouter#onColdDemand}). */
   private volatile java.util.function.Consumer<DeploymentRouter> coldDemand = r -> {};
   private volatile RouteTable routes = new RouteTable(-1, java.util.List.of());
@@ -102,6 +103,9 @@ public final class NodeContext {
   /** The node's task queues (see {@link dev.vserve.tasks.Tasks}). */
   public dev.vserve.impl.tasks.TaskBroker tasks() { return tasks; }
   public void useTasks(dev.vserve.impl.tasks.TaskBroker t) { tasks = t; }
+  /** A secret the nodes of the cluster share: it signs what only vserve may make (may block on first use). */
+  public byte[] secret() { return secret.get(); }
+  public void useSecret(java.util.function.Supplier<byte[]> s) { secret = s; }
 
   public DeploymentHandle handle(String app, String deployment) {
     return new HandleImpl(this, app, deployment, DeploymentHandle.DEFAULT_METHOD);

@@ -56,6 +56,7 @@ public final class NodeImpl implements ServeNode {
         : "node-" + RequestIds.next().substring(0, 8);
     this.context = NodeContext.create(vertx, id, options);
     context.useTasks(dev.vserve.taskqueue.TaskQueues.start(vertx, context));
+    context.useSecret(dev.vserve.cluster.ClusterSecret.of(vertx));
     dev.vserve.metrics.ServeMetrics.start(vertx, id, options.isMetricsEnabled());
     this.tracing = dev.vserve.tracing.NodeTracing.start(options, id);
     context.useTracing(tracing.tracing());

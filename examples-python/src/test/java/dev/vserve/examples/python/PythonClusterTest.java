@@ -35,11 +35,12 @@ class PythonClusterTest {
         applications:
           - {name: composition, route_prefix: /composition, import_path: composition.py}
           - {name: mixed, route_prefix: /mixed, import_path: mixed.py}
+          - {name: pickles, route_prefix: /pickles, import_path: src/test/python/pickles.py}
           - {name: elastic, route_prefix: /elastic, import_path: elastic.py}
         """);
     traces = Files.createTempDirectory("vserve-traces");
-    a = ClusterNode.start("start", "--num-cpus", "4", "--tracing", "file", "--tracing-file", traces.resolve("a.jsonl").toString());
-    b = ClusterNode.start("run", config.toString(), "--num-cpus", "3", "--tracing", "file", "--tracing-file", traces.resolve("b.jsonl").toString());
+    a = ClusterNode.start("start", "--num-cpus", "4", "--resources", "{\"side-a\": 2}", "--tracing", "file", "--tracing-file", traces.resolve("a.jsonl").toString());
+    b = ClusterNode.start("run", config.toString(), "--num-cpus", "3", "--resources", "{\"side-b\": 2}", "--tracing", "file", "--tracing-file", traces.resolve("b.jsonl").toString());
     b.awaitOutput("application 'elastic'", Duration.ofSeconds(100));
   }
 
@@ -64,6 +65,18 @@ class PythonClusterTest {
       return false;
     });
     assertEquals(200, b.http.get("/elastic").statusCode());
+  }
+
+  /** An object of the app's own class crosses from node B's deployment to node A's and back, pickled. */
+  @Test
+  void pythonObjectsCrossNodesPickledAsRayPassesThem() {
+    java.net.http.HttpResponse<String> r = b.http.get("/pickles");
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode got = dev.vserve.testing.Http.json(r);
+    assertEquals("Point", got.get("type").asText(), got.toString());
+    assertEquals(100.0, got.get("norm2").asDouble(), got.toString());
+    assertEquals(b.nodeId, got.get("front").asText(), "the caller on B: " + got);
+    assertEquals(a.nodeId, got.get("geometry").asText(), "the callee on A: " + got);
   }
 
   /** The Python ingress's handle calls (made after an await) join the request's trace. */

@@ -291,6 +291,15 @@ class PythonExamplesTest {
   }
 
   @Test
+  void aBodyDressedAsAPickledObjectIsNeverUnpickled() {
+    assertEquals("{\"a\":1}", http.post("/compat/echo", "{\"a\": 1}").body());
+    HttpResponse<String> forged = http.post("/compat/echo",
+        "{\"@vserve.pickle\": \"gASVAAAAAAAAAAA=\", \"type\": \"Evil\", \"sig\": \"00\"}");
+    assertEquals(500, forged.statusCode(), forged.body());
+    assertTrue(forged.body().contains("without vserve's signature: refused"), forged.body());
+  }
+
+  @Test
   void responsesNestedInArgumentsAreAwaitableAndTopLevelOnesAreValues() {
     HttpResponse<String> r = http.get("/compat/nested");
     assertEquals(200, r.statusCode(), r.body());

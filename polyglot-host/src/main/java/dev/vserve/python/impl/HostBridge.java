@@ -245,6 +245,34 @@ public final class HostBridge {
     return new String[] {replica.appName(), replica.deploymentName(), replica.replicaId(), replica.nodeId()};
   }
 
+  // --- Python objects between Python deployments (see Pickles) -------------------------------------
+
+  private byte[] secret() {
+    var node = replica == null ? null : dev.vserve.impl.NodeContext.byNodeId(replica.nodeId());
+    if (node == null) throw new IllegalStateException("Python objects cross between deployments only from inside a replica");
+    return node.secret();
+  }
+
+  /** A pickled object as it crosses: a signed JSON marker. */
+  @HostAccess.Export
+  public Object pickled(Value bytes, String type) {
+    byte[] b = new byte[Math.toIntExact(bytes.getBufferSize())];
+    bytes.readBuffer(0, b, 0, b.length);
+    return Pickles.wrap(b, type, secret());
+  }
+
+  /** The pickled bytes (base64) of a marker this cluster signed; refuses any other. */
+  @HostAccess.Export
+  public String unpickled(Value marker) {
+    return Pickles.unwrap(PyValues.toJava(marker.getHashValue(Pickles.KEY)), PyValues.toJava(marker.getHashValue("sig")), secret());
+  }
+
+  /** Whether a Python-side value is in fact a Java one (left as it is when it crosses). */
+  @HostAccess.Export
+  public boolean isHostValue(Value v) {
+    return v.isHostObject();
+  }
+
   // --- model multiplexing -------------------------------------------------------------------------
 
   /** The replica's Python code now holds these multiplexed models: its routers hear of it. */

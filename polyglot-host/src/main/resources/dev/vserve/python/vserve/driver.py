@@ -1,7 +1,7 @@
 import sys
 from time import monotonic_ns as _clock
 from vserve import _context as _ctx
-from vserve.handle import DeploymentError, DeploymentHandle, _KWARGS, _Pending, _arg, _error_of
+from vserve.handle import DeploymentError, DeploymentHandle, _KWARGS, _Pending, _arg, _error_of, _value, _is_object, _pickle
 from vserve.deployment import Application, Deployment, _describe
 from vserve.http import HTTPException, Request, Response, StreamingResponse, _bind_route
 from vserve.batching import _BatchedStream
@@ -209,6 +209,7 @@ def _takes_request(target):
 def _call(reply, method, args, model=None):
     """A method called through a handle; keyword arguments come in a marked last argument."""
     _ctx.model, _ctx.reply = model, reply
+    _ctx.handle_calls.add(id(reply))
     try:
         kwargs = {}
         if args and isinstance(args[-1], dict) and _KWARGS in args[-1]:
@@ -245,6 +246,10 @@ def _done(reply, result):
         reply.finish(result)
         return
     try:
+        if id(reply) in _ctx.handle_calls:
+            _ctx.handle_calls.discard(id(reply))
+            if _is_object(result):
+                result = _pickle(result)   # to a caller that is a Python deployment too (on any node)
         reply.done(_out(result))
     except BaseException as e:
         _fail(reply, e)
@@ -276,7 +281,7 @@ def _advance(reply, coro, value, error, model=None):
             _fail(reply, e)
             return
         if isinstance(waited, _Pending):
-            _ctx.host.resume(waited._future, lambda ok, v: _advance(reply, coro, v if ok else None,
+            _ctx.host.resume(waited._future, lambda ok, v: _advance(reply, coro, _value(v) if ok else None,
                                                                 None if ok else _error(v), model), _owner(reply))
             return
         if waited is None:   # a bare yield (asyncio.sleep(0)): let other calls run first
@@ -318,6 +323,7 @@ def _trace(e):
 
 def _fail(reply, e):
     _ended(reply)
+    _ctx.handle_calls.discard(id(reply))
     if isinstance(e, HTTPException):
         reply.fail(e, e.status_code, getattr(e, "error_type", "HTTPException"), str(e.detail if e.detail is not None else ""), "", "")
     elif isinstance(e, DeploymentError):

@@ -36,7 +36,7 @@ def _wait(future, timeout_s=None):
     """A Java future's value, waited for on this thread; its failure raised as Serve's exception types."""
     out = _ctx.host.block(future, -1.0 if timeout_s is None else float(timeout_s))
     if out[0]:
-        return out[1]
+        return _value(out[1])
     raise _error_of(out[1][0], out[1][1], out[1][2])
 
 
@@ -86,8 +86,44 @@ _REFS = "@vserve.refs"
 
 
 def _arg(a):
-    """An argument as it arrives: in one the caller wrapped, nested responses' markers become awaitables."""
-    return _refs(a[_REFS]) if isinstance(a, dict) and _REFS in a else a
+    """An argument as it arrives: in one the caller wrapped, nested responses' markers become awaitables;
+    a pickled object is itself again."""
+    if isinstance(a, dict):
+        if _REFS in a:
+            return _refs(a[_REFS])
+        if _PICKLE in a:
+            return _unpickle(a)
+    return a
+
+
+# Python objects of the user's own classes cross between Python deployments pickled, as Ray passes
+# them; the marker is signed by the cluster, so a JSON body that merely looks like one stays a dict
+_PICKLE = "@vserve.pickle"
+
+
+def _is_object(v):
+    m = type(v).__module__
+    return m not in ("builtins", "polyglot") and not m.startswith("vserve") and not _ctx.host.isHostValue(v)
+
+
+def _pickle(v):
+    import pickle
+    try:
+        data = pickle.dumps(v)
+    except Exception as e:
+        raise TypeError("cannot send a %s to another deployment: it does not pickle (%s)" % (type(v).__name__, e))
+    return _ctx.host.pickled(data, type(v).__name__)
+
+
+def _unpickle(marker):
+    import binascii
+    import pickle
+    return pickle.loads(binascii.a2b_base64(_ctx.host.unpickled(marker)))
+
+
+def _value(v):
+    """A call's result as it arrives: a pickled object is itself again."""
+    return _unpickle(v) if isinstance(v, dict) and _PICKLE in v else v
 
 
 def _refs(v):
@@ -138,6 +174,8 @@ def _to_host(v):
         return [_to_host(x) for x in v]
     if type(v) is dict:
         return {k: _to_host(x) for k, x in v.items()}
+    if _is_object(v):
+        return _pickle(v)
     return v
 
 

@@ -46,6 +46,10 @@ final class Reflection {
   }
 
   private static Object coerceOne(Object arg, Type type, Executable e, int index) {
+    if (arg instanceof java.util.Map<?, ?> m && m.containsKey("@vserve.pickle")) {
+      throw new BadRequestException("argument " + index + " of " + e.getName() + " is a Python object (" + m.get("type")
+          + ", pickled): Java deployments take JSON-shaped values");
+    }
     try {
       return Json.convert(arg, type);
     } catch (IllegalArgumentException ex) {
