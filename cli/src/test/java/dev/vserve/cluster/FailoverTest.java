@@ -162,12 +162,20 @@ class FailoverTest {
       Poll.until("load to run", Duration.ofSeconds(30), () -> load.count() > 200);
       a.kill();
       int atKill = load.count();
-      Poll.until("C to take over and bring the replicas back", Duration.ofSeconds(30), () -> {
-        JsonNode s = c.status();
-        if (!s.has("controller")) return false;  // 503 while no controller runs
-        List<String> now = workReplicaNodes(s);
-        return s.get("controller").get("node").asText().equals(c.nodeId) && now.size() == 3 && Set.copyOf(now).equals(Set.of(c.nodeId));
-      });
+      try {
+        // 60 s: on a loaded machine (another test's cluster beside this one) failure detection and the
+        // replicas' start take longer than alone (about 5 s here)
+        Poll.until("C to take over and bring the replicas back", Duration.ofSeconds(60), () -> {
+          JsonNode s = c.status();
+          if (!s.has("controller")) return false;  // 503 while no controller runs
+          List<String> now = workReplicaNodes(s);
+          return s.get("controller").get("node").asText().equals(c.nodeId) && now.size() == 3 && Set.copyOf(now).equals(Set.of(c.nodeId));
+        });
+      } catch (AssertionError e) {
+        List<String> out = c.process.lines;
+        throw new AssertionError(e.getMessage() + "; C's status: " + c.http.get("/-/status").body() + "; C's last output:\n"
+            + String.join("\n", out.subList(Math.max(0, out.size() - 60), out.size())), e);
+      }
       Poll.until("load after the takeover", Duration.ofSeconds(30), () -> load.count() > atKill + 300);
       load.close();
       seen = new ArrayList<>(load.outcomes);
