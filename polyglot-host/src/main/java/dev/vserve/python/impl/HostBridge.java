@@ -247,10 +247,15 @@ public final class HostBridge {
 
   // --- Python objects between Python deployments (see Pickles) -------------------------------------
 
-  private byte[] secret() {
+  /** The node this bridge's replica runs on; {@code what} says what needs it when there is none. */
+  private dev.vserve.impl.NodeContext node(String what) {
     var node = replica == null ? null : dev.vserve.impl.NodeContext.byNodeId(replica.nodeId());
-    if (node == null) throw new IllegalStateException("Python objects cross between deployments only from inside a replica");
-    return node.secret();
+    if (node == null) throw new IllegalStateException(what + " only from inside a replica");
+    return node;
+  }
+
+  private byte[] secret() {
+    return node("Python objects cross between deployments").secret();
   }
 
   /** A pickled object as it crosses: a signed JSON marker. */
@@ -287,9 +292,11 @@ public final class HostBridge {
   // --- task queues (vserve.serve.task_consumer's adapter) ---------------------------------------
 
   private dev.vserve.tasks.Tasks tasks() {
-    var node = replica == null ? null : dev.vserve.impl.NodeContext.byNodeId(replica.nodeId());
-    if (node == null) throw new IllegalStateException("task queues are reachable from inside a replica only");
-    return node.tasks();
+    return node("task queues are reachable").tasks();
+  }
+
+  private static String json(Object value) {
+    return new String(Json.encode(value), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Queues a task; a future of its status as JSON (what Python's TaskResult reads). */
@@ -297,20 +304,19 @@ public final class HostBridge {
   public Object taskEnqueue(String queue, String taskName, Value args, Value kwargs) {
     Object a = PyValues.toJava(args);
     Object k = PyValues.toJava(kwargs);
-    return tasks().enqueue(queue, taskName, (List<?>) a, castMap(k)).map(t -> new String(Json.encode(t.toMap()), java.nio.charset.StandardCharsets.UTF_8));
+    return tasks().enqueue(queue, taskName, (List<?>) a, castMap(k)).map(t -> json(t.toMap()));
   }
 
   /** A task's status as JSON; with {@code waitS} > 0, once final or after that long. */
   @HostAccess.Export
   public Object taskStatus(String id, double waitS) {
     var t = waitS > 0 ? tasks().await(id, (long) (waitS * 1000)) : tasks().status(id);
-    return t.map(r -> new String(Json.encode(r.toMap()), java.nio.charset.StandardCharsets.UTF_8));
+    return t.map(r -> json(r.toMap()));
   }
 
   @HostAccess.Export
   public Object taskQueue(String queue) {
-    return tasks().queue(queue).map(q -> new String(Json.encode(java.util.Map.of("queue", q.queue(), "depth", q.depth())),
-        java.nio.charset.StandardCharsets.UTF_8));
+    return tasks().queue(queue).map(q -> json(java.util.Map.of("queue", q.queue(), "depth", q.depth())));
   }
 
   @SuppressWarnings("unchecked")

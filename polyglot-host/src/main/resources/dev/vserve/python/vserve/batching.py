@@ -109,6 +109,7 @@ def batch(_func=None, max_batch_size=10, batch_wait_timeout_s=0.01, max_concurre
         key = "_vserve_batch_" + func.__name__
         limits = {"max": int(max_batch_size), "wait_ms": int(batch_wait_timeout_s * 1000)}
         streams = bool(func.__code__.co_flags & _GENERATOR_FLAGS)
+        made = []   # this replica's queues of the method (each replica has a context of its own)
 
         def call(*args):
             # a method (self, item) or a function (item): one caller, one item; one queue per model
@@ -123,6 +124,7 @@ def batch(_func=None, max_batch_size=10, batch_wait_timeout_s=0.01, max_concurre
                 queue = queues[model] = _ctx.host.batchQueue(func.__name__ + ("[%s]" % model if model else ""),
                                                              limits["max"], limits["wait_ms"], int(max_concurrent_batches),
                                                              batch_size_fn is not None, _BatchRun(func, owner, model or None))
+                made.append(queue)
             item = args[-1]
             wrap_out = _BatchedStream if streams else _Pending
             if batch_size_fn is None:
@@ -134,15 +136,17 @@ def batch(_func=None, max_batch_size=10, batch_wait_timeout_s=0.01, max_concurre
                 raise ValueError("an item of size %d is larger than max_batch_size %d" % (size, limits["max"]))
             return wrap_out(_ctx.host.submitSized(queue, item, size))
 
+        def set_limits(max_size, wait_s):
+            _check_limits(max_size, wait_s)
+            limits["max"], limits["wait_ms"] = int(max_size), int(wait_s * 1000)
+            for queue in made:   # the queues made so far; later ones start with these limits
+                _ctx.host.batchLimits(queue, limits["max"], limits["wait_ms"])
+
         def set_max_batch_size(n):
-            _check_limits(n, limits["wait_ms"] / 1000)
-            limits["max"] = int(n)
-            _apply(call, key, limits)
+            set_limits(n, limits["wait_ms"] / 1000)
 
         def set_batch_wait_timeout_s(s):
-            _check_limits(limits["max"], s)
-            limits["wait_ms"] = int(s * 1000)
-            _apply(call, key, limits)
+            set_limits(limits["max"], s)
 
         call.__name__ = func.__name__
         call.__qualname__ = func.__qualname__
@@ -161,19 +165,6 @@ def _check_limits(max_batch_size, batch_wait_timeout_s):
         raise ValueError("max_batch_size must be a whole number >= 1, got %r" % (max_batch_size,))
     if batch_wait_timeout_s < 0:
         raise ValueError("batch_wait_timeout_s must be >= 0, got %r" % (batch_wait_timeout_s,))
-
-
-def _apply(call, key, limits):
-    """New limits for the queues made so far (this replica's: each replica has its own context)."""
-    for holder in _holders(call, key):
-        for queue in holder.get(key, {}).values():
-            _ctx.host.batchLimits(queue, limits["max"], limits["wait_ms"])
-
-
-def _holders(call, key):
-    from vserve import driver
-    inst = getattr(driver, "_instance", None)
-    return [h for h in (getattr(inst, "__dict__", None), call.__dict__) if h is not None]
 
 
 # ---------------------------------------------------------------------------------------------

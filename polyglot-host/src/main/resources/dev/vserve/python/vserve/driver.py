@@ -2,7 +2,8 @@ import sys
 from time import monotonic_ns as _clock
 from vserve import _context as _ctx
 from vserve.handle import DeploymentError, DeploymentHandle, _KWARGS, _Pending, _arg, _error_of, _value, _is_object, _pickle
-from vserve.deployment import Application, Deployment, _describe
+from vserve.deployment import Deployment
+from vserve.loading import _where_in
 from vserve.http import HTTPException, Request, Response, StreamingResponse, _bind_route
 from vserve.batching import _BatchedStream
 
@@ -395,65 +396,6 @@ class _AsyncSink:
             self._sink.end()
         else:
             self._sink.fail(e, status, etype, message, where, trace)
-
-
-# ---------------------------------------------------------------------------------------------
-# loading the user's file (launcher and replicas)
-
-def _load(path, text, module_name, attr):
-    """Runs the file as a module; returns (True, attr value or None) or (False, message naming file and line)."""
-    module = type(sys)(module_name)
-    module.__file__ = path
-    sys.modules[module_name] = module
-    try:
-        exec(compile(text, path, "exec"), module.__dict__)
-    except SyntaxError as e:
-        return (False, "%s, line %s: SyntaxError: %s" % (e.filename or path, e.lineno, e.msg))
-    except BaseException as e:
-        return (False, "%s: %s: %s" % (_where_in(e, path) or path, type(e).__name__, e))
-    if attr is None:
-        return (True, module)
-    obj = module
-    for part in attr.split("."):
-        if not hasattr(obj, part):
-            return (False, "%s has no attribute '%s'" % (path, attr))
-        obj = getattr(obj, part)
-    return (True, obj)
-
-
-def _where_in(e, path):
-    tb = e.__traceback__
-    where = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == path:
-            where = "%s, line %d" % (path, tb.tb_lineno)
-        tb = tb.tb_next
-    return where
-
-
-def _application(module_attr_value, attr_given, named):
-    """What the launcher deploys: the named attribute, else `app` (when it is an application), else
-    what serve.run(...) was given (Ray's FastAPI example calls its router `app`)."""
-    target = module_attr_value
-    name = route_prefix = None
-    if not named and not isinstance(target, (Application, Deployment)):
-        target = None
-    if target is None and _ctx.runs:
-        target, name, route_prefix = _ctx.runs[-1]
-    elif _ctx.runs:
-        for t, n, p in _ctx.runs:
-            if t is target:
-                name, route_prefix = n, p
-    if target is None:
-        return (False, "no Application: the file has no `app` and calls no serve.run(app)")
-    if isinstance(target, Deployment):
-        target = target.bind()
-    if not isinstance(target, Application):
-        return (False, "`%s` is not an Application (use .bind())" % (attr_given,))
-    try:
-        return (True, [_describe(target), name, route_prefix])
-    except TypeError as e:
-        return (False, str(e))
 
 
 def _run_batch(reply, run, items):

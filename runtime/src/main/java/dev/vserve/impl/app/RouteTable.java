@@ -23,7 +23,7 @@ public record RouteTable(long version, List<Route> routes, List<TaskQueue> queue
   /** A task queue and the deployment consuming it, with its rules and handlers. */
   public record TaskQueue(String name, String app, String deployment, dev.vserve.tasks.TaskProcessorConfig config) {}
 
-  /** The queue of this name, or one whose dead-letter queue it is (config null then); null if none. */
+  /** The queue of this name a deployment consumes; null if none (a dead-letter queue is not one). */
   public TaskQueue queue(String name) {
     for (TaskQueue q : queues) if (q.name().equals(name)) return q;
     return null;

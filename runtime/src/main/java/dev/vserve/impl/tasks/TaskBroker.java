@@ -64,8 +64,8 @@ public final class TaskBroker implements Tasks {
       }
       TaskCheck.check(taskName, h, args, kwargs);
       // JSON-shaped, as they are stored: what does not encode is refused now, not at the consumer
-      List<Object> a = args == null ? List.of() : Json.convert(Json.MAPPER.readTree(Json.encode(args)), List.class);
-      Map<String, Object> k = kwargs == null ? Map.of() : Json.convert(Json.MAPPER.readTree(Json.encode(kwargs)), Map.class);
+      List<Object> a = args == null ? List.of() : jsonCopy(args, List.class);
+      Map<String, Object> k = kwargs == null ? Map.of() : jsonCopy(kwargs, Map.class);
       r = TaskRecord.created(UUID.randomUUID().toString(), queue, taskName, a, k, clock.getAsLong());
     } catch (ServeException e) {
       return Future.failedFuture(e);
@@ -219,7 +219,7 @@ public final class TaskBroker implements Tasks {
   public boolean succeed(TaskRecord task, Object result, TaskProcessorConfig config) {
     Object value;
     try {
-      value = Json.convert(Json.MAPPER.readTree(Json.encode(result)), Object.class);
+      value = jsonCopy(result, Object.class);
     } catch (Exception e) {
       return fail(task, "the result is not a JSON value: " + e.getMessage(), false, config);
     }
@@ -271,6 +271,11 @@ public final class TaskBroker implements Tasks {
       tx.offer(cur.queue(), cur.id());
       return null;
     });
+  }
+
+  /** {@code value} as the store keeps it: encoded and read back (what does not encode fails here). */
+  private static <T> T jsonCopy(Object value, Class<?> type) {
+    return Json.read(Json.encode(value), type, "task value");
   }
 
   /** The task as it is, with its lease released if it is final already; null then. */
@@ -363,11 +368,6 @@ public final class TaskBroker implements Tasks {
   /** Tasks of the queue running or waiting for a retry, as of the last look. */
   public int lastInFlight(String queue) {
     return inFlight.getOrDefault(queue, 0);
-  }
-
-  /** Every consumed queue's depth as of the last look. */
-  public Map<String, Integer> lastDepths() {
-    return Map.copyOf(depths);
   }
 
   /** Runs the reaper every {@code periodMs} on this node, until {@link #close}. */
