@@ -43,4 +43,7 @@ public @interface Deployment {
 
   /** Autoscaling instead of a fixed {@link #numReplicas}: give one {@link Autoscaling}; none is a fixed fleet. */
   Autoscaling[] autoscaling() default {};
+
+  /** The deployment's own {@link RequestRouter} (Ray's {@code request_router_class}); the node's default unless set. */
+  Class<? extends RequestRouter> requestRouter() default RequestRouter.class;
 }

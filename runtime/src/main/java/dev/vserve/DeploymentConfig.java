@@ -30,6 +30,7 @@ public final class DeploymentConfig {
   private java.util.Map<String, BatchOptions> batchOptions = new java.util.HashMap<>();
   private dev.vserve.tasks.TaskProcessorConfig taskConsumer;
   private BackpressureConfig backpressure;
+  private RequestRouterConfig requestRouter;
 
   public DeploymentConfig() {}
 
@@ -49,6 +50,7 @@ public final class DeploymentConfig {
       c.memory = d.memory();
       c.idempotent = d.idempotent();
       if (d.autoscaling().length > 0) c.autoscalingConfig = fromAnnotation(d.autoscaling()[0]);
+      if (d.requestRouter() != RequestRouter.class) c.requestRouter = new RequestRouterConfig(d.requestRouter());
     }
     c.taskConsumer = dev.vserve.tasks.TaskProcessorConfig.of(type);
     return c;
@@ -85,6 +87,7 @@ public final class DeploymentConfig {
     c.batchOptions = new java.util.HashMap<>(batchOptions);
     c.taskConsumer = taskConsumer == null ? null : taskConsumer.copy();
     c.backpressure = backpressure;
+    c.requestRouter = requestRouter;
     return c;
   }
 
@@ -94,7 +97,8 @@ public final class DeploymentConfig {
    * {@code num_cpus}, {@code num_gpus}, {@code memory}, {@code resources}, {@code health_check_period_s},
    * {@code health_check_timeout_s}, {@code user_config} (any JSON value), {@code autoscaling_config}
    * (or {@code num_replicas: auto}), also inside
-   * {@code ray_actor_options}; {@code idempotent}) or this class's camelCase ones. An unknown key or
+   * {@code ray_actor_options}; {@code idempotent}, {@code backpressure_config}, {@code request_router_config})
+   * or this class's camelCase ones. An unknown key or
    * a value of the wrong kind fails naming it.
    */
   public DeploymentConfig apply(java.util.Map<String, ?> overrides, String deploymentName) {
@@ -130,6 +134,14 @@ public final class DeploymentConfig {
       if (key.equals("backpressure_config")) {
         try {
           backpressure = v == null ? null : BackpressureConfig.of(v);
+        } catch (IllegalArgumentException bad) {
+          throw invalid(deploymentName, bad.getMessage());
+        }
+        continue;
+      }
+      if (key.equals("request_router_config")) {
+        try {
+          requestRouter = v == null ? null : RequestRouterConfig.of(v);
         } catch (IllegalArgumentException bad) {
           throw invalid(deploymentName, bad.getMessage());
         }
@@ -276,6 +288,10 @@ public final class DeploymentConfig {
   public BackpressureConfig getBackpressure() { return backpressure; }
   public DeploymentConfig setBackpressure(BackpressureConfig v) { backpressure = v; return this; }
 
+  /** The deployment's own request router (Ray's {@code request_router_config}); null: the node's default. */
+  public RequestRouterConfig getRequestRouter() { return requestRouter; }
+  public DeploymentConfig setRequestRouter(RequestRouterConfig v) { requestRouter = v; return this; }
+
   /** The queue this deployment consumes and its handlers ({@link dev.vserve.tasks.TaskConsumer}); null: none. */
   public dev.vserve.tasks.TaskProcessorConfig getTaskConsumer() { return taskConsumer; }
   public DeploymentConfig setTaskConsumer(dev.vserve.tasks.TaskProcessorConfig v) { taskConsumer = v; return this; }
@@ -303,6 +319,7 @@ public final class DeploymentConfig {
     if (idempotent) m.put("idempotent", true);
     if (userConfig != null) m.put("user_config", userConfig);
     if (backpressure != null) m.put("backpressure_config", backpressure.toMap());
+    if (requestRouter != null) m.put("request_router_config", requestRouter.toMap());
     return m;
   }
 
@@ -315,7 +332,8 @@ public final class DeploymentConfig {
         && healthCheckPeriodS == c.healthCheckPeriodS && healthCheckTimeoutS == c.healthCheckTimeoutS
         && resources.equals(c.resources) && idempotent == c.idempotent && batchOptions.equals(c.batchOptions)
         && Objects.equals(userConfig, c.userConfig) && Objects.equals(autoscalingConfig, c.autoscalingConfig)
-        && Objects.equals(taskConsumer, c.taskConsumer) && Objects.equals(backpressure, c.backpressure);
+        && Objects.equals(taskConsumer, c.taskConsumer) && Objects.equals(backpressure, c.backpressure)
+        && Objects.equals(requestRouter, c.requestRouter);
   }
 
   @Override

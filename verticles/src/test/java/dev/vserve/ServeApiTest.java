@@ -105,7 +105,7 @@ class ServeApiTest {
   @Test
   void aCustomRequestRouterIsUsed() {
     AtomicInteger asked = new AtomicInteger();
-    RequestRouter first = (replicas, max) -> {
+    RequestRouter.Immediate first = (replicas, max, caller) -> {
       asked.incrementAndGet();
       return replicas.get(0).queueLength() < max ? replicas.get(0) : null;
     };

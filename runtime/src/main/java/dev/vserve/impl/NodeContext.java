@@ -32,6 +32,8 @@ public final class NodeContext {
   public static final String CONTROLLER_ROUTES = "vserve.controller.routes";
   /** Replicas publish the multiplexed models they hold here: {@code {app, deployment, replica, models}}. */
   public static final String MODELS = "vserve.models";
+  /** Replicas publish what they say of themselves for routers here: {@code {app, deployment, replica, stats}}. */
+  public static final String ROUTING_STATS = "vserve.routing-stats";
 
   private static final Map<Vertx, NodeContext> BY_VERTX = new ConcurrentHashMap<>();
   private static final Map<String, NodeContext> BY_ID = new ConcurrentHashMap<>();
@@ -56,6 +58,7 @@ public final class NodeContext {
   private final MessageConsumer<Object> replicaConsumer;
   private final MessageConsumer<Object> routeConsumer;
   private final MessageConsumer<Object> modelConsumer;
+  private final MessageConsumer<Object> routingStatsConsumer;
 
   private NodeContext(Vertx vertx, String nodeId, ServeOptions options) {
     this.vertx = vertx;
@@ -70,6 +73,7 @@ public final class NodeContext {
     replicaConsumer = vertx.eventBus().consumer(ReplicaSetUpdate.ADDRESS, m -> onReplicas(Json.convert(m.body(), ReplicaSetUpdate.class)));
     routeConsumer = vertx.eventBus().consumer(RouteTable.ADDRESS, m -> onRoutes(Json.convert(m.body(), RouteTable.class)));
     modelConsumer = vertx.eventBus().consumer(MODELS, m -> onModels(Json.convert(m.body(), Map.class)));
+    routingStatsConsumer = vertx.eventBus().consumer(ROUTING_STATS, m -> onRoutingStats(Json.convert(m.body(), Map.class)));
   }
 
   /** Creates the context of {@code vertx}; one per Vert.x instance. */
@@ -182,6 +186,13 @@ public final class NodeContext {
     }
   }
 
+  /** A replica's routing stats: its deployment's router on this node (if this node calls it) hands them to a ranked router. */
+  @SuppressWarnings("unchecked")
+  private void onRoutingStats(Map<?, ?> report) {
+    DeploymentRouter r = routers.get(report.get("app") + "/" + report.get("deployment"));
+    if (r != null && report.get("stats") instanceof Map<?, ?> stats) r.routingStatsOf(String.valueOf(report.get("replica")), (Map<String, Object>) stats);
+  }
+
   public void onReplicas(ReplicaSetUpdate u) {
     DeploymentRouter r = router(u.app(), u.deployment());
     r.update(u);
@@ -228,6 +239,7 @@ public final class NodeContext {
   }
 
   private Future<Void> unregister() {
-    return Future.all(replicaConsumer.unregister(), routeConsumer.unregister(), modelConsumer.unregister()).mapEmpty();
+    return Future.all(replicaConsumer.unregister(), routeConsumer.unregister(), modelConsumer.unregister(),
+        routingStatsConsumer.unregister()).mapEmpty();
   }
 }

@@ -79,6 +79,15 @@ public interface ReplicaCode extends AutoCloseable {
     return null;
   }
 
+  /**
+   * What the code says of itself for request routers (Java {@link dev.vserve.RoutingStats}, Python
+   * {@code record_routing_stats()}), or null when it says nothing. Called every
+   * {@code request_routing_stats_period_s} on a thread of its own; may block.
+   */
+  default java.util.Map<String, Object> routingStats() throws Throwable {
+    return null;
+  }
+
   /** Stops what the code is running now, at once (the replica is stuck or over its memory budget). */
   default void cancel() {
   }

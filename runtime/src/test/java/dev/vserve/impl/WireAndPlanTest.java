@@ -110,10 +110,10 @@ class WireAndPlanTest {
   void powerOfTwoChoicesPicksTheShorterQueueAndNeverAFullReplica() {
     PowerOfTwoChoices p2c = new PowerOfTwoChoices();
     List<R> two = List.of(new R("a", 3), new R("b", 1));
-    for (int i = 0; i < 100; i++) assertEquals("b", p2c.choose(two, 5).id());
+    for (int i = 0; i < 100; i++) assertEquals("b", p2c.choose(two, 5, null).id());
     List<R> oneFree = List.of(new R("a", 5), new R("b", 5), new R("c", 5), new R("d", 2));
-    for (int i = 0; i < 100; i++) assertEquals("d", p2c.choose(oneFree, 5).id());
-    assertNull(p2c.choose(List.of(new R("a", 5), new R("b", 5)), 5));
+    for (int i = 0; i < 100; i++) assertEquals("d", p2c.choose(oneFree, 5, null).id());
+    assertNull(p2c.choose(List.of(new R("a", 5), new R("b", 5)), 5, null));
   }
 
   @Test

@@ -59,7 +59,7 @@ final class Announcer {
     return new ReplicaSetUpdate(app.name(), d.name(), ++replicaVersion,
         c.getMaxOngoingRequests(), c.getMaxQueuedRequests(), c.isIdempotent(),
         c.getAutoscalingConfig() == null ? 0 : ScalingRules.metricsIntervalMs(c.getAutoscalingConfig()),
-        List.copyOf(infos), c.getBackpressure());
+        List.copyOf(infos), c.getBackpressure(), c.getRequestRouter(), d.plan.code());
   }
 
   /** Running applications are routed to; others (deploying, deleting) not. */

@@ -66,6 +66,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private MessageConsumer<Object> consumer;
   private MessageConsumer<Object> configConsumer;
   private StatsReporter stats;
+  private StatsReporter routingStats;
   /** Running calls with a deadline, by their thread: the sweeper interrupts those past it. */
   private final Map<Thread, Long> deadlines = new ConcurrentHashMap<>();
   private long sweeper = -1;
@@ -152,8 +153,10 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
         checkHealth(++sweeps % 10 == 0);
       });
       armHealthCheck();
-      stats = new StatsReporter(vertx, workers, inv, app, plan.name(), replicaId);
+      stats = StatsReporter.autoscaling(vertx, workers, inv, app, plan.name(), replicaId);
       if (plan.config().getAutoscalingConfig() != null) stats.start(ScalingRules.metricsIntervalMs(plan.config().getAutoscalingConfig()));
+      routingStats = StatsReporter.routing(vertx, workers, inv, app, plan.name(), replicaId);
+      routingStats.start(plan.config().getRequestRouter());
       configConsumer = vertx.eventBus().consumer(configAddress(replicaId), this::onConfig);
       models = new ModelReporter(context, app, plan.name(), replicaId);
       return consumer.completion().onSuccess(v -> {
@@ -191,6 +194,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     plan = plan.withConfig(next);
     armHealthCheck();
     if (next.getAutoscalingConfig() != null) stats.start(ScalingRules.metricsIntervalMs(next.getAutoscalingConfig())); else stats.stop();
+    routingStats.start(next.getRequestRouter());
     if (java.util.Objects.equals(before, next.getUserConfig())) {
       msg.reply("updated", REPLY);
       return;
@@ -368,6 +372,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     if (sweeper >= 0) vertx.cancelTimer(sweeper);
     if (userCheck != null) userCheck.stop();
     if (stats != null) stats.stop();
+    if (routingStats != null) routingStats.stop();
     if (configConsumer != null) configConsumer.unregister();
     if (tasks != null) tasks.stop();
     if (models != null) models.stop();

@@ -79,6 +79,11 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
     return instance instanceof dev.vserve.AutoscalingStats s ? s.recordAutoscalingStats() : null;
   }
 
+  @Override
+  public java.util.Map<String, Object> routingStats() {
+    return instance instanceof dev.vserve.RoutingStats s ? s.recordRoutingStats() : null;
+  }
+
   /** Stops the batch collectors (waiting batched calls fail) and closes an {@code AutoCloseable} instance. */
   @Override
   public void close() {

@@ -6,11 +6,8 @@ import dev.vserve.ServeException;
 import dev.vserve.impl.call.Call;
 import dev.vserve.impl.call.Failures;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +29,11 @@ public final class DeploymentRouter {
   private final Vertx vertx;
   private final String app;
   private final String deployment;
-  private final RequestRouter policy;
+  /** The node's default router, when it picks at once; null when it ranks through a future. */
+  private final RequestRouter.Immediate immediate;
+  /** Asked when the node's default ranks through a future. */
+  private final RankedRouting rankedDefault;
+  private static final RequestRouter.Immediate FALLBACK = new PowerOfTwoChoices();
   private final ReplicaClient.Factory clients;
   private final String localNode;
   private final java.util.function.Predicate<String> departed;
@@ -49,10 +50,17 @@ public final class DeploymentRouter {
   private volatile long metricsIntervalMs;
   /** Told when a call waits and there is no replica at all: an autoscaler at zero must hear of it now. */
   private volatile Runnable coldDemand;
-  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  private final WaitingCalls waiting;
   private boolean retryScheduled;
-  /** Expires waiting calls past their deadline; runs only while calls wait. */
-  private long sweeper = -1;
+  /** The router asking through a future in force (the deployment's own, or a ranking default); null: {@link #immediate}. */
+  private RankedRouting ranked;
+  private dev.vserve.RequestRouterConfig ownRouter;
+  /** A ranked decision for the call at the head of the queue is under way (one at a time: FIFO). */
+  private boolean deciding;
+  /** Back-off before a ranked router is asked again when its choice had no room. */
+  private long rankedBackoffMs = RANKED_BACKOFF_MIN_MS;
+  private static final long RANKED_BACKOFF_MIN_MS = 5;
+  private static final long RANKED_BACKOFF_MAX_MS = 200;
   private String closedReason;
 
   public DeploymentRouter(Vertx vertx, String app, String deployment, RequestRouter policy,
@@ -64,16 +72,19 @@ public final class DeploymentRouter {
     this.clients = clients;
     this.app = app;
     this.deployment = deployment;
-    this.policy = policy;
+    this.immediate = policy instanceof RequestRouter.Immediate i ? i : null;
+    this.rankedDefault = immediate == null ? RankedRouting.of(vertx, deployment, policy) : null;
+    this.ranked = rankedDefault;
+    this.waiting = new WaitingCalls(vertx, lock, this::expired);
   }
 
   public Future<Object> call(Call call) {
-    Pending p = new Pending(call);
+    PendingCall p = new PendingCall(call);
     RoutedReplica slot;
     Runnable cold = null;
     synchronized (lock) {
       if (closedReason != null) return Future.failedFuture(new ServeException(404, "NotFound", closedReason));
-      slot = waiting.isEmpty() ? pick(call.multiplexedModelId()) : null;
+      slot = waiting.isEmpty() && ranked == null ? pick(call.multiplexedModelId(), immediate) : null;
       if (slot == null) {
         if (maxQueued >= 0 && waiting.size() >= maxQueued) {
           return Future.failedFuture(new BackPressureException("deployment '" + deployment + "' of app '" + app
@@ -81,7 +92,7 @@ public final class DeploymentRouter {
               + " request(s) queued (maxQueuedRequests=" + maxQueued + ")",
               backpressure == null ? 503 : backpressure.statusCode(), backpressure == null ? null : backpressure.retryAfterS()));
         }
-        enqueue(p, false);
+        waiting.add(p, false);
         cold = slots.isEmpty() ? coldDemand : null;
       } else {
         slot.inFlight++;
@@ -89,6 +100,7 @@ public final class DeploymentRouter {
     }
     if (slot == null) {
       if (cold != null) cold.run();
+      decideNext();
       return p.promise.future();
     }
     send(slot, p);
@@ -97,7 +109,7 @@ public final class DeploymentRouter {
 
   /** Applies an announcement; older versions than the one applied are ignored. */
   public void update(ReplicaSetUpdate u) {
-    List<Pending> ready;
+    List<PendingCall> ready;
     synchronized (lock) {
       if (u.version() <= version) return;
       version = u.version();
@@ -106,6 +118,7 @@ public final class DeploymentRouter {
       backpressure = u.backpressure();
       idempotent = u.idempotent();
       metricsIntervalMs = u.metricsIntervalMs();
+      useRouter(u);
       Map<String, RoutedReplica> old = new HashMap<>();
       for (RoutedReplica s : slots) old.put(s.id, s);
       List<RoutedReplica> next = new ArrayList<>(u.replicas().size());
@@ -115,10 +128,20 @@ public final class DeploymentRouter {
         RoutedReplica s = old.get(r.id());
         next.add(s != null ? s : new RoutedReplica(r.id(), r.nodeId(), clients.client(r.address(), r.nodeId())));
       }
+      for (RoutedReplica r : next) r.maxOngoing = maxOngoing;
       slots = List.copyOf(next);
       ready = drainLocked();
     }
     sendAll(ready);
+  }
+
+  /** Loads the deployment's own router when the announcement names one it did not name before (under the lock). */
+  private void useRouter(ReplicaSetUpdate u) {
+    dev.vserve.RequestRouterConfig own = u.router() != null && u.router().custom() ? u.router() : null;
+    if (java.util.Objects.equals(own, ownRouter)) return;
+    if (ranked != null && ranked != rankedDefault) ranked.close();
+    ownRouter = own;
+    ranked = own == null ? rankedDefault : RankedRouting.load(vertx, app, deployment, own, u.code(), localNode);
   }
 
   /**
@@ -128,8 +151,8 @@ public final class DeploymentRouter {
    */
   public void nodeLeft(String nodeId) {
     clients.nodeLeft(nodeId);
-    List<Pending> lost = new ArrayList<>();
-    List<Pending> ready;
+    List<PendingCall> lost = new ArrayList<>();
+    List<PendingCall> ready;
     int retried = 0;
     synchronized (lock) {
       List<RoutedReplica> kept = new ArrayList<>(slots.size());
@@ -138,7 +161,7 @@ public final class DeploymentRouter {
           kept.add(s);
           continue;
         }
-        for (Pending p : s.remote) {
+        for (PendingCall p : s.remote) {
           p.attempt++;  // whatever answer still comes from that send is ignored
           lost.add(p);
         }
@@ -147,18 +170,18 @@ public final class DeploymentRouter {
       if (kept.size() == slots.size()) return;
       slots = List.copyOf(kept);
       for (int i = lost.size() - 1; i >= 0; i--) {
-        Pending p = lost.get(i);
+        PendingCall p = lost.get(i);
         if ((idempotent || p.call.idempotent()) && !p.retried) {
           p.retried = true;
           retried++;
-          enqueue(p, true);
+          waiting.add(p, true);
           lost.remove(i);
         }
       }
       ready = drainLocked();
     }
     if (!lost.isEmpty() || retried > 0) dev.vserve.impl.Telemetry.sink().nodeLossCalls(localNode, app, deployment, retried, lost.size());
-    for (Pending p : lost) {
+    for (PendingCall p : lost) {
       p.fail(new ServeException(503, "NodeLost", "the node running the replica of deployment '" + deployment
           + "' left the cluster while handling the request; it was not retried because the deployment is not marked idempotent"));
     }
@@ -167,17 +190,13 @@ public final class DeploymentRouter {
 
   /** Fails waiting calls and refuses new ones, e.g. when the application is deleted. */
   public void close(String reason) {
-    List<Pending> failed;
+    List<PendingCall> failed;
     synchronized (lock) {
       closedReason = reason;
-      failed = new ArrayList<>(waiting);
-      waiting.clear();
-      if (sweeper >= 0) {
-        vertx.cancelTimer(sweeper);
-        sweeper = -1;
-      }
+      if (ranked != null && ranked != rankedDefault) ranked.close();
+      failed = waiting.clear();
     }
-    for (Pending p : failed) p.fail(new ServeException(503, "Unavailable", reason));
+    for (PendingCall p : failed) p.fail(new ServeException(503, "Unavailable", reason));
   }
 
   public int queued() {
@@ -206,12 +225,19 @@ public final class DeploymentRouter {
 
   /** Replica {@code replicaId} now holds these multiplexed models (its own report). */
   public void modelsOf(String replicaId, java.util.Set<String> models) {
-    List<Pending> ready;
+    List<PendingCall> ready;
     synchronized (lock) {
       for (RoutedReplica s : slots) if (s.id.equals(replicaId)) s.models = java.util.Set.copyOf(models);
       ready = drainLocked();
     }
     sendAll(ready);
+  }
+
+  /** Replica {@code replicaId} said this of itself ({@code record_routing_stats}); ranked routers see it. */
+  public void routingStatsOf(String replicaId, Map<String, Object> stats) {
+    synchronized (lock) {
+      for (RoutedReplica s : slots) if (s.id.equals(replicaId)) s.routingStats = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stats));
+    }
   }
 
   /** How often the load is reported to the autoscaler; 0 when the deployment is not autoscaled. */
@@ -226,7 +252,7 @@ public final class DeploymentRouter {
    * room (Ray's model affinity), else one with room that holds the fewest models (it loads this one,
    * evicting least); for other calls, the policy's pick.
    */
-  private RoutedReplica pick(String model) {
+  private RoutedReplica pick(String model, RequestRouter.Immediate policy) {
     if (slots.isEmpty()) return null;
     if (model != null && modelAffinity) {
       RoutedReplica r = RoutedReplica.leastLoadedHolding(slots, model, maxOngoing);
@@ -240,45 +266,69 @@ public final class DeploymentRouter {
   }
 
   /**
-   * Queues a call; refused calls go to the front to keep FIFO order. Deadlines are enforced by one
-   * periodic sweep while calls wait, not a timer per call: in Ray's default configuration
-   * (maxOngoingRequests = 5) most calls under load wait here, and a timer each was a measurable cost.
+   * Asks the ranked router for the call at the head of the queue, unless a decision is under way:
+   * one at a time keeps calls in FIFO order, as Ray's FIFOMixin does.
    */
-  private void enqueue(Pending p, boolean front) {
-    if (front) waiting.addFirst(p); else waiting.addLast(p);
-    if (sweeper < 0 && p.call.deadlineMs() > 0) sweeper = vertx.setPeriodic(SWEEP_MS, t -> expireWaiting());
+  private void decideNext() {
+    RankedRouting r;
+    PendingCall head;
+    List<RoutedReplica> candidates;
+    synchronized (lock) {
+      r = ranked;
+      if (r == null || deciding || waiting.isEmpty() || slots.isEmpty() || closedReason != null) return;
+      deciding = true;
+      head = waiting.peek();
+      candidates = slots;
+    }
+    r.rank(candidates, head).onComplete(ar -> decided(r, head, ar.result()));
   }
 
-  private static final long SWEEP_MS = 20;
+  /** Applies a decision; {@code groups} null: the router failed, and power of two choices takes the call. */
+  private void decided(RankedRouting r, PendingCall head, List<List<RoutedReplica>> groups) {
+    RoutedReplica slot = null;
+    long backoff = 0;
+    synchronized (lock) {
+      deciding = false;
+      // unless the call expired, or was displaced by a retried one, meanwhile
+      if (waiting.peek() == head) {
+        slot = groups == null ? pick(head.call.multiplexedModelId(), FALLBACK) : RoutedReplica.firstWithRoom(groups, slots, maxOngoing);
+        if (slot != null) {
+          waiting.poll();
+          slot.inFlight++;
+          rankedBackoffMs = RANKED_BACKOFF_MIN_MS;
+        } else {
+          backoff = rankedBackoffMs;
+          rankedBackoffMs = Math.min(RANKED_BACKOFF_MAX_MS, rankedBackoffMs * 2);
+        }
+      }
+    }
+    if (slot != null) {
+      send(slot, head);
+      r.routed(head, slot);
+    }
+    // no room where the router wants the call: a completion asks again, or the back-off does
+    if (backoff > 0) vertx.setTimer(backoff, t -> decideNext()); else decideNext();
+  }
 
-  private void expireWaiting() {
-    List<Pending> expired = new ArrayList<>();
+  private void expired(List<PendingCall> expired) {
     boolean noReplica;
     synchronized (lock) {
-      long now = System.currentTimeMillis();
-      waiting.removeIf(p -> {
-        boolean late = p.call.deadlineMs() > 0 && now >= p.call.deadlineMs();
-        if (late) expired.add(p);
-        return late;
-      });
-      if (waiting.isEmpty() && sweeper >= 0) {
-        vertx.cancelTimer(sweeper);
-        sweeper = -1;
-      }
       noReplica = slots.isEmpty();
     }
-    for (Pending p : expired) {
+    for (PendingCall p : expired) {
       p.fail(new ServeException(504, "Timeout", "no replica of deployment '" + deployment + "' could take the request in time"
           + (noReplica ? " (it has no running replica)" : "")));
     }
   }
 
-  private List<Pending> drainLocked() {
-    List<Pending> ready = null;
+  /** Takes the waiting calls a replica has room for; with a ranked router, {@link #sendAll} asks it instead. */
+  private List<PendingCall> drainLocked() {
+    if (ranked != null) return List.of();
+    List<PendingCall> ready = null;
     while (!waiting.isEmpty()) {
-      RoutedReplica s = pick(waiting.peekFirst().call.multiplexedModelId());
+      RoutedReplica s = pick(waiting.peek().call.multiplexedModelId(), immediate);
       if (s == null) break;
-      Pending p = waiting.pollFirst();
+      PendingCall p = waiting.poll();
       s.inFlight++;
       p.slot = s;
       if (ready == null) ready = new ArrayList<>(2);
@@ -287,15 +337,16 @@ public final class DeploymentRouter {
     return ready == null ? List.of() : ready;
   }
 
-  private void sendAll(List<Pending> ready) {
-    for (Pending p : ready) send(p.slot, p);
+  private void sendAll(List<PendingCall> ready) {
+    for (PendingCall p : ready) send(p.slot, p);
+    if (ranked != null) decideNext();
   }
 
   /**
    * Sends through the replica's client. Calls to other nodes are remembered until answered: if that
    * node leaves, they will never be, and {@link #nodeLeft} deals with them (a late answer is ignored).
    */
-  private void send(RoutedReplica slot, Pending p) {
+  private void send(RoutedReplica slot, PendingCall p) {
     long timeout = p.call.deadlineMs() > 0 ? Math.max(1, p.call.deadlineMs() - System.currentTimeMillis()) : Long.MAX_VALUE / 4;
     if (localNode.equals(slot.nodeId)) {
       slot.client.send(p.call, timeout).onComplete(ar -> complete(slot, p, ar.result(), ar.cause()));
@@ -316,7 +367,7 @@ public final class DeploymentRouter {
     });
   }
 
-  private void complete(RoutedReplica slot, Pending p, Object result, Throwable failure) {
+  private void complete(RoutedReplica slot, PendingCall p, Object result, Throwable failure) {
     if (failure == null) {
       release(slot, null);
       p.promise.tryComplete(result);
@@ -332,15 +383,15 @@ public final class DeploymentRouter {
     return t == ReplicaClient.REFUSED;
   }
 
-  private void release(RoutedReplica slot, Pending refused) {
-    List<Pending> ready;
+  private void release(RoutedReplica slot, PendingCall refused) {
+    List<PendingCall> ready;
     boolean scheduleRetry = false;
     synchronized (lock) {
       slot.inFlight--;
       if (refused != null) {
         slot.refused();
         // the replica is full with other callers' work: wait for a completion we see, or a short back-off
-        enqueue(refused, true);
+        waiting.add(refused, true);
         if (!retryScheduled) {
           retryScheduled = true;
           scheduleRetry = true;
@@ -352,7 +403,7 @@ public final class DeploymentRouter {
     }
     if (scheduleRetry) {
       vertx.setTimer(RETRY_DELAY_MS, t -> {
-        List<Pending> r;
+        List<PendingCall> r;
         synchronized (lock) {
           retryScheduled = false;
           r = drainLocked();
@@ -361,24 +412,5 @@ public final class DeploymentRouter {
       });
     }
     sendAll(ready);
-  }
-
-
-  static final class Pending {
-    final Call call;
-    // answered on the caller's context (the proxy's event loop) when it has one, as an event-bus reply would be
-    final Promise<Object> promise = ContextInternal.current() instanceof ContextInternal ctx ? ctx.promise() : Promise.promise();
-    RoutedReplica slot;
-    /** Counts sends; an answer to an older one than the current is stale. */
-    int attempt;
-    boolean retried;
-
-    Pending(Call call) {
-      this.call = call;
-    }
-
-    void fail(Throwable t) {
-      promise.tryFail(t);
-    }
   }
 }

@@ -11,12 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Knowing the caller's node, it prefers the least loaded replica there when that one is not busier
  * than the sample's pick, as Ray Serve prefers same-node replicas.
  */
-public final class PowerOfTwoChoices implements RequestRouter {
-  @Override
-  public Replica choose(List<? extends Replica> replicas, int maxOngoing) {
-    return choose(replicas, maxOngoing, null);
-  }
-
+public final class PowerOfTwoChoices implements RequestRouter.Immediate {
   @Override
   public Replica choose(List<? extends Replica> replicas, int maxOngoing, String callerNode) {
     int n = replicas.size();
@@ -38,9 +33,9 @@ public final class PowerOfTwoChoices implements RequestRouter {
   }
 
   /** The replica with the shortest queue and room, on {@code node} when given. */
-  private static Replica leastLoaded(List<? extends Replica> replicas, int maxOngoing, String node) {
-    Replica least = null;
-    for (Replica r : replicas) {
+  static <R extends Replica> R leastLoaded(List<R> replicas, int maxOngoing, String node) {
+    R least = null;
+    for (R r : replicas) {
       if (node != null && !node.equals(r.nodeId())) continue;
       if (r.queueLength() < maxOngoing && (least == null || r.queueLength() < least.queueLength())) least = r;
     }

@@ -9,6 +9,8 @@ import java.util.List;
  * @param idempotent calls to it may be retried on another replica when their node is lost
  * @param metricsIntervalMs how often callers report their load to the controller's autoscaler (0: not autoscaled)
  * @param backpressure the answer to calls refused for a full queue (null: 503, no Retry-After)
+ * @param router the deployment's own request router (null: the node's default)
+ * @param code the deployment's code, which says who loads its router (a Python app's file)
  */
 public record ReplicaSetUpdate(
     String app,
@@ -19,7 +21,9 @@ public record ReplicaSetUpdate(
     boolean idempotent,
     long metricsIntervalMs,
     List<ReplicaInfo> replicas,
-    dev.vserve.BackpressureConfig backpressure) {
+    dev.vserve.BackpressureConfig backpressure,
+    dev.vserve.RequestRouterConfig router,
+    String code) {
 
   public static final String ADDRESS = "vserve.replicas";
 }

@@ -17,8 +17,12 @@ final class RoutedReplica implements RequestRouter.Replica {
   int inFlight;
   /** The multiplexed models it holds, as it last reported them. */
   volatile Set<String> models = Set.of();
+  /** What its code last said of itself ({@code record_routing_stats}). */
+  volatile java.util.Map<String, Object> routingStats = java.util.Map.of();
+  /** The deployment's maxOngoingRequests, as last announced. */
+  volatile int maxOngoing = Integer.MAX_VALUE;
   /** Calls sent to it over the event bus and not answered yet: the ones lost if its node dies. */
-  final Set<DeploymentRouter.Pending> remote = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  final Set<PendingCall> remote = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   /**
    * Until when (System.nanoTime) it counts as full because it refused a call: it may be full with
    * other routers' calls, or stuck, and a policy that keeps picking it would spin on refusals.
@@ -34,6 +38,8 @@ final class RoutedReplica implements RequestRouter.Replica {
   @Override public String id() { return id; }
   @Override public String nodeId() { return nodeId; }
   @Override public Set<String> multiplexedModelIds() { return models; }
+  @Override public java.util.Map<String, Object> routingStats() { return routingStats; }
+  @Override public int maxOngoingRequests() { return maxOngoing; }
 
   /** It refused a call: full for a moment. */
   void refused() {
@@ -58,6 +64,27 @@ final class RoutedReplica implements RequestRouter.Replica {
           || (r.models.size() == best.models.size() && r.queueLength() < best.queueLength())) best = r;
     }
     return best;
+  }
+
+  /**
+   * A ranked router's choice: the least loaded replica with room of the first group that has one,
+   * among those still {@code live}; null when none has room.
+   */
+  static RoutedReplica firstWithRoom(List<List<RoutedReplica>> groups, List<RoutedReplica> live, int maxOngoing) {
+    for (List<RoutedReplica> group : groups) {
+      RoutedReplica best = null;
+      for (RoutedReplica r : group) {
+        if (r.queueLength() >= maxOngoing || !containsSame(live, r)) continue;
+        if (best == null || r.queueLength() < best.queueLength()) best = r;
+      }
+      if (best != null) return best;
+    }
+    return null;
+  }
+
+  private static boolean containsSame(List<RoutedReplica> list, RoutedReplica r) {
+    for (RoutedReplica x : list) if (x == r) return true;
+    return false;
   }
 
   /** Of the replicas holding {@code model}, the least loaded with room; null when none has room. */

@@ -1,6 +1,7 @@
 package dev.vserve.impl.router;
 
 import dev.vserve.BackPressureException;
+import dev.vserve.RequestRouter.Replica;
 import dev.vserve.ServeException;
 import dev.vserve.impl.call.Call;
 import io.vertx.core.Future;
@@ -67,12 +68,16 @@ class DeploymentRouterTest {
   }
 
   private void announce(int maxOngoing, int maxQueued, boolean idempotent, String... replicaAtNode) {
+    announce(null, maxOngoing, maxQueued, idempotent, replicaAtNode);
+  }
+
+  private void announce(dev.vserve.RequestRouterConfig own, int maxOngoing, int maxQueued, boolean idempotent, String... replicaAtNode) {
     List<ReplicaInfo> infos = new ArrayList<>();
     for (String r : replicaAtNode) {
       String[] idNode = r.split("@");
       infos.add(new ReplicaInfo(idNode[0], idNode[0], idNode[1]));
     }
-    router.update(new ReplicaSetUpdate("app", "D", ++version, maxOngoing, maxQueued, idempotent, 0, infos, null));
+    router.update(new ReplicaSetUpdate("app", "D", ++version, maxOngoing, maxQueued, idempotent, 0, infos, null, own, "java"));
   }
 
   private static Call call(long deadlineMs) {
@@ -171,5 +176,103 @@ class DeploymentRouterTest {
     replicas.get(other).answerAll("again");
     assertEquals("again", await(retried));
     assertEquals(0, router.queued());
+  }
+
+  /**
+   * A deployment's own router, as the loader makes it from its class name: ranks by the test's
+   * function, which sees the candidates and the call; remembers what was routed where.
+   */
+  public static final class TestRouter implements dev.vserve.RequestRouter {
+    static volatile java.util.function.BiFunction<List<Replica>, PendingRequest, List<List<Replica>>> rank;
+    static final List<String> routed = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public Future<List<List<Replica>>> chooseReplicas(List<Replica> candidates, PendingRequest request) {
+      return Future.succeededFuture(rank.apply(candidates, request));
+    }
+
+    @Override
+    public void onRequestRouted(PendingRequest request, Replica replica) {
+      routed.add(request.args().get(0) + "->" + replica.id());
+    }
+  }
+
+  private static dev.vserve.RequestRouterConfig own(String className) {
+    return new dev.vserve.RequestRouterConfig(className, Map.of(), 10, 30);
+  }
+
+  private static Replica named(List<Replica> candidates, String id) {
+    return candidates.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  private static Call call(String label) {
+    return Call.method(label, "m", new Object[] {label}, 0, "local");
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void aRankedRouterFillsItsFirstGroupFirstThenTheNextAndCallsWaitWhenAllAreFull() {
+    TestRouter.routed.clear();
+    TestRouter.rank = (c, req) -> List.of(List.of(named(c, "c")), List.of(named(c, "a"), named(c, "b")));
+    announce(own(TestRouter.class.getName()), 1, -1, false, "a@local", "b@local", "c@local");
+    Future<Object> first = router.call(call("1"));
+    waitFor(() -> replicas.get("c").pending() == 1, "the first call at c, the first group");
+    router.call(call("2"));
+    router.call(call("3"));
+    waitFor(() -> replicas.get("a").pending() == 1 && replicas.get("b").pending() == 1, "the next two in the second group");
+    Future<Object> fourth = router.call(call("4"));
+    waitFor(() -> router.queued() == 1, "the fourth to wait: every replica is full");
+    replicas.get("c").answerAll("done");
+    assertEquals("done", await(first));
+    waitFor(() -> replicas.get("c").pending() == 1 && router.queued() == 0, "the fourth at c once it has room");
+    replicas.get("c").answerAll("four");
+    assertEquals("four", await(fourth));
+    assertEquals("1->c", TestRouter.routed.get(0), "on_request_routed hears of each call");
+    waitFor(() -> TestRouter.routed.size() == 4, "four routed calls");
+  }
+
+  @Test
+  void aRankedRouterSeesEachReplicasRoutingStats() {
+    TestRouter.rank = (c, req) -> List.of(c.stream()
+        .sorted(java.util.Comparator.comparingDouble(r -> ((Number) r.routingStats().getOrDefault("load", 0)).doubleValue()))
+        .map(r -> (Replica) r).toList().subList(0, 1));
+    announce(own(TestRouter.class.getName()), 4, -1, false, "a@local", "b@local");
+    router.routingStatsOf("a", Map.of("load", 7));
+    router.routingStatsOf("b", Map.of("load", 2));
+    for (int i = 0; i < 3; i++) router.call(call("x" + i));
+    waitFor(() -> replicas.get("b").pending() == 3, "every call at b, the less loaded by its own figures");
+    assertEquals(0, replicas.get("a").pending());
+  }
+
+  @Test
+  void aRouterThatThrowsOrAnswersAStrangerFallsBackForThatCall() {
+    TestRouter.rank = (c, req) -> {
+      if (req.args().get(0).equals("boom")) throw new IllegalStateException("no idea");
+      if (req.args().get(0).equals("stranger")) return List.of(List.of(new Replica() {
+        public String id() { return "zz"; }
+        public String nodeId() { return "local"; }
+        public int queueLength() { return 0; }
+      }));
+      return List.of(List.of(named(c, "a")));
+    };
+    announce(own(TestRouter.class.getName()), 4, -1, false, "a@local", "b@local");
+    for (String label : List.of("boom", "stranger", "fine")) router.call(call(label));
+    waitFor(() -> replicas.get("a").pending() + replicas.get("b").pending() == 3, "all three calls sent");
+  }
+
+  @Test
+  void aRouterThatCannotBeLoadedLeavesPowerOfTwoChoices() {
+    announce(own("no.such.Router"), 4, -1, false, "a@local");
+    Future<Object> f = router.call(call("x"));
+    waitFor(() -> replicas.get("a").pending() == 1, "the call sent all the same");
+    replicas.get("a").answerAll("ok");
+    assertEquals("ok", await(f));
   }
 }
