@@ -16,8 +16,11 @@ public interface RequestRouterLoader {
   /** Whether this host owns routers of deployments whose code is {@code code}. */
   boolean accepts(String code);
 
-  /** The router {@code config} names, for calls from node {@code nodeId}; a missing one fails naming it. May block. */
-  RequestRouter load(RequestRouterConfig config, String code, String nodeId) throws Exception;
+  /**
+   * The router {@code config} names for deployment {@code deployment} of {@code app}, for calls from
+   * node {@code nodeId}; a missing one fails naming it. May block.
+   */
+  RequestRouter load(RequestRouterConfig config, String code, String app, String deployment, String nodeId) throws Exception;
 
   /** A Java router by class name unless a registered host owns the code. */
   static RequestRouterLoader find(String code) {
@@ -37,7 +40,7 @@ public interface RequestRouterLoader {
     }
 
     @Override
-    public RequestRouter load(RequestRouterConfig config, String code, String nodeId) throws Exception {
+    public RequestRouter load(RequestRouterConfig config, String code, String app, String deployment, String nodeId) throws Exception {
       String name = config.routerClass();
       ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
           ? Thread.currentThread().getContextClassLoader() : JavaRouters.class.getClassLoader();

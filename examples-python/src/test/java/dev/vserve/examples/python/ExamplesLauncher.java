@@ -35,10 +35,11 @@ final class ExamplesLauncher implements BeforeAllCallback {
         - {name: slow, route_prefix: /slow, import_path: "src/test/python/ray_compat.py:slow_app"}
         - {name: mux, route_prefix: /mux, import_path: mnist_multiplexed.py}
         - {name: muxcheck, route_prefix: /muxcheck, import_path: src/test/python/multiplex_check.py}
+        - {name: chat, route_prefix: /chat, import_path: custom_router.py}
         - {name: instrumented, route_prefix: /instrumented, import_path: instrumented.py,
            deployments: [{name: InstrumentedService, num_replicas: 1}]}
       """;
-  private static final int APPS = 21;
+  private static final int APPS = 22;
 
   private static Launcher launcher;
 

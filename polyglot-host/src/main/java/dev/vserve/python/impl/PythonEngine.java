@@ -28,7 +28,7 @@ public final class PythonEngine {
   private static volatile List<List<String>> packageSources;
   private static volatile String sandboxSource;
   /** The modules of the {@code vserve} package, in the order they import each other; the package itself last. */
-  private static final List<String> PACKAGE = List.of("_context", "autoscaling", "metrics", "handle", "tasks", "options", "deployment", "batching", "http", "models",
+  private static final List<String> PACKAGE = List.of("_context", "autoscaling", "metrics", "handle", "tasks", "options", "request_router", "deployment", "batching", "http", "models",
       "loading", "driver", "__init__");
 
   /** Host objects Python sees: annotated bridge methods, and Java lists, maps and arrays as sequences. */
@@ -165,6 +165,12 @@ public final class PythonEngine {
           serve.schema = module("vserve.serve.schema", TaskProcessorConfig=t.TaskProcessorConfig,
                                 CeleryAdapterConfig=t.CeleryAdapterConfig, TaskResult=t.TaskResult,
                                 TaskProcessorAdapter=t.TaskProcessorAdapter)
+          r = m.request_router
+          router_names = {n: getattr(r, n) for n in ("RequestRouter", "FIFOMixin", "LocalityMixin", "MultiplexMixin",
+                                                      "PendingRequest", "ReplicaID", "ReplicaResult", "RunningReplica")}
+          serve.request_router = module("vserve.serve.request_router", **router_names)
+          module("vserve.serve._private", request_router=module("vserve.serve._private.request_router", **router_names))
+          serve.context = module("vserve.serve.context", _get_internal_replica_context=m.get_replica_context)
           m.serve = serve
           # Ray Serve apps import these for type hints and responses; vserve's stand in
           responses = module("starlette.responses", Response=m.Response, JSONResponse=m.JSONResponse,

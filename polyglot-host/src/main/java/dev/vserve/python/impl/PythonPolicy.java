@@ -3,10 +3,8 @@ package dev.vserve.python.impl;
 import dev.vserve.AutoscalingContext;
 import dev.vserve.AutoscalingPolicy;
 import dev.vserve.impl.Json;
-import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,24 +35,14 @@ public final class PythonPolicy implements AutoscalingPolicy, AutoscalingPolicy.
 
   /** Loads {@code name} (a function name; "module:function" and "module.function" name it too) from the app's file. */
   public static PythonPolicy load(String name, String code) throws Exception {
-    PythonReplica.Code file = PythonReplica.Code.parse(code);
     String function = name.contains(":") ? name.substring(name.lastIndexOf(':') + 1)
         : name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : name;
-    Path dir = file.file().toAbsolutePath().getParent();
-    ReplicaThread thread = ReplicaThread.start("vserve-py-policy-" + function, dir);
-    CompletableFuture<PythonPolicy> ready = thread.submit(() -> {
-      Value vserve = PythonEngine.install(Context.getCurrent(), new HostBridge(thread, a -> a, dir, null), false);
-      Value fn = Modules.load(file.file(), function, false);
-      if (!fn.canExecute()) throw new IllegalArgumentException("autoscaling policy '" + function + "' of " + file.file() + " is not a function");
+    return SideContext.open("vserve-py-policy-" + function, "autoscaling policy '" + name + "'", code, (thread, vserve, file) -> {
+      Value fn = Modules.load(file, function, false);
+      if (!fn.canExecute()) throw new IllegalArgumentException("autoscaling policy '" + function + "' of " + file + " is not a function");
       Value module = vserve.getMember("autoscaling");
       return new PythonPolicy(thread, fn, module.getMember("_call_policy_json"), module.getMember("_call_app_policy_json"));
     });
-    try {
-      return ready.get();
-    } catch (ExecutionException e) {
-      thread.stop();
-      throw new IllegalArgumentException("autoscaling policy '" + name + "' of " + file.file() + ": " + e.getCause().getMessage(), e.getCause());
-    }
   }
 
   @Override

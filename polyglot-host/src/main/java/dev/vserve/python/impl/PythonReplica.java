@@ -33,6 +33,7 @@ public final class PythonReplica implements ReplicaCode {
   private final RouteMatcher<Integer> routes;
   private final boolean healthCheck;
   private final boolean stats;
+  private final boolean routingStats;
   private final String name;
 
   private PythonReplica(ReplicaThread thread, HostBridge host, Entries entries, String name) {
@@ -43,11 +44,13 @@ public final class PythonReplica implements ReplicaCode {
     this.routes = entries.routes;
     this.healthCheck = entries.healthCheck;
     this.stats = entries.stats;
+    this.routingStats = entries.routingStats;
     this.name = name;
   }
 
   /** The driver's two entry points, and the ingress's routes (null: its __call__ takes every request). */
-  private record Entries(Value call, Value request, RouteMatcher<Integer> routes, boolean healthCheck, boolean stats) {}
+  private record Entries(Value call, Value request, RouteMatcher<Integer> routes, boolean healthCheck, boolean stats,
+                         boolean routingStats) {}
 
   /** Python's FastAPI-style routes, compiled by the same matcher as Java's (read on the Python thread). */
   private static RouteMatcher<Integer> routes(Value table) {
@@ -94,9 +97,9 @@ public final class PythonReplica implements ReplicaCode {
       Value constructed = vserve.getMember("_start").execute(code.file().toString(), target, Arrays.asList(args), kwargs);
       if (!constructed.getArrayElement(0).asBoolean()) throw new IllegalArgumentException(constructed.getArrayElement(1).asString());
       // read on the Python thread, which owns the context
-      return new Entries(vserve.getMember("_call"), vserve.getMember("_handle_request"),
-          routes(vserve.getMember("_routes").execute()), vserve.getMember("_has_health_check").execute().asBoolean(),
-          vserve.getMember("_has_autoscaling_stats").execute().asBoolean());
+      Value defines = vserve.getMember("_defines").execute();
+      return new Entries(vserve.getMember("_call"), vserve.getMember("_handle_request"), routes(vserve.getMember("_routes").execute()),
+          defines.getArrayElement(0).asBoolean(), defines.getArrayElement(1).asBoolean(), defines.getArrayElement(2).asBoolean());
     });
     try {
       Entries entries = ready.get();
@@ -151,6 +154,17 @@ public final class PythonReplica implements ReplicaCode {
       figures.put(String.valueOf(k), n.doubleValue());
     });
     return figures;
+  }
+
+  /** The deployment's {@code record_routing_stats()}: a dict of JSON-shaped values. */
+  @Override
+  public Map<String, Object> routingStats() throws Throwable {
+    if (!routingStats) return null;
+    Object out = run(new Reply(name + ".record_routing_stats"), callFn, "record_routing_stats", List.of(), null);
+    if (!(out instanceof Map<?, ?> m)) throw new IllegalArgumentException("record_routing_stats() must return a dict, got " + out);
+    Map<String, Object> stats = new LinkedHashMap<>();
+    m.forEach((k, v) -> stats.put(String.valueOf(k), v));
+    return stats;
   }
 
   /** Runs an entry point on the replica's Python thread and waits for what it settles. */

@@ -25,7 +25,7 @@ from vserve.models import (  # noqa: F401
 from vserve.driver import (  # noqa: F401
     _a_coroutine, _an_async_generator, _a_generator, _coroutine, _generator,
     _asyncgen, _start, _init, sleep, _Yield, _Task, create_task, gather, _patch_asyncio, _from_host, _lookup,
-    _has_health_check, _has_autoscaling_stats, _routes, _handle_request, _call, _settle, _done, _out, _advance, _owner, _error, _where, _trace, _fail, _Items, _AsyncSink,
+    _defines, _routes, _handle_request, _call, _settle, _done, _out, _advance, _owner, _error, _where, _trace, _fail, _Items, _AsyncSink,
     _run_batch,
 )
 from vserve.loading import (  # noqa: F401

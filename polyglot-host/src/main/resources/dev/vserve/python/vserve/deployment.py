@@ -9,7 +9,12 @@ from vserve import options as _opts
 _OPTION_NAMES = {"name", "num_replicas", "max_ongoing_requests", "max_queued_requests", "ray_actor_options",
                  "num_cpus", "num_gpus", "memory", "resources", "graceful_shutdown_timeout_s", "idempotent",
                  "autoscaling_config", "user_config", "health_check_period_s", "health_check_timeout_s",
-                 "version", "route_prefix", "logging_config", "backpressure_config", "request_router_config"}
+                 "version", "route_prefix", "logging_config", "backpressure_config", "request_router_config",
+                 "request_router_class", "request_router_kwargs", "request_routing_stats_period_s",
+                 "request_routing_stats_timeout_s"}
+# Ray's older spelling of request_router_config's fields, as options of the deployment itself
+_ROUTER_FIELDS = ("request_router_class", "request_router_kwargs", "request_routing_stats_period_s",
+                  "request_routing_stats_timeout_s")
 # Ray options vserve does not act on: each is said in the node's log when the application is
 # deployed, never dropped silently
 _IGNORED = {
@@ -22,6 +27,12 @@ _IGNORED = {
 def _config(options, name, warn=False):
     """The Java config of a deployment's options; with warn, says which options are not acted on."""
     cfg = {}
+    options = dict(options)
+    fields = {k: options.pop(k) for k in _ROUTER_FIELDS if options.get(k) is not None}
+    if fields:
+        if options.get("request_router_config") is not None:
+            raise TypeError("deployment %s: set request_router_config or %s, not both" % (name, sorted(fields)))
+        options["request_router_config"] = _opts.RequestRouterConfig(**fields)
     for k, v in options.items():
         if k not in _OPTION_NAMES:
             raise TypeError("deployment %s: unknown option '%s'" % (name, k))
@@ -36,8 +47,7 @@ def _config(options, name, warn=False):
         if k == "backpressure_config":
             v = _opts._backpressure(v)
         if k == "request_router_config":
-            raise NotImplementedError("deployment %s: request_router_config (custom request routers) is not "
-                                      "supported yet; vserve routes by power of two choices" % name)
+            v = _opts._router_config(v)
         cfg[k] = v
     return cfg
 

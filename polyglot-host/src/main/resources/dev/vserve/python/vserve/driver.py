@@ -148,14 +148,9 @@ def _lookup(method):
     return fn
 
 
-def _has_health_check():
-    """Whether the deployment defines Ray's check_health (the host then calls it every health_check_period_s)."""
-    return callable(getattr(_instance, "check_health", None))
-
-
-def _has_autoscaling_stats():
-    """Whether the deployment reports figures for a custom autoscaling policy (Ray's record_autoscaling_stats)."""
-    return callable(getattr(_instance, "record_autoscaling_stats", None))
+def _defines():
+    """Which of Ray's optional methods the deployment defines (the host then calls them periodically)."""
+    return [callable(getattr(_instance, n, None)) for n in ("check_health", "record_autoscaling_stats", "record_routing_stats")]
 
 
 def _routes():

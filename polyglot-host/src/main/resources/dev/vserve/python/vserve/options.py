@@ -56,8 +56,9 @@ class gRPCOptions(_Options):
 
 
 class RequestRouterConfig:
-    """Ray's custom request router settings (request_router_class, its kwargs, the period of
-    record_routing_stats)."""
+    """Ray's custom request router settings: request_router_class (a RequestRouter subclass of the
+    application, or "module:Class"), request_router_kwargs (for its initialize_state), and how often
+    replicas are asked for record_routing_stats()."""
 
     def __init__(self, request_router_class=None, request_router_kwargs=None, request_routing_stats_period_s=10.0,
                  request_routing_stats_timeout_s=30.0):
@@ -65,6 +66,30 @@ class RequestRouterConfig:
         self.request_router_kwargs = request_router_kwargs or {}
         self.request_routing_stats_period_s = request_routing_stats_period_s
         self.request_routing_stats_timeout_s = request_routing_stats_timeout_s
+
+
+def _router_class_name(cls):
+    """A router class as the node finds it again: by name in the app's file, else module:name."""
+    if isinstance(cls, str):
+        return cls
+    if not isinstance(cls, type):
+        raise TypeError("request_router_class must be a RequestRouter subclass or its import path, got %r" % (cls,))
+    module = getattr(cls, "__module__", "__main__")
+    return cls.__qualname__ if module == "__main__" else "%s:%s" % (module, cls.__qualname__)
+
+
+def _router_config(value):
+    """request_router_config as the Java side reads it (Ray's names)."""
+    if isinstance(value, dict):
+        value = RequestRouterConfig(**value)
+    if not isinstance(value, RequestRouterConfig):
+        raise TypeError("request_router_config must be a RequestRouterConfig or a dict, got %r" % (value,))
+    out = {"request_router_kwargs": dict(value.request_router_kwargs),
+           "request_routing_stats_period_s": float(value.request_routing_stats_period_s),
+           "request_routing_stats_timeout_s": float(value.request_routing_stats_timeout_s)}
+    if value.request_router_class is not None:
+        out["request_router_class"] = _router_class_name(value.request_router_class)
+    return out
 
 
 def start(http_options=None, grpc_options=None, detached=True, **unsupported):

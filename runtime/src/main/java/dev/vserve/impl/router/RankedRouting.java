@@ -48,7 +48,7 @@ final class RankedRouting {
 
   /** Loads the router a deployment names; its calls wait for it (or fall back, should it fail to load). */
   static RankedRouting load(Vertx vertx, String app, String deployment, RequestRouterConfig config, String code, String nodeId) {
-    Future<RequestRouter> loading = vertx.executeBlocking(() -> RequestRouterLoader.find(code).load(config, code, nodeId), false);
+    Future<RequestRouter> loading = vertx.executeBlocking(() -> RequestRouterLoader.find(code).load(config, code, app, deployment, nodeId), false);
     RankedRouting r = new RankedRouting(vertx, deployment, config.routerClass(), loading);
     loading.onFailure(e -> LOG.log(Level.WARNING, "request router " + config.routerClass() + " of deployment '" + deployment
         + "' (application '" + app + "') cannot be loaded; its calls are routed by power of two choices: " + e.getMessage()));
