@@ -8,6 +8,9 @@ from vserve.serve.config import AutoscalingConfig, BackpressureConfig, HTTPOptio
 from vserve.serve.exceptions import BackPressureError, RayServeException, RequestCancelledError
 from vserve.serve.handle import DeploymentHandle, DeploymentResponse, RayServeHandle, RayServeSyncHandle
 from vserve.serve.schema import TaskProcessorConfig
+from vserve.serve._private.request_router import LocalityMixin, MultiplexMixin, RequestRouter
+from vserve.serve.request_router import PendingRequest, ReplicaID, RunningReplica
+from vserve.serve.context import _get_internal_replica_context
 
 serve.start(http_options=HTTPOptions(port=8001))   # the node's command line decides: said in the log
 
@@ -119,6 +122,28 @@ class Compat:
         return {"handle": RayServeHandle is DeploymentHandle and RayServeSyncHandle is DeploymentHandle,
                 "response": isinstance(self.num.get.remote(1), DeploymentResponse),
                 "config": [c.__name__ for c in (AutoscalingConfig, RequestRouterConfig, gRPCOptions, TaskProcessorConfig)]}
+
+
+    @api.get("/mixins")
+    def mixins(self):
+        # Ray's mixins on replicas made up here: ranks as Ray's documentation says
+        class Both(MultiplexMixin, LocalityMixin, RequestRouter):
+            pass
+        router = Both(self_node_id="here")
+        replicas = []
+        for name, node, models in (("a", "here", {"m1"}), ("b", "there", set()), ("c", "there", {"m1", "m2"})):
+            r = RunningReplica(ReplicaID(name), node)
+            r.multiplexed_model_ids, r.max_ongoing_requests, r.queue_len = models, 2, 2 if name == "c" else 0
+            replicas.append(r)
+        router.update_replicas(replicas)
+        ids = lambda groups: [sorted(r.replica_id.unique_id for r in g) for g in groups]
+        pending = PendingRequest([], {}, None)
+        return {"multiplex": ids(router.rank_replicas_via_multiplex(replicas, "m1")),
+                "locality": ids(router.rank_replicas_via_locality(replicas)),
+                "available": sorted(r.replica_id.unique_id for r in router.select_available_replicas()),
+                "first_try": sorted(str(i) for i in router.apply_locality_routing(pending)),
+                "second_try": sorted(str(i) for i in router.apply_locality_routing(pending)),
+                "replica": _get_internal_replica_context().replica_id.startswith("compat#Compat#")}
 
 
 app = Compat.bind(Batcher.bind(), Arith.bind(), Slow.bind())

@@ -43,6 +43,33 @@ class RoutingTest {
     }
   }
 
+  /** Replica ids the test has told to say they are draining. */
+  static final java.util.Set<String> draining = ConcurrentHashMap.newKeySet();
+
+  /** A deployment with a router of its own, fed by what its replicas say of themselves. */
+  public static class Shard implements RoutingStats {
+    private final String id = UUID.randomUUID().toString();
+
+    public String call() {
+      return id;
+    }
+
+    @Override
+    public Map<String, Object> recordRoutingStats() {
+      return Map.of("draining", draining.contains(id));
+    }
+  }
+
+  /** Ranks replicas that say they are draining last. */
+  public static class DrainingLast implements RequestRouter {
+    @Override
+    public io.vertx.core.Future<List<List<Replica>>> chooseReplicas(List<Replica> candidates, PendingRequest request) {
+      List<Replica> serving = candidates.stream().filter(r -> !Boolean.TRUE.equals(r.routingStats().get("draining"))).toList();
+      List<Replica> last = candidates.stream().filter(r -> !serving.contains(r)).toList();
+      return io.vertx.core.Future.succeededFuture(List.of(serving, last));
+    }
+  }
+
   static ServeNode node;
   static Http http;
 
@@ -51,6 +78,8 @@ class RoutingTest {
     node = Nodes.start();
     http = new Http(node.httpPort());
     Nodes.deploy(node, Application.bind(Worker.class), "workers", "/");
+    Nodes.deploy(node, Serve.deployment(Shard.class).options(c -> c.setNumReplicas(2)
+        .setRequestRouter(new RequestRouterConfig(DrainingLast.class).withStatsPeriodS(0.1))).bind(), "shards", "/shards");
   }
 
   @AfterAll
@@ -81,5 +110,25 @@ class RoutingTest {
     Map<Object, Integer> seen = new HashMap<>();
     for (DeploymentResponse<Object> r : rs) seen.merge(r.await(), 1, Integer::sum);
     assertEquals(3, seen.size(), "handle calls reached " + seen);
+  }
+
+  @Test
+  void aDeploymentsOwnRouterRanksByWhatItsReplicasSayOfThemselves() throws Exception {
+    DeploymentHandle h = node.handle("shards", "Shard");
+    String a = String.valueOf(h.remote().await());
+    draining.add(a);
+    try {
+      // within a stats period or two every call goes to the other replica
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      int streak = 0;
+      while (streak < 10) {
+        assertTrue(System.nanoTime() < deadline, "calls still reach the draining replica " + a);
+        streak = a.equals(h.remote().await()) ? 0 : streak + 1;
+      }
+    } finally {
+      draining.clear();
+    }
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!a.equals(h.remote().await())) assertTrue(System.nanoTime() < deadline, "the replica never got calls again");
   }
 }

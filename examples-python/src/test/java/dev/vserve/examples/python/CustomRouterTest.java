@@ -85,6 +85,17 @@ class CustomRouterTest {
     assertTrue(line.contains("RuntimeError: no route for session 'mallory'") && line.contains("power of two choices"), line);
   }
 
+  @Test
+  void raysMixinsRankAsRaysDocumentationSays() {
+    JsonNode r = Http.json(http.get("/compat/mixins"));
+    assertEquals("[[\"a\",\"c\"],[\"b\"],[]]", r.get("multiplex").toString(), "holding m1, then the fewest models, then the rest");
+    assertEquals("[[\"a\"],[],[\"b\",\"c\"]]", r.get("locality").toString(), "same node, same zone (none), the others");
+    assertEquals("[\"a\",\"b\"]", r.get("available").toString(), "c is at its max_ongoing_requests");
+    assertEquals("[\"a\"]", r.get("first_try").toString());
+    assertEquals("[\"a\",\"b\",\"c\"]", r.get("second_try").toString());
+    assertTrue(r.get("replica").asBoolean(), r.toString());
+  }
+
   private static <T> T poll(java.util.concurrent.Callable<T> attempt, long timeoutMs) throws Exception {
     long deadline = System.nanoTime() + timeoutMs * 1_000_000;
     while (true) {
