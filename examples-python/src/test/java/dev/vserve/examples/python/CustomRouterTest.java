@@ -58,7 +58,7 @@ class CustomRouterTest {
   @Test
   void aReplicaThatSaysItIsDrainingGetsNoSessionUntilItStops() throws Exception {
     String home = replicaOf("dave");
-    assertEquals(home, say("{\"session\": \"dave\", \"drain_s\": 3}").get("replica").asText());
+    assertEquals(home, say("{\"session\": \"dave\", \"drain_s\": 1}").get("replica").asText());
     // its record_routing_stats says so within 0.2 s (request_routing_stats_period_s); then dave moves
     List<String> seen = new ArrayList<>();
     String moved = poll(() -> {

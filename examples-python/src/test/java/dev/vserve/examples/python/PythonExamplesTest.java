@@ -403,12 +403,10 @@ class PythonExamplesTest {
 
   @Test
   void brokenFilesNameFileAndLine() throws Exception {
-    String syntax = loadFails("src/test/python/broken_syntax.py");
-    assertTrue(syntax.contains("broken_syntax.py, line 3: SyntaxError"), syntax);
-
-    String name = loadFails("src/test/python/broken_import.py");
-    assertTrue(name.contains("broken_import.py, line 10: NameError"), name);
-
+    // each load makes a context of its own (interpreted here): side by side, they share the two cores
+    CompletableFuture<String> syntax = CompletableFuture.supplyAsync(() -> loadFails("src/test/python/broken_syntax.py"));
+    CompletableFuture<String> name = CompletableFuture.supplyAsync(() -> loadFails("src/test/python/broken_import.py"));
+    CompletableFuture<String> attr = CompletableFuture.supplyAsync(() -> loadFails("hello.py:nope"));
     // a constructor that raises: the replica fails to start naming where (a deploy retries it as Ray
     // does, then fails with this message: a launcher exits 1, as LauncherTest checks for a Java deployment)
     dev.vserve.Application broken = new dev.vserve.python.PythonApplications().load("src/test/python/broken_init.py").app();
@@ -416,8 +414,9 @@ class PythonExamplesTest {
     Throwable e = assertThrows(Throwable.class, () -> dev.vserve.spi.ReplicaCodeFactory.load(plan, a -> a).close());
     assertTrue(String.valueOf(e.getMessage()).contains("broken_init.py, line 14: FileNotFoundError: no weights at nowhere"), e.getMessage());
 
-    String attr = loadFails("hello.py:nope");
-    assertTrue(attr.contains("has no attribute 'nope'"), attr);
+    assertTrue(syntax.get(60, TimeUnit.SECONDS).contains("broken_syntax.py, line 3: SyntaxError"), syntax.get());
+    assertTrue(name.get(60, TimeUnit.SECONDS).contains("broken_import.py, line 10: NameError"), name.get());
+    assertTrue(attr.get(60, TimeUnit.SECONDS).contains("has no attribute 'nope'"), attr.get());
   }
 
   /** The seed's InstrumentedService, only the import changed: its counter in the node's scrape, bad use a clear error. */
