@@ -132,19 +132,11 @@ public final class DeploymentConfig {
       }
       if (key.equals("name")) continue;
       if (key.equals("backpressure_config")) {
-        try {
-          backpressure = v == null ? null : BackpressureConfig.of(v);
-        } catch (IllegalArgumentException bad) {
-          throw invalid(deploymentName, bad.getMessage());
-        }
+        backpressure = v == null ? null : setting(deploymentName, () -> BackpressureConfig.of(v));
         continue;
       }
       if (key.equals("request_router_config")) {
-        try {
-          requestRouter = v == null ? null : RequestRouterConfig.of(v);
-        } catch (IllegalArgumentException bad) {
-          throw invalid(deploymentName, bad.getMessage());
-        }
+        requestRouter = v == null ? null : setting(deploymentName, () -> RequestRouterConfig.of(v));
         continue;
       }
       if (key.equals("user_config") || key.equals("userConfig")) {
@@ -182,6 +174,15 @@ public final class DeploymentConfig {
       }
     }
     return validate(deploymentName);
+  }
+
+  /** A setting parsed by its own class, whose complaint is named after the deployment. */
+  private static <T> T setting(String deploymentName, java.util.function.Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException bad) {
+      throw invalid(deploymentName, bad.getMessage());
+    }
   }
 
   private static int whole(String deploymentName, String key, Number n) {
