@@ -80,18 +80,29 @@ public final class PythonReplica implements ReplicaCode {
   }
 
   public static PythonReplica start(dev.vserve.spi.ReplicaSpec plan, Function<Object, Object> resolveArg) throws Throwable {
-    long t0 = System.nanoTime();
     Code code = Code.parse(plan.code());
     Path dir = code.file().toAbsolutePath().getParent();
     ReplicaContext replica = ReplicaContext.current();
     String id = replica == null ? plan.name() : replica.replicaId();
-    ReplicaThread thread = ReplicaThread.start("vserve-py-" + id, dir);
+    ReplicaThread spare = SpareContexts.take(dir, "vserve-py-" + id);
+    try {
+      return start(plan, resolveArg, code, id, replica, spare);
+    } finally {
+      SpareContexts.started(dir);
+    }
+  }
+
+  private static PythonReplica start(dev.vserve.spi.ReplicaSpec plan, Function<Object, Object> resolveArg, Code code, String id,
+                                     ReplicaContext replica, ReplicaThread spare) throws Throwable {
+    long t0 = System.nanoTime();
+    Path dir = code.file().toAbsolutePath().getParent();
+    ReplicaThread thread = spare != null ? spare : ReplicaThread.start("vserve-py-" + id, dir);
     HostBridge host = new HostBridge(thread, resolveArg, dir, replica);
     Object[] args = Arrays.stream(plan.initArgs()).map(resolveArg).toArray();
     Map<String, Object> kwargs = new LinkedHashMap<>();
     plan.initKwargs().forEach((k, v) -> kwargs.put(k, resolveArg.apply(v)));
     CompletableFuture<Entries> ready = thread.submit(() -> {
-      Value vserve = PythonEngine.install(Context.getCurrent(), host, false);
+      Value vserve = spare != null ? SpareContexts.adopt(host) : PythonEngine.install(Context.getCurrent(), host, false);
       host.runBatch = vserve.getMember("_run_batch");
       Value target = Modules.load(code.file(), code.qualname(), false);
       Value constructed = vserve.getMember("_start").execute(code.file().toString(), target, Arrays.asList(args), kwargs);
@@ -103,7 +114,8 @@ public final class PythonReplica implements ReplicaCode {
     });
     try {
       Entries entries = ready.get();
-      PythonEngine.log("Python replica " + id + " of " + plan.name() + " started in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+      PythonEngine.log("Python replica " + id + " of " + plan.name() + " started in " + (System.nanoTime() - t0) / 1_000_000 + " ms"
+          + (spare != null ? " (in a context made ahead)" : ""));
       return new PythonReplica(thread, host, entries, plan.name());
     } catch (ExecutionException e) {
       thread.stop();

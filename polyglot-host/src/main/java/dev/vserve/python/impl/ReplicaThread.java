@@ -72,6 +72,11 @@ final class ReplicaThread {
     }
   }
 
+  /** A spare context's thread takes its replica's name (see {@link SpareContexts}). */
+  void rename(String name) {
+    thread.setName(name);
+  }
+
   /** How long the task now running has run; 0 when idle. */
   long busyNanos() {
     long started = taskStarted;

@@ -6,8 +6,6 @@ call at a time in FIFO order, and sends the call to the least loaded replica wit
 group that has one. It is asked again (after a completion or a back-off) when none has room; a router
 that raises falls back to power of two choices for that call, and the node's log says so."""
 
-import json
-
 _LOCAL_NODE, _LOCAL_AZ = "NODE", "AVAILABILITY_ZONE"
 
 
@@ -249,6 +247,7 @@ def _resolve(module, name):
 
 
 def _make(module, name, kwargs_json, node_id, app, deployment):
+    import json   # here, not at the top: json pulls in re and enum, most of a context's start-up
     cls = _resolve(module, name)
     router = cls(deployment_id=DeploymentID(deployment, app), self_node_id=node_id)
     router.initialize_state(**json.loads(kwargs_json))
@@ -271,6 +270,7 @@ def _drive(coro):
 
 def _choose_json(host, text):
     """One decision: the replicas and the call as JSON in, the ranked replica ids as JSON out."""
+    import json
     data = json.loads(text)
     ids = []
     changed = False
