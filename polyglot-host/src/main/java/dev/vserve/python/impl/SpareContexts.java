@@ -37,6 +37,11 @@ final class SpareContexts {
     return t;
   }
 
+  /** Whether a spare for {@code appDir} is ready now. */
+  static synchronized boolean ready(Path appDir) {
+    return spare != null && appDir.equals(dir) && spare.isDone() && !spare.isCompletedExceptionally();
+  }
+
   /** Binds a spare's context (on its thread) to the replica's bridge; answers the {@code vserve} module as install does. */
   static Value adopt(HostBridge host) {
     Value vserve = Context.getCurrent().eval("python", "import vserve\nvserve");
