@@ -72,8 +72,9 @@ final class MnistBench {
       // the seed's settings unless -Dbench.mnist.waitMs says otherwise (to see what the wait costs)
       long waitMs = Long.getLong("bench.mnist.waitMs", 100);
       BatchOptions seed = new BatchOptions().setBatchWaitTimeoutMs(waitMs);
+      // both batched entry points: the seed's JSON (predict) and the Open Inference Protocol's (infer)
       DeploymentResponse.of(node.deploy(Serve.deployment(MnistService.class)
-          .options(c -> c.setBatchOptions("predict", seed)).bind(), "batched", "/batched")).await();
+          .options(c -> c.setBatchOptions("predict", seed).setBatchOptions("infer", seed)).bind(), "batched", "/batched")).await();
       BatchOptions none = new BatchOptions().setMaxBatchSize(1).setBatchWaitTimeoutMs(0);
       DeploymentResponse.of(node.deploy(Serve.deployment(MnistService.class)
           .options(c -> c.setBatchOptions("predict", none)).bind(), "unbatched", "/unbatched")).await();
