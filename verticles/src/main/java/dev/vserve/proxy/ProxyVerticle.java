@@ -189,7 +189,8 @@ public final class ProxyVerticle extends VerticleBase {
         StreamWriter.start(rc, id, stream);
       } else if (ar.succeeded()) {
         Response r = Json.convert(ar.result(), Response.class);
-        out.setStatusCode(r.status());
+        // 200 is the default: setting it again looks the status up for nothing, on every request
+        if (r.status() != 200) out.setStatusCode(r.status());
         for (Map.Entry<String, String> h : r.headers().entrySet()) out.putHeader(h.getKey(), h.getValue());
         out.putHeader("x-request-id", id).end(Buffer.buffer(r.body()));
       } else {

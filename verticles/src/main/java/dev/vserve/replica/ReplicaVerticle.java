@@ -230,7 +230,10 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   @Override
   public Future<Object> tryCall(Call call) {
     if (!admit()) return null;
-    Promise<Object> done = Promise.promise();
+    // on the caller's context (a proxy's event loop) when it has one: the caller's deadline timer then
+    // lives on that loop, where a context-less future's timer went to Netty's global thread and back
+    Promise<Object> done = io.vertx.core.internal.ContextInternal.current() instanceof io.vertx.core.internal.ContextInternal ctx
+        ? ctx.promise() : Promise.promise();
     run(call, (result, failure) -> {
       if (failure == null) done.complete(result);
       else done.fail(Failures.toServeException(failure));

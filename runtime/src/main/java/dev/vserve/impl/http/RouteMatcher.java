@@ -94,6 +94,7 @@ public final class RouteMatcher<T> {
 
   /** As {@link #match}, but null where that would be a 404 (a catch-all handler takes those). */
   public Match<T> matchOrNull(String method, String routePath) {
+    if (routes.isEmpty()) return null;   // an ingress with only a catch-all (no path to split)
     String[] path = segments(routePath);
     String wanted = "HEAD".equals(method) ? "GET" : method;
     boolean pathMatched = false;
