@@ -55,9 +55,9 @@ class FuzzTest {
     int logBefore = launcher.child.lines.size();
     List<byte[]> requests = new ArrayList<>();
     for (int i = 0; i < REQUESTS; i++) requests.add(generate(rnd));
-    // eight clients at a time: some requests wait out the body timeout on purpose
+    // sixteen clients at a time: some requests wait out the body timeout on purpose (idle, not busy)
     List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
-    try (var clients = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+    try (var clients = java.util.concurrent.Executors.newFixedThreadPool(16)) {
       for (byte[] r : requests) {
         answers.add(clients.submit(() -> {
           try {
