@@ -158,12 +158,10 @@ public final class PythonReplica implements ReplicaCode {
   @Override
   public Map<String, Double> autoscalingStats() throws Throwable {
     if (!stats) return null;
-    Object out = run(new Reply(name + ".record_autoscaling_stats"), callFn, "record_autoscaling_stats", List.of(), null);
-    if (!(out instanceof Map<?, ?> m)) throw new IllegalArgumentException("record_autoscaling_stats() must return a dict of numbers, got " + out);
     Map<String, Double> figures = new LinkedHashMap<>();
-    m.forEach((k, v) -> {
+    dict("record_autoscaling_stats").forEach((k, v) -> {
       if (!(v instanceof Number n)) throw new IllegalArgumentException("record_autoscaling_stats(): '" + k + "' is not a number: " + v);
-      figures.put(String.valueOf(k), n.doubleValue());
+      figures.put(k, n.doubleValue());
     });
     return figures;
   }
@@ -171,12 +169,16 @@ public final class PythonReplica implements ReplicaCode {
   /** The deployment's {@code record_routing_stats()}: a dict of JSON-shaped values. */
   @Override
   public Map<String, Object> routingStats() throws Throwable {
-    if (!routingStats) return null;
-    Object out = run(new Reply(name + ".record_routing_stats"), callFn, "record_routing_stats", List.of(), null);
-    if (!(out instanceof Map<?, ?> m)) throw new IllegalArgumentException("record_routing_stats() must return a dict, got " + out);
-    Map<String, Object> stats = new LinkedHashMap<>();
-    m.forEach((k, v) -> stats.put(String.valueOf(k), v));
-    return stats;
+    return routingStats ? dict("record_routing_stats") : null;
+  }
+
+  /** What one of Ray's no-argument report methods answers: a dict, by string keys. */
+  private Map<String, Object> dict(String method) throws Throwable {
+    Object out = run(new Reply(name + "." + method), callFn, method, List.of(), null);
+    if (!(out instanceof Map<?, ?> m)) throw new IllegalArgumentException(method + "() must return a dict, got " + out);
+    Map<String, Object> values = new LinkedHashMap<>();
+    m.forEach((k, v) -> values.put(String.valueOf(k), v));
+    return values;
   }
 
   /** Runs an entry point on the replica's Python thread and waits for what it settles. */
