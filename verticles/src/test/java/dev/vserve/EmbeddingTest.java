@@ -102,6 +102,8 @@ class EmbeddingTest {
     assertEquals("my own route", http.get("/mine").body());
     assertEquals("\"Hello Ada!\"", http.get("/models/g/hello?name=Ada").body());
     assertEquals(404, http.get("/models/elsewhere").statusCode());
+    // vserve's own paths under the mount point too
+    assertEquals("success", http.get("/models/-/healthz").body());
   }
 
   @Test

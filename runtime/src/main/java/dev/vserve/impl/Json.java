@@ -25,10 +25,11 @@ public final class Json {
 
   /**
    * Jackson's default buffer pool is thread-local; user code runs on virtual threads, each one new,
-   * so every encode would allocate fresh buffers. A shared pool reuses them.
+   * so every encode would allocate fresh buffers. A shared pool reuses them: a bounded one (an array
+   * queue), where the concurrent deque pool was 6 % of a non-blocking request's profile.
    */
   public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-      .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+      .recyclerPool(JsonRecyclerPools.sharedBoundedPool())
       // model inputs are mostly numbers: the JDK's parseDouble was the top cost of a JSON image
       .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
       .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)

@@ -61,7 +61,15 @@ public final class ProxyVerticle extends VerticleBase {
     ServeMetrics metrics = ServeMetrics.of(vertx);
     // every request is timed once, for the metrics and the access log; neither on: no handler at all
     if (metrics.enabled() || options.isAccessLog()) router.route().handler(new RequestMetrics(metrics, options.isAccessLog()));
-    // vserve's /-/ paths come before any application's
+    // vserve's own paths (/-/..., /v2/...) come before any application's; a request outside them goes
+    // to its application at once, without trying their patterns (most take a path parameter, a regex each)
+    router.route().handler(rc -> {
+      String path = rc.normalizedPath();
+      String mount = rc.mountPoint();   // mounted by an embedding application under a path of its own
+      if (mount != null && path.startsWith(mount)) path = path.substring(mount.endsWith("/") ? mount.length() - 1 : mount.length());
+      if (path.startsWith("/-/") || path.startsWith("/v2/")) rc.next();
+      else readBody(rc, options.getMaxRequestBodyBytes(), body -> forward(node, rc, body));
+    });
     NodeEndpoints.mount(router, vertx, node, metrics);
     InferenceEndpoints.mount(router, node, options);
     TaskEndpoints.mount(router, node, options);
