@@ -37,11 +37,7 @@ class MnistJobs:
 
 
 def best(row):
-    b = 0
-    for i in range(1, len(row)):
-        if row[i] > row[b]:
-            b = i
-    return b
+    return max(range(len(row)), key=lambda i: row[i])   # the first of the highest
 
 
 api = FastAPI()

@@ -39,11 +39,7 @@ class MnistModels:
 
 
 def best(row):
-    b = 0
-    for i in range(1, len(row)):
-        if row[i] > row[b]:
-            b = i
-    return b
+    return max(range(len(row)), key=lambda i: row[i])   # the first of the highest
 
 
 app = MnistModels.bind()

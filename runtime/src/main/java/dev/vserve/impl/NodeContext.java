@@ -180,16 +180,21 @@ public final class NodeContext {
 
   /** A replica's models: its deployment's router on this node (if this node calls it) routes by them. */
   private void onModels(Map<?, ?> report) {
-    DeploymentRouter r = routers.get(report.get("app") + "/" + report.get("deployment"));
+    DeploymentRouter r = routerOf(report);
     if (r != null && report.get("models") instanceof java.util.List<?> models) {
       r.modelsOf(String.valueOf(report.get("replica")), new java.util.HashSet<>(models.stream().map(String::valueOf).toList()));
     }
   }
 
+  /** The router on this node of the deployment a replica's report is about; null when this node does not call it. */
+  private DeploymentRouter routerOf(Map<?, ?> report) {
+    return routers.get(report.get("app") + "/" + report.get("deployment"));
+  }
+
   /** A replica's routing stats: its deployment's router on this node (if this node calls it) hands them to a ranked router. */
   @SuppressWarnings("unchecked")
   private void onRoutingStats(Map<?, ?> report) {
-    DeploymentRouter r = routers.get(report.get("app") + "/" + report.get("deployment"));
+    DeploymentRouter r = routerOf(report);
     if (r != null && report.get("stats") instanceof Map<?, ?> stats) r.routingStatsOf(String.valueOf(report.get("replica")), (Map<String, Object>) stats);
   }
 

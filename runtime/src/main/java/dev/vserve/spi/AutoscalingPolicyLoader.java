@@ -52,8 +52,7 @@ public interface AutoscalingPolicyLoader {
     }
 
     private static Object instance(String name) throws Exception {
-      ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
-          ? Thread.currentThread().getContextClassLoader() : JavaPolicies.class.getClassLoader();
+      ClassLoader loader = UserClasses.loader();
       try {
         return Class.forName(name, true, loader).getConstructor().newInstance();
       } catch (ClassNotFoundException e) {

@@ -32,8 +32,7 @@ public interface ReplicaCodeFactory {
       throw new IllegalArgumentException("Java deployment " + plan.name() + " takes no keyword arguments, got "
           + plan.initKwargs().keySet());
     }
-    ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
-        ? Thread.currentThread().getContextClassLoader() : ReplicaCodeFactory.class.getClassLoader();
+    ClassLoader loader = UserClasses.loader();
     return DeploymentInvoker.create(Class.forName(plan.code(), true, loader), plan.initArgs(), resolveArg);
   }
 }

@@ -42,8 +42,7 @@ public interface RequestRouterLoader {
     @Override
     public RequestRouter load(RequestRouterConfig config, String code, String app, String deployment, String nodeId) throws Exception {
       String name = config.routerClass();
-      ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
-          ? Thread.currentThread().getContextClassLoader() : JavaRouters.class.getClassLoader();
+      ClassLoader loader = UserClasses.loader();
       Class<?> type;
       try {
         type = Class.forName(name, true, loader);

@@ -61,19 +61,17 @@ public final class ProxyVerticle extends VerticleBase {
     ServeMetrics metrics = ServeMetrics.of(vertx);
     // every request is timed once, for the metrics and the access log; neither on: no handler at all
     if (metrics.enabled() || options.isAccessLog()) router.route().handler(new RequestMetrics(metrics, options.isAccessLog()));
+    io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> toApplication =
+        rc -> readBody(rc, options.getMaxRequestBodyBytes(), body -> forward(node, rc, body));
     // vserve's own paths (/-/..., /v2/...) come before any application's; a request outside them goes
     // to its application at once, without trying their patterns (most take a path parameter, a regex each)
     router.route().handler(rc -> {
-      String path = rc.normalizedPath();
-      String mount = rc.mountPoint();   // mounted by an embedding application under a path of its own
-      if (mount != null && path.startsWith(mount)) path = path.substring(mount.endsWith("/") ? mount.length() - 1 : mount.length());
-      if (path.startsWith("/-/") || path.startsWith("/v2/")) rc.next();
-      else readBody(rc, options.getMaxRequestBodyBytes(), body -> forward(node, rc, body));
+      if (isOwnPath(rc)) rc.next(); else toApplication.handle(rc);
     });
     NodeEndpoints.mount(router, vertx, node, metrics);
     InferenceEndpoints.mount(router, node, options);
     TaskEndpoints.mount(router, node, options);
-    router.route().handler(rc -> readBody(rc, options.getMaxRequestBodyBytes(), body -> forward(node, rc, body)));
+    router.route().handler(toApplication);
     router.route().failureHandler(rc -> {
       int status = rc.statusCode() > 0 ? rc.statusCode() : 500;
       String why = status == 413 ? "request body larger than " + options.getMaxRequestBodyBytes() + " bytes"
@@ -81,6 +79,14 @@ public final class ProxyVerticle extends VerticleBase {
       writeError(rc.response(), requestId(rc.request()), status, status == 413 ? "PayloadTooLarge" : "ProxyError", why);
     });
     return router;
+  }
+
+  /** Whether the request is for one of vserve's own paths, relative to where the router is mounted. */
+  private static boolean isOwnPath(io.vertx.ext.web.RoutingContext rc) {
+    String path = rc.normalizedPath();
+    String mount = rc.mountPoint();   // mounted by an embedding application under a path of its own
+    int from = mount == null || !path.startsWith(mount) ? 0 : mount.endsWith("/") ? mount.length() - 1 : mount.length();
+    return path.startsWith("/-/", from) || path.startsWith("/v2/", from);
   }
 
   @Override

@@ -57,6 +57,8 @@ final class RankedRouting {
 
   /** The router's ranked groups for one call, as replicas of {@code candidates}; failed (and logged) when the router fails. */
   Future<List<List<RoutedReplica>>> rank(List<RoutedReplica> candidates, RequestRouter.PendingRequest request) {
+    // one that could not be loaded was logged once, when it failed: no deadline, no log line per call
+    if (router.failed()) return Future.failedFuture(router.cause());
     Promise<List<List<RoutedReplica>>> out = Promise.promise();
     long timer = vertx.setTimer(DECISION_TIMEOUT_MS, t -> out.tryFail("it did not answer within " + DECISION_TIMEOUT_MS + " ms"));
     router.compose(r -> {
