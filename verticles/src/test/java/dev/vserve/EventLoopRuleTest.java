@@ -61,6 +61,32 @@ class EventLoopRuleTest {
       return here();
     }
 
+    public record Key(String key) {}
+
+    /** Notes where each call joined its batch: a batch size function measures each call alone as it joins. */
+    public static final class Joined implements Batch.SizeFunction {
+      static final java.util.Map<String, String> where = new java.util.concurrent.ConcurrentHashMap<>();
+
+      @Override
+      public int size(java.util.List<?> items) {
+        if (items.size() == 1) where.putIfAbsent(((Key) items.get(0)).key(), here());
+        return items.size();
+      }
+    }
+
+    @Post("/batched")
+    @Batch(maxBatchSize = 4, batchWaitTimeoutMs = 1, batchSizeFn = Joined.class)
+    public java.util.List<String> batched(java.util.List<Key> keys) {
+      return keys.stream().map(k -> Joined.where.get(k.key()) + " ran:" + here()).toList();
+    }
+
+    @Post("/batched-blocking")
+    @Blocking
+    @Batch(maxBatchSize = 4, batchWaitTimeoutMs = 1, batchSizeFn = Joined.class)
+    public java.util.List<String> batchedBlocking(java.util.List<Key> keys) {
+      return batched(keys);
+    }
+
     public Future<String> viaHandle() {
       return Future.succeededFuture(here());
     }
@@ -127,6 +153,17 @@ class EventLoopRuleTest {
     } finally {
       log.removeHandler(capture);
     }
+  }
+
+  /** A batched call only joins its batch, so it does so from the event loop (Ray's batched methods are async). */
+  @Test
+  void aBatchedCallJoinsItsBatchOnTheEventLoopUnlessMarkedBlocking() {
+    var r = http.post("/where/batched", "{\"key\": \"a\"}");
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.body().startsWith("\"event-loop:vert.x-eventloop-thread") && r.body().contains(" ran:other:vserve-batch-run"), r.body());
+    r = http.post("/where/batched-blocking", "{\"key\": \"b\"}");
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.body().startsWith("\"virtual:") && r.body().contains(" ran:other:vserve-batch-run"), r.body());
   }
 
   @Test

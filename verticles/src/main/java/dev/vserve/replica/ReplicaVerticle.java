@@ -273,8 +273,8 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
         if (abandoned) {
           // cancelled (or failed) after its caller gave up: whoever still listens sees the timeout
           failure = new ServeException(504, "Timeout", "the call ran past its deadline and was cancelled");
-        } else if (!(t instanceof ServeException)) {
-          dev.vserve.impl.call.UserErrors.log(LOG, call.target() + " failed in " + plan.name(), t, logFields(call.requestId()));
+        } else {
+          logFailure(call, t);
         }
       } finally {
         deadlines.remove(self);
@@ -315,12 +315,20 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     if (result == null) result = Future.failedFuture(new IllegalStateException("the code took the call as non-blocking, then did not run it"));
     blockedCheck.check(call.target(), System.nanoTime() - started);
     result.onComplete(ar -> {
+      if (ar.failed()) logFailure(call, ar.cause());
       span.end(ar.cause());
       meters.record(System.nanoTime() - started, ar.failed());
       ongoing.decrementAndGet();
       answer.accept(ar.result(), ar.cause());
     });
     return true;
+  }
+
+  /** The user code's own failures, logged as they happen (a ServeException is an answer, not a failure). */
+  private void logFailure(Call call, Throwable t) {
+    if (!(t instanceof ServeException)) {
+      dev.vserve.impl.call.UserErrors.log(LOG, call.target() + " failed in " + plan.name(), t, logFields(call.requestId()));
+    }
   }
 
   /**

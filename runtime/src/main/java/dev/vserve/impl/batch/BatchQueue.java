@@ -7,16 +7,19 @@ import dev.vserve.BatchOptions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
 
 /**
- * The calls waiting for one batched method of one replica. A virtual thread collects them and hands
- * full or timed-out batches to new platform threads, at most {@code maxConcurrentBatches} at a time;
- * results go back to their callers in order. No event loop takes part.
+ * The calls waiting for one batched method of one replica. Platform threads, at most
+ * {@code maxConcurrentBatches}, each take full or timed-out batches and run them; results go back to
+ * their callers in order. No event loop takes part.
  */
 public final class BatchQueue {
   /** Runs the user's method on a batch; must return one result per item. */
@@ -29,26 +32,36 @@ public final class BatchQueue {
   public static final int MAX_CONCURRENT_BATCHES = 64;
 
   private final String name;
-  /** The replica the queue batches for (made on its thread), for the node's batch metrics. */
-  private final dev.vserve.ReplicaContext replica = dev.vserve.impl.replica.CurrentReplica.get();
+  /** The replica the queue batches for: its runners work for it, and the node's batch metrics name it. */
+  private final dev.vserve.ReplicaContext replica;
   /** Changed at run time by Python's {@code set_max_batch_size} / {@code set_batch_wait_timeout_s}. */
   private volatile int maxBatchSize;
   private volatile long waitNanos;
   private final Batch.SizeFunction sizeFn;
   private final boolean countsItems;
   private final BatchFunction function;
-  private final Semaphore running;
-  private final java.util.concurrent.ExecutorService runners;
+  private final int maxConcurrentBatches;
+  private final java.util.concurrent.ThreadFactory runnerThreads;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Item> waiting = new ArrayDeque<>();
   private boolean closed;
-  private final Thread collector;
+  /** Runner threads started, and those of them waiting for a batch (both guarded by the lock). */
+  private int runners;
+  private int idle;
 
-  private record Item(Object value, CompletableFuture<Object> result, long enqueuedNanos) {}
+  /** {@code answerOn}: where the caller wants its answer completed (its event loop), or null for the batch's thread. */
+  private record Item(Object value, CompletableFuture<Object> result, long enqueuedNanos, Executor answerOn) {}
 
+  /** A queue for the replica the current thread works for. */
   public BatchQueue(String name, BatchOptions.Settings spec, BatchFunction function) throws ReflectiveOperationException {
+    this(name, dev.vserve.impl.replica.CurrentReplica.get(), spec, function);
+  }
+
+  /** {@code replica}: the replica the batches run for (null outside any), whichever thread makes the queue. */
+  public BatchQueue(String name, dev.vserve.ReplicaContext replica, BatchOptions.Settings spec, BatchFunction function)
+      throws ReflectiveOperationException {
     if (spec.maxBatchSize() < 1) throw new IllegalArgumentException(name + ": maxBatchSize must be >= 1");
     if (spec.batchWaitTimeoutMs() < 0) throw new IllegalArgumentException(name + ": batchWaitTimeoutMs must be >= 0");
     if (spec.maxConcurrentBatches() < 1 || spec.maxConcurrentBatches() > MAX_CONCURRENT_BATCHES) {
@@ -57,6 +70,7 @@ public final class BatchQueue {
           + spec.maxConcurrentBatches());
     }
     this.name = name;
+    this.replica = replica;
     this.maxBatchSize = spec.maxBatchSize();
     this.waitNanos = TimeUnit.MILLISECONDS.toNanos(spec.batchWaitTimeoutMs());
     this.countsItems = spec.batchSizeFn() == Batch.SizeFunction.Count.class;
@@ -64,10 +78,16 @@ public final class BatchQueue {
     ctor.setAccessible(true);
     this.sizeFn = ctor.newInstance();
     this.function = function;
-    this.running = new Semaphore(spec.maxConcurrentBatches());
-    this.runners = java.util.concurrent.Executors.newFixedThreadPool(spec.maxConcurrentBatches(),
-        Thread.ofPlatform().daemon().name("vserve-batch-run-" + name + "-", 0).factory());
-    this.collector = Thread.ofVirtual().name("vserve-batch-" + name).start(this::collect);
+    this.maxConcurrentBatches = spec.maxConcurrentBatches();
+    // platform threads: batches are long native calls (model inference), which would pin one of the
+    // few carriers of the virtual threads that parse and answer every request
+    this.runnerThreads = Thread.ofPlatform().daemon().name("vserve-batch-run-" + name + "-", 0).factory();
+    lock.lock();
+    try {
+      startRunner();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** New limits for the batches formed from now on (Ray's {@code set_max_batch_size}, {@code set_batch_wait_timeout_s}). */
@@ -97,12 +117,21 @@ public final class BatchQueue {
     }
   }
 
-  /** Adds one call; the future completes with its own result once its batch has run. */
+  /** Adds one call; the future completes with its own result once its batch has run, on the batch's thread. */
   public CompletableFuture<Object> submit(Object value) {
+    return submit(value, null);
+  }
+
+  /**
+   * Adds one call whose result is completed through {@code answerOn} (null: on the batch's thread).
+   * The calls of a batch that share one executor are completed in one task: an event loop is woken
+   * once per batch, not once per call, and the batch's thread goes on to the next batch.
+   */
+  public CompletableFuture<Object> submit(Object value, Executor answerOn) {
     CompletableFuture<Object> result = new CompletableFuture<>();
     if (!countsItems) {
       // measured alone first: an input the size function cannot measure fails this call only, and
-      // never reaches the collector, which measures whole batches
+      // never reaches a runner, which measures whole batches
       try {
         sizeFn.size(java.util.Collections.singletonList(value));
       } catch (RuntimeException e) {
@@ -117,7 +146,7 @@ public final class BatchQueue {
         result.completeExceptionally(new IllegalStateException("batch queue " + name + " is closed"));
         return result;
       }
-      waiting.addLast(new Item(value, result, System.nanoTime()));
+      waiting.addLast(new Item(value, result, System.nanoTime(), answerOn));
       changed.signal();
     } finally {
       lock.unlock();
@@ -133,45 +162,34 @@ public final class BatchQueue {
       closed = true;
       failed = new ArrayList<>(waiting);
       waiting.clear();
-      changed.signal();
+      changed.signalAll();
     } finally {
       lock.unlock();
     }
-    for (Item i : failed) i.result.completeExceptionally(new IllegalStateException("replica stopping"));
-    collector.interrupt();
-    runners.shutdown();  // running batches finish; their threads then end
+    // waiting runners end; running batches finish (their threads end after them)
+    fail(failed, new IllegalStateException("replica stopping"));
   }
 
-  /** Runs until closed; whatever fails while batches are formed fails the calls concerned, never the collector. */
-  private void collect() {
+  /**
+   * One runner's life: take the next batch, run it, take the next. The thread that finishes a batch
+   * takes the next one itself, so a busy model goes from batch to batch without a hand-over (and the
+   * batch it takes has grown while it ran). Whatever fails while batches are formed fails the calls
+   * concerned, never the runner.
+   */
+  private void runBatches() {
+    dev.vserve.impl.replica.CurrentReplica.set(replica);
     while (true) {
-      List<Item> batch = null;
+      List<Item> batch;
       try {
         batch = nextBatch();
-        if (batch == null) return;
-        running.acquire();
       } catch (InterruptedException e) {
-        if (batch != null) fail(batch, new IllegalStateException("replica stopping"));
-        return;
+        continue;  // only close() ends a runner (a batch's own code may have left its thread interrupted)
       } catch (Throwable t) {
-        fail(batch != null ? batch : drain(), t);
+        fail(drain(), t);
         continue;
       }
-      List<Item> taken = batch;
-      try {
-        // platform threads: batches are long native calls (model inference), which would pin one of
-        // the few carriers of the virtual threads that parse and answer every request
-        runners.execute(() -> {
-          try {
-            run(taken);
-          } finally {
-            running.release();
-          }
-        });
-      } catch (Throwable t) {
-        running.release();
-        fail(taken, t);
-      }
+      if (batch == null) return;
+      run(batch);
     }
   }
 
@@ -187,12 +205,17 @@ public final class BatchQueue {
   }
 
   private static void fail(List<Item> items, Throwable t) {
-    for (Item i : items) i.result.completeExceptionally(t);
+    answer(items, k -> t);
   }
 
-  /** Waits until a batch is full or its oldest call has waited long enough, then takes it. */
+  /**
+   * Waits until a batch is full or its oldest call has waited long enough, then takes it; null once
+   * closed. The runner that takes a batch starts another (up to {@code maxConcurrentBatches}) when
+   * none is left waiting, so the next batch can form and run while this one does.
+   */
   private List<Item> nextBatch() throws InterruptedException {
     lock.lock();
+    idle++;
     try {
       while (true) {
         if (closed) return null;
@@ -201,12 +224,23 @@ public final class BatchQueue {
           continue;
         }
         long waited = System.nanoTime() - waiting.peekFirst().enqueuedNanos;
-        if (isFull() || waited >= waitNanos) return take();
+        if (isFull() || waited >= waitNanos) {
+          List<Item> batch = take();
+          if (idle == 1 && runners < maxConcurrentBatches) startRunner();
+          return batch;
+        }
         changed.awaitNanos(waitNanos - waited);
       }
     } finally {
+      idle--;
       lock.unlock();
     }
+  }
+
+  /** Called with the lock held. */
+  private void startRunner() {
+    runners++;
+    runnerThreads.newThread(this::runBatches).start();
   }
 
   private boolean isFull() {
@@ -241,21 +275,38 @@ public final class BatchQueue {
     try {
       results = function.apply(values(batch));
     } catch (Throwable t) {
-      fail(batch, t);
+      answer(batch, k -> t);
       return;
     }
     if (results == null || results.size() != batch.size()) {
       IllegalStateException wrong = new IllegalStateException("batched method " + name + " returned "
           + (results == null ? "null" : results.size() + " results") + " for " + batch.size()
           + " inputs; it must return exactly one result per input, in order");
-      for (Item i : batch) i.result.completeExceptionally(wrong);
+      answer(batch, k -> wrong);
       return;
     }
     // an exception in the results fails its own call only (one bad input need not fail its batch)
+    answer(batch, results::get);
+  }
+
+  /** Completes each call with {@code outcome(k)} (a Throwable fails it), grouped by where the callers want it. */
+  private static void answer(List<Item> batch, IntFunction<Object> outcome) {
+    Map<Executor, List<Runnable>> elsewhere = null;
     for (int k = 0; k < batch.size(); k++) {
-      if (results.get(k) instanceof Throwable t) batch.get(k).result.completeExceptionally(t);
-      else batch.get(k).result.complete(results.get(k));
+      Item item = batch.get(k);
+      Object o = outcome.apply(k);
+      Runnable complete = () -> {
+        if (o instanceof Throwable t) item.result.completeExceptionally(t);
+        else item.result.complete(o);
+      };
+      if (item.answerOn == null) {
+        complete.run();
+      } else {
+        if (elsewhere == null) elsewhere = new IdentityHashMap<>();
+        elsewhere.computeIfAbsent(item.answerOn, e -> new ArrayList<>()).add(complete);
+      }
     }
+    if (elsewhere != null) elsewhere.forEach((executor, completions) -> executor.execute(() -> completions.forEach(Runnable::run)));
   }
 
   private static List<Object> values(List<Item> items) {

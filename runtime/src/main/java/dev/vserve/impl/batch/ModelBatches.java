@@ -21,7 +21,12 @@ public final class ModelBatches {
 
   /** The queue of the current call's model. */
   public BatchQueue current() {
-    return byModel.computeIfAbsent(CurrentModel.get(), create);
+    return of(CurrentModel.get());
+  }
+
+  /** The queue of {@code modelId} (null or empty: calls that name no model). */
+  public BatchQueue of(String modelId) {
+    return byModel.computeIfAbsent(modelId == null ? "" : modelId, create);
   }
 
   /** A batch function that runs with {@code modelId} as the current model, as its calls named it. */

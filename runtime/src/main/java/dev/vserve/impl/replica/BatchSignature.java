@@ -18,6 +18,16 @@ final class BatchSignature {
     }
   }
 
+  /** Whether a batched method's results are streams (its list's items are iterators, streams or streaming responses). */
+  static boolean yieldsStreams(Method m) {
+    Type r = m.getGenericReturnType();
+    if (!(r instanceof ParameterizedType pt) || pt.getActualTypeArguments().length != 1) return false;
+    Type item = pt.getActualTypeArguments()[0];
+    Class<?> raw = item instanceof ParameterizedType p ? (Class<?>) p.getRawType() : item instanceof Class<?> c ? c : null;
+    return raw != null && (java.util.Iterator.class.isAssignableFrom(raw) || java.util.stream.BaseStream.class.isAssignableFrom(raw)
+        || dev.vserve.StreamingResponse.class.isAssignableFrom(raw));
+  }
+
   /** The T of a batched method's {@code List<T>} parameter: what each caller passes. */
   static Type itemType(Method m) {
     return m.getGenericParameterTypes()[0] instanceof ParameterizedType pt ? pt.getActualTypeArguments()[0] : Object.class;

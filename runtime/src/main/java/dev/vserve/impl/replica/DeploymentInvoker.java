@@ -46,7 +46,8 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
         BatchQueue.BatchFunction run = items -> (List<?>) Reflection.settle(invokeRaw(m, new Object[] {items}));
         batches.put(m, new dev.vserve.impl.batch.ModelBatches(model -> {
           try {
-            return new BatchQueue(model.isEmpty() ? name : name + "[" + model + "]", settings,
+            // a model's queue may be made on an event loop (its first call's), which works for no replica
+            return new BatchQueue(model.isEmpty() ? name : name + "[" + model + "]", ctx, settings,
                 dev.vserve.impl.batch.ModelBatches.runAs(model, run));
           } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
@@ -122,9 +123,15 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
     }
   }
 
+  /**
+   * A call to a batched method only joins its batch (which runs on the queue's own threads), so it
+   * runs on the event loop too, as Ray's {@code @serve.batch} methods are async — unless its items are
+   * streams, which are produced on the caller's thread.
+   */
   static boolean runsOnEventLoop(Method m) {
     if (m.isAnnotationPresent(dev.vserve.NonBlocking.class)) return true;
-    if (m.isAnnotationPresent(dev.vserve.Blocking.class) || m.isAnnotationPresent(Batch.class)) return false;
+    if (m.isAnnotationPresent(dev.vserve.Blocking.class)) return false;
+    if (m.isAnnotationPresent(Batch.class)) return !BatchSignature.yieldsStreams(m);
     Class<?> r = m.getReturnType();
     return io.vertx.core.Future.class.isAssignableFrom(r) || java.util.concurrent.CompletionStage.class.isAssignableFrom(r);
   }
@@ -151,12 +158,12 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
         // callers ask isNonBlocking first: one match and bind here (a blocking method still answers null)
         HttpIngress.Bound b = http.bind((Request) call.args()[0]);
         if (!nonBlocking.contains(b.method())) return null;
-        return Reflection.future(invokeRaw(b.method(), b.args())).map(v -> HttpIngress.encode(v, b.route()));
+        return startBound(b.method(), b.args(), call).map(v -> HttpIngress.encode(v, b.route()));
       }
       Object[] args = call.args() == null ? new Object[0] : call.args();
       Method m = resolve(call.method(), args.length);
       if (!nonBlocking.contains(m)) return null;
-      return Reflection.future(invokeRaw(m, Reflection.coerce(m, args)));
+      return startBound(m, bind(m, args), call);
     } catch (Throwable t) {
       return io.vertx.core.Future.failedFuture(t);
     }
@@ -183,11 +190,37 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
   @Override
   public Object call(String method, Object[] args, dev.vserve.spi.ReplicaCall call) throws Throwable {
     Method m = resolve(method, args.length);
-    if (batches.containsKey(m)) {
-      // one caller, one item: it joins the replica's batch for this method
-      return callBound(m, new Object[] {Reflection.coerceTo(args[0], BatchSignature.itemType(m), m)});
+    return callBound(m, bind(m, args));
+  }
+
+  /** Arguments coerced to {@code m}'s parameter types; for a batched method, its one caller's item. */
+  private Object[] bind(Method m, Object[] args) {
+    if (batches.containsKey(m)) return new Object[] {Reflection.coerceTo(args[0], BatchSignature.itemType(m), m)};
+    return Reflection.coerce(m, args);
+  }
+
+  /**
+   * Starts {@code m} on the event loop: a batched call joins its batch, and its answer comes back on
+   * this event loop (not on the batch's thread, which goes on to the next batch).
+   */
+  private io.vertx.core.Future<Object> startBound(Method m, Object[] args, dev.vserve.spi.ReplicaCall call) throws Throwable {
+    var queues = batches.get(m);
+    if (queues == null) return Reflection.future(invokeRaw(m, args));
+    io.vertx.core.Context here = io.vertx.core.Vertx.currentContext();
+    if (here == null) return io.vertx.core.Future.fromCompletionStage(queues.of(call.multiplexedModelId()).submit(args[0]));
+    return io.vertx.core.Future.fromCompletionStage(queues.of(call.multiplexedModelId()).submit(args[0], answerOn(here)), here);
+  }
+
+  private static final String ANSWER_ON = "vserve.batch.answerOn";
+
+  /** One executor per context (kept in it), so a batch completes its calls of one event loop in one task. */
+  private static java.util.concurrent.Executor answerOn(io.vertx.core.Context context) {
+    java.util.concurrent.Executor e = context.get(ANSWER_ON);
+    if (e == null) {
+      e = task -> context.runOnContext(v -> task.run());
+      context.put(ANSWER_ON, e);
     }
-    return callBound(m, Reflection.coerce(m, args));
+    return e;
   }
 
   /** Calls {@code m} with arguments already of its parameter types (of the item type, if batched). */

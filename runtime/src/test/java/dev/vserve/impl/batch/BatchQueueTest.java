@@ -93,4 +93,59 @@ class BatchQueueTest {
     assertEquals("bad batch", e.getCause().getMessage());
     assertEquals("b", get(queue.submit("b")));
   }
+
+  /** Batches of one that each hold their runner until released; counts how many ran at once. */
+  private static final class Gate {
+    final java.util.concurrent.Semaphore release = new java.util.concurrent.Semaphore(0);
+    final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    final List<List<Object>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    List<?> hold(List<Object> items) throws InterruptedException {
+      batches.add(items);
+      most.accumulateAndGet(running.incrementAndGet(), Math::max);
+      try {
+        release.acquire();
+        return items;
+      } finally {
+        running.decrementAndGet();
+      }
+    }
+
+    void awaitRunning(int n) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (running.get() < n) {
+        assertTrue(System.nanoTime() < deadline, "expected " + n + " batches running, saw " + running.get());
+        Thread.sleep(2);
+      }
+    }
+  }
+
+  @Test
+  void batchesRunAtMostMaxConcurrentBatchesAtOnceAndTheNextTakesWhatArrivedMeanwhile() throws Exception {
+    Gate gate = new Gate();
+    queue = new BatchQueue("test.gate", new BatchOptions.Settings(4, 0, 2, Batch.SizeFunction.Count.class), gate::hold);
+    List<CompletableFuture<Object>> calls = new ArrayList<>();
+    calls.add(queue.submit("a"));
+    gate.awaitRunning(1);
+    calls.add(queue.submit("b"));
+    gate.awaitRunning(2);
+    // both runners busy: these wait, and form one batch when a runner frees
+    for (String s : List.of("c", "d", "e")) calls.add(queue.submit(s));
+    gate.release.release(1);
+    gate.awaitRunning(2);
+    gate.release.release(10);
+    for (int i = 0; i < calls.size(); i++) assertEquals(List.of("a", "b", "c", "d", "e").get(i), get(calls.get(i)));
+    assertEquals(2, gate.most.get(), "at most maxConcurrentBatches = 2 batches at once");
+    assertEquals(List.of(List.of("a"), List.of("b"), List.of("c", "d", "e")), gate.batches);
+  }
+
+  @Test
+  void aBatchThatLeavesItsThreadInterruptedDoesNotStopTheQueue() throws Exception {
+    queue = new BatchQueue("test.interrupts", new BatchOptions.Settings(10, 0, 1, Batch.SizeFunction.Count.class), items -> {
+      Thread.currentThread().interrupt();
+      return items;
+    });
+    for (String s : List.of("a", "b", "c")) assertEquals(s, get(queue.submit(s)));
+  }
 }
