@@ -248,10 +248,10 @@ public class MnistService implements AutoCloseable, dev.vserve.inference.Inferen
     }
     float[][] logits = model.predict(input, total, 1, 28, 28);
     int row = 0;
+    int next = 0;
     for (int i = 0; i < out.size(); i++) {
       if (out.get(i) != null) continue;
-      int n = valid.get(0).length / 784;
-      valid.remove(0);
+      int n = valid.get(next++).length / 784;
       float[] flat = new float[n * 10];
       long[] labels = new long[n];
       for (int k = 0; k < n; k++, row++) {
