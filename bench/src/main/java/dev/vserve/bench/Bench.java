@@ -73,6 +73,14 @@ public final class Bench {
   record Load(double rps, double p50ms, double p99ms) {}
 
   /** The round with the median throughput. */
+  /** Each round compares the two under the same noise; the median of those ratios is the figure. */
+  static double medianRatio(List<Load> a, List<Load> b) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) ratios.add(a.get(i).rps() / b.get(i).rps());
+    ratios.sort(Double::compare);
+    return ratios.get(ratios.size() / 2);
+  }
+
   static Load median(List<Load> rounds) {
     List<Load> sorted = new ArrayList<>(rounds);
     sorted.sort((x, y) -> Double.compare(x.rps(), y.rps()));

@@ -104,11 +104,11 @@ final class PythonBench {
       System.out.printf("%-46s %12s %10s %10s%n", "Python next to Java (median rounds)", "requests/s", "p50 ms", "p99 ms");
       System.out.printf("%-46s %12.0f %10.3f %10.3f%n", "no-op, Java deployment", jn.rps(), jn.p50ms(), jn.p99ms());
       System.out.printf("%-46s %12.0f %10.3f %10.3f%n", "no-op, Python deployment", pn.rps(), pn.p50ms(), pn.p99ms());
-      System.out.printf("%-46s %12.2f   (goal >= 0.30; median of the rounds' own ratios)%n", "ratio Python/Java, no-op", medianRatio(py, java));
+      System.out.printf("%-46s %12.2f   (goal >= 0.30; median of the rounds' own ratios)%n", "ratio Python/Java, no-op", Bench.medianRatio(py, java));
       System.out.printf("%-46s %12.0f %10.1f %10.1f%n", "MNIST, Java service", jm.rps(), jm.p50ms(), jm.p99ms());
       System.out.printf("%-46s %12.0f %10.1f %10.1f%n", "MNIST, Python ingress + @serve.batch", pm.rps(), pm.p50ms(), pm.p99ms());
       System.out.printf("%-46s %12.2f   (goal >= 0.80; median of the rounds' own ratios)%n", "ratio Python/Java, MNIST",
-          medianRatio(pyMnist, javaMnist));
+          Bench.medianRatio(pyMnist, javaMnist));
       System.out.printf("%-46s %9.2f s%n", "first Python replica of the JVM (engine start)", firstS);
       System.out.printf("%-46s %9.2f s   (goal <= 0.5 s; deployed after the node was idle 1 s: a context made ahead)%n",
           "another Python replica in the running node", thirdS);
@@ -129,13 +129,5 @@ final class PythonBench {
     long t0 = System.nanoTime();
     DeploymentResponse.of(node.deploy(app, name, "/" + name, overrides)).await();
     return (System.nanoTime() - t0) / 1e9;
-  }
-
-  /** Each round compares the two under the same noise; the median of those ratios is the figure. */
-  private static double medianRatio(List<Bench.Load> a, List<Bench.Load> b) {
-    List<Double> ratios = new ArrayList<>();
-    for (int i = 0; i < a.size(); i++) ratios.add(a.get(i).rps() / b.get(i).rps());
-    ratios.sort(Double::compare);
-    return ratios.get(ratios.size() / 2);
   }
 }

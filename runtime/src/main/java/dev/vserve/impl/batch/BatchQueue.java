@@ -18,8 +18,8 @@ import java.util.function.IntFunction;
 
 /**
  * The calls waiting for one batched method of one replica. Platform threads, at most
- * {@code maxConcurrentBatches}, each take full or timed-out batches and run them; results go back to
- * their callers in order. No event loop takes part.
+ * {@code maxConcurrentBatches}, each take full or timed-out batches and run them; each result goes
+ * back to its caller on the batch's thread or through the executor the caller named (its event loop).
  */
 public final class BatchQueue {
   /** Runs the user's method on a batch; must return one result per item. */
@@ -275,7 +275,7 @@ public final class BatchQueue {
     try {
       results = function.apply(values(batch));
     } catch (Throwable t) {
-      answer(batch, k -> t);
+      fail(batch, t);
       return;
     }
     if (results == null || results.size() != batch.size()) {
