@@ -14,3 +14,8 @@ if [ -d "$jit" ] && "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "25';
 fi
 # the examples' model weights may be loaded by Python examples from outside their folder (--model-dir)
 vserve_jvm_flags="--enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Dvserve.python.modelDirs=$root/examples-java/models $hazelcast_flags $jit_flags"
+# glibc gives freed memory back to the OS once the free top of a heap passes a threshold that only
+# grows with the largest block freed so far; PyTorch frees a forward pass's activations together, so
+# the next pass faulted every page in again (MNIST batches 4-6x slower, for rounds on end). Keep
+# blocks under 32 MB in the heaps and up to 1 GiB of free heap top (unless the caller set them).
+export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-1073741824}" MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
