@@ -101,10 +101,11 @@ public final class DjlModel implements AutoCloseable {
   }
 
   /**
-   * Splits larger inputs into forward passes of at most {@code n} samples. On CPUs a big batch can
-   * be slower per sample than a smaller one once its activations overflow the cache (MNIST's CNN:
-   * 265 us per image at 32, 1250 us at 128, measured here); requests can still be collected in big
-   * batches.
+   * Splits larger inputs into forward passes of at most {@code n} samples. On CPUs with glibc a big
+   * pass can be several times slower per sample: its memory comes fresh from the OS on each pass
+   * (presumably blocks over malloc's 32 MB mmap ceiling) and every page of it faults in (MNIST's CNN: 0.27 ms per image in
+   * passes of 32; in passes of 128 the same when no page faults, 0.75-1.5 ms with 80,000-200,000
+   * faults per 2000 images, in most rounds); requests can still be collected in big batches.
    */
   public DjlModel splitBatchesOf(int n) {
     if (n < 1) throw new IllegalArgumentException("forward batch must be >= 1");

@@ -41,7 +41,8 @@ public class MnistService implements AutoCloseable, dev.vserve.inference.Inferen
   }
 
   public MnistService(String modelDir) {
-    // collect up to 128 images per batch, as the seed, but run them 32 at a time (cache-sized on CPUs)
+    // collect up to 128 images per batch, as the seed, but run them 32 at a time: a pass of 128
+    // allocates blocks glibc maps fresh from the OS each time (see DjlModel.splitBatchesOf)
     model = DjlModel.load(Path.of(modelDir), "mnist", MnistNet.block()).splitBatchesOf(FORWARD_BATCH);
   }
 
