@@ -46,6 +46,9 @@ public final class DjlModel implements AutoCloseable {
       System.getLogger(DjlModel.class.getName()).log(System.Logger.Level.WARNING,
           "OMP_NUM_THREADS is not set; set OMP_NUM_THREADS=1 for steady PyTorch CPU inference (./vserve does)");
     }
+    String heap = dev.vserve.djl.impl.NativeHeap.keepFreedMemory();
+    System.getLogger(DjlModel.class.getName()).log(heap.startsWith("mallopt") ? System.Logger.Level.WARNING
+        : System.Logger.Level.DEBUG, "native heap: " + heap);
   }
 
   private final Model model;
@@ -103,7 +106,7 @@ public final class DjlModel implements AutoCloseable {
   /**
    * Splits larger inputs into forward passes of at most {@code n} samples. On CPUs with glibc a big
    * pass can be several times slower per sample: its memory comes fresh from the OS on each pass
-   * (presumably blocks over malloc's 32 MB mmap ceiling) and every page of it faults in (MNIST's CNN: 0.27 ms per image in
+   * (presumably blocks over the 32 MB mmap threshold, or more than a thread's 64 MB heap holds) and every page of it faults in (MNIST's CNN: 0.27 ms per image in
    * passes of 32; in passes of 128 the same when no page faults, 0.75-1.5 ms with 80,000-200,000
    * faults per 2000 images, in most rounds); requests can still be collected in big batches.
    */
