@@ -213,12 +213,16 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
 
   private static final String ANSWER_ON = "vserve.batch.answerOn";
 
-  /** One executor per context (kept in it), so a batch completes its calls of one event loop in one task. */
-  private static java.util.concurrent.Executor answerOn(io.vertx.core.Context context) {
-    java.util.concurrent.Executor e = context.get(ANSWER_ON);
+  /**
+   * One executor per event-loop context (kept in it; a request's duplicated context shares it), so a
+   * batch completes its calls of one event loop in one task.
+   */
+  private static java.util.concurrent.Executor answerOn(io.vertx.core.Context here) {
+    io.vertx.core.internal.ContextInternal root = ((io.vertx.core.internal.ContextInternal) here).unwrap();
+    java.util.concurrent.Executor e = root.get(ANSWER_ON);
     if (e == null) {
-      e = task -> context.runOnContext(v -> task.run());
-      context.put(ANSWER_ON, e);
+      e = task -> root.runOnContext(v -> task.run());
+      root.put(ANSWER_ON, e);
     }
     return e;
   }
