@@ -103,9 +103,8 @@ final class MnistBench {
       for (int round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
         StringBuilder line = new StringBuilder("  round " + round + (round < WARMUP_ROUNDS ? " (warm-up):" : ":"));
         for (Case c : cases) {
-          Bench.Load load = c.measure();
+          Bench.Load load = c.measure(round >= WARMUP_ROUNDS);
           line.append(String.format(" %s %.0f", c.name.substring(0, 3), load.rps()));
-          if (round >= WARMUP_ROUNDS) c.rounds.add(load);
         }
         System.out.println(line + " requests/s");
       }
@@ -143,17 +142,19 @@ final class MnistBench {
       this.run = run;
     }
 
-    Bench.Load measure() {
+    /** One round; {@code kept}: a measured round (not a warm-up), whose figures count. */
+    Bench.Load measure(boolean kept) {
       long cpu = OS.getProcessCpuTime();
       Bench.Load load = run.get();
-      cpuNanos.add(OS.getProcessCpuTime() - cpu);
+      if (kept) {
+        cpuNanos.add(OS.getProcessCpuTime() - cpu);
+        rounds.add(load);
+      }
       return load;
     }
 
-    /** The rounds after the warm-up (the last {@code rounds.size()} measurements). */
     double medianCpuMs() {
-      long[] kept = cpuNanos.subList(cpuNanos.size() - rounds.size(), cpuNanos.size()).stream().mapToLong(Long::longValue).sorted().toArray();
-      return kept[kept.length / 2] / 1e6;
+      return cpuNanos.stream().mapToLong(Long::longValue).sorted().toArray()[cpuNanos.size() / 2] / 1e6;
     }
   }
 

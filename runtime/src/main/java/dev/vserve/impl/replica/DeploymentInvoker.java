@@ -206,9 +206,10 @@ public final class DeploymentInvoker implements dev.vserve.spi.ReplicaCode {
   private io.vertx.core.Future<Object> startBound(Method m, Object[] args, dev.vserve.spi.ReplicaCall call) throws Throwable {
     var queues = batches.get(m);
     if (queues == null) return Reflection.future(invokeRaw(m, args));
+    BatchQueue queue = queues.of(call.multiplexedModelId());
     io.vertx.core.Context here = io.vertx.core.Vertx.currentContext();
-    if (here == null) return io.vertx.core.Future.fromCompletionStage(queues.of(call.multiplexedModelId()).submit(args[0]));
-    return io.vertx.core.Future.fromCompletionStage(queues.of(call.multiplexedModelId()).submit(args[0], answerOn(here)), here);
+    if (here == null) return io.vertx.core.Future.fromCompletionStage(queue.submit(args[0]));
+    return io.vertx.core.Future.fromCompletionStage(queue.submit(args[0], answerOn(here)), here);
   }
 
   private static final String ANSWER_ON = "vserve.batch.answerOn";
