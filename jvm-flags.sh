@@ -17,5 +17,9 @@ vserve_jvm_flags="--enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Dvse
 # glibc gives freed memory back to the OS once the free top of a heap passes a threshold that only
 # grows with the largest block freed so far; PyTorch frees a forward pass's activations together, so
 # the next pass faulted every page in again (MNIST batches 4-6x slower, for rounds on end). Keep
-# blocks under 32 MB in the heaps and up to 1 GiB of free heap top (unless the caller set them).
-export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-1073741824}" MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
+# blocks under 32 MB in the heaps and up to 1 GiB of free heap top; a thread's heap that empties is
+# unmapped whatever the trim threshold unless the top pad is a heap's size (64 MB). Unless the
+# caller set any of them.
+if [ -z "${MALLOC_TRIM_THRESHOLD_:-}${MALLOC_MMAP_THRESHOLD_:-}${MALLOC_TOP_PAD_:-}" ]; then
+  export MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TOP_PAD_=67108864
+fi

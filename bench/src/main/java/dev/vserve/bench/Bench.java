@@ -72,7 +72,6 @@ public final class Bench {
 
   record Load(double rps, double p50ms, double p99ms) {}
 
-  /** The round with the median throughput. */
   /** Each round compares the two under the same noise; the median of those ratios is the figure. */
   static double medianRatio(List<Load> a, List<Load> b) {
     List<Double> ratios = new ArrayList<>();
@@ -81,6 +80,7 @@ public final class Bench {
     return ratios.get(ratios.size() / 2);
   }
 
+  /** The round with the median throughput. */
   static Load median(List<Load> rounds) {
     List<Load> sorted = new ArrayList<>(rounds);
     sorted.sort((x, y) -> Double.compare(x.rps(), y.rps()));

@@ -15,13 +15,14 @@ class NativeHeapTest {
     assertEquals("glibc thresholds from the environment", NativeHeap.keepFreedMemory());
   }
 
-  /** What an embedding application without the variables gets: glibc takes both thresholds. */
+  /** What an embedding application without the variables gets: glibc takes the thresholds and the pad. */
   @Test
-  void malloptIsReachedAndTakesBothThresholdsOnGlibc() throws Throwable {
+  void malloptIsReachedAndTakesTheThresholdsAndThePadOnGlibc() throws Throwable {
     assumeTrue(Runtime.version().feature() >= 22 && System.getProperty("os.name").startsWith("Linux"), "Linux, Java 22+");
     MethodHandle mallopt = NativeHeap.mallopt();
     assumeTrue(mallopt != null, "glibc");
     assertEquals(1, (int) mallopt.invoke(NativeHeap.M_TRIM_THRESHOLD, NativeHeap.TRIM_THRESHOLD));
     assertEquals(1, (int) mallopt.invoke(NativeHeap.M_MMAP_THRESHOLD, NativeHeap.MMAP_THRESHOLD));
+    assertEquals(1, (int) mallopt.invoke(NativeHeap.M_TOP_PAD, NativeHeap.TOP_PAD));
   }
 }
