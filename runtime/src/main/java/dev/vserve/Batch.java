@@ -28,7 +28,11 @@ public @interface Batch {
   /** How a batch is measured against {@link #maxBatchSize} (default: its number of calls). */
   Class<? extends SizeFunction> batchSizeFn() default SizeFunction.Count.class;
 
-  /** Measures a candidate batch, e.g. in tokens; needs a public no-argument constructor. */
+  /**
+   * Measures calls in your own unit, e.g. tokens or images; needs a public no-argument constructor.
+   * Each call is measured alone (a list of one) when it arrives, and a batch's size is the sum of
+   * its calls' sizes, as with Python's {@code batch_size_fn}; a call it cannot measure fails alone.
+   */
   interface SizeFunction {
     int size(List<?> items);
 

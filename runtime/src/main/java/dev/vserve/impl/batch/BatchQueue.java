@@ -39,6 +39,8 @@ public final class BatchQueue {
   private volatile long waitNanos;
   private final Batch.SizeFunction sizeFn;
   private final boolean countsItems;
+  /** The sum of the waiting calls' sizes (guarded by the lock). */
+  private long waitingSize;
   private final BatchFunction function;
   private final int maxConcurrentBatches;
   private final java.util.concurrent.ThreadFactory runnerThreads;
@@ -51,8 +53,11 @@ public final class BatchQueue {
   private int runners;
   private int idle;
 
-  /** {@code answerOn}: where the caller wants its answer completed (its event loop), or null for the batch's thread. */
-  private record Item(Object value, CompletableFuture<Object> result, long enqueuedNanos, Executor answerOn) {}
+  /**
+   * {@code size}: the call measured alone when it arrived; {@code answerOn}: where the caller wants
+   * its answer completed (its event loop), or null for the batch's thread.
+   */
+  private record Item(Object value, int size, CompletableFuture<Object> result, long enqueuedNanos, Executor answerOn) {}
 
   /** A queue for the replica the current thread works for. */
   public BatchQueue(String name, BatchOptions.Settings spec, BatchFunction function) throws ReflectiveOperationException {
@@ -129,11 +134,13 @@ public final class BatchQueue {
    */
   public CompletableFuture<Object> submit(Object value, Executor answerOn) {
     CompletableFuture<Object> result = new CompletableFuture<>();
+    int size = 1;
     if (!countsItems) {
-      // measured alone first: an input the size function cannot measure fails this call only, and
-      // never reaches a runner, which measures whole batches
+      // measured once, alone: an input the size function cannot measure fails this call only, and
+      // forming a batch adds up sizes instead of measuring every candidate batch again
       try {
-        sizeFn.size(java.util.Collections.singletonList(value));
+        size = sizeFn.size(java.util.Collections.singletonList(value));
+        if (size < 0) throw new IllegalArgumentException(sizeFn.getClass().getSimpleName() + " measured it as " + size);
       } catch (RuntimeException e) {
         result.completeExceptionally(new BadRequestException("batched method " + name + " cannot take this input: "
             + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
@@ -146,7 +153,8 @@ public final class BatchQueue {
         result.completeExceptionally(new IllegalStateException("batch queue " + name + " is closed"));
         return result;
       }
-      waiting.addLast(new Item(value, result, System.nanoTime(), answerOn));
+      waiting.addLast(new Item(value, size, result, System.nanoTime(), answerOn));
+      waitingSize += size;
       changed.signal();
     } finally {
       lock.unlock();
@@ -162,6 +170,7 @@ public final class BatchQueue {
       closed = true;
       failed = new ArrayList<>(waiting);
       waiting.clear();
+      waitingSize = 0;
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -198,6 +207,7 @@ public final class BatchQueue {
     try {
       List<Item> all = new ArrayList<>(waiting);
       waiting.clear();
+      waitingSize = 0;
       return all;
     } finally {
       lock.unlock();
@@ -224,7 +234,7 @@ public final class BatchQueue {
           continue;
         }
         long waited = System.nanoTime() - waiting.peekFirst().enqueuedNanos;
-        if (isFull() || waited >= waitNanos) {
+        if (waitingSize >= maxBatchSize || waited >= waitNanos) {
           List<Item> batch = take();
           if (idle == 1 && runners < maxConcurrentBatches) startRunner();
           return batch;
@@ -243,26 +253,16 @@ public final class BatchQueue {
     runnerThreads.newThread(this::runBatches).start();
   }
 
-  private boolean isFull() {
-    if (countsItems) return waiting.size() >= maxBatchSize;
-    return sizeFn.size(values(new ArrayList<>(waiting))) >= maxBatchSize;
-  }
-
-  /** The longest run of waiting calls whose size stays within maxBatchSize (at least one call). */
+  /** The longest run of waiting calls whose sizes add up to at most maxBatchSize (at least one call). */
   private List<Item> take() {
     List<Item> batch = new ArrayList<>(Math.min(waiting.size(), maxBatchSize));
-    batch.add(waiting.pollFirst());
-    while (!waiting.isEmpty()) {
-      if (countsItems) {
-        if (batch.size() >= maxBatchSize) break;
-      } else {
-        batch.add(waiting.peekFirst());
-        boolean fits = sizeFn.size(values(batch)) <= maxBatchSize;
-        batch.remove(batch.size() - 1);
-        if (!fits) break;
-      }
-      batch.add(waiting.pollFirst());
-    }
+    long size = 0;
+    do {
+      Item next = waiting.pollFirst();
+      batch.add(next);
+      size += next.size;
+    } while (!waiting.isEmpty() && size + waiting.peekFirst().size <= maxBatchSize);
+    waitingSize -= size;
     return batch;
   }
 

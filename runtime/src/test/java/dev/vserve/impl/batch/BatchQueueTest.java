@@ -30,12 +30,22 @@ class BatchQueueTest {
     }
   }
 
-  /** Measures a single call fine, but fails on any batch of two or more. */
-  public static final class BreaksOnPairs implements Batch.SizeFunction {
+  /** Length, and records every list it was asked to measure. */
+  public static final class RecordedLength implements Batch.SizeFunction {
+    static final List<Integer> MEASURED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Override
     public int size(List<?> items) {
-      if (items.size() > 1) throw new IllegalStateException("cannot measure " + items.size() + " items");
-      return 1;
+      MEASURED.add(items.size());
+      return new Length().size(items);
+    }
+  }
+
+  /** Measures "-" as a negative size, as a broken user function might. */
+  public static final class NegativeForDash implements Batch.SizeFunction {
+    @Override
+    public int size(List<?> items) {
+      return items.get(0).equals("-") ? -1 : 1;
     }
   }
 
@@ -62,21 +72,37 @@ class BatchQueueTest {
   }
 
   @Test
-  void aSizeFunctionFailingOnAWholeBatchFailsThoseCallsButTheCollectorLivesOn() throws Exception {
-    queue = queue(BreaksOnPairs.class);
-    List<CompletableFuture<Object>> burst = new ArrayList<>();
-    for (int i = 0; i < 5; i++) burst.add(queue.submit("x" + i));
-    int failed = 0;
-    for (CompletableFuture<Object> f : burst) {
-      try {
-        get(f);
-      } catch (ExecutionException e) {
-        failed++;
+  void eachCallIsMeasuredOnceAloneAndABatchTakesCallsWhileTheirSizesAddUpToTheMaximum() throws Exception {
+    RecordedLength.MEASURED.clear();
+    java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.Semaphore release = new java.util.concurrent.Semaphore(0);
+    List<List<Object>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+    queue = new BatchQueue("test.sizes", new BatchOptions.Settings(10, 0, 1, RecordedLength.class), items -> {
+      batches.add(items);
+      if (batches.size() == 1) {
+        holding.countDown();
+        release.acquire();
       }
-    }
-    assertTrue(failed > 0, "a batch of several calls cannot be measured by this function");
-    // the collector survived: a lone call still goes through
-    assertEquals("alone", get(queue.submit("alone")));
+      return items;
+    });
+    List<CompletableFuture<Object>> calls = new ArrayList<>(List.of(queue.submit("first")));
+    assertTrue(holding.await(30, TimeUnit.SECONDS));
+    // these wait while the runner is held, then form batches by their summed lengths (max 10)
+    for (String s : List.of("aaaa", "bbbb", "cc", "ddd", "eeeeeeeeeeee", "f")) calls.add(queue.submit(s));
+    release.release();
+    for (CompletableFuture<Object> c : calls) get(c);
+    assertEquals(List.of(List.of("first"), List.of("aaaa", "bbbb", "cc"), List.of("ddd"), List.of("eeeeeeeeeeee"), List.of("f")),
+        batches, "a call longer than the maximum runs alone");
+    assertEquals(List.of(1, 1, 1, 1, 1, 1, 1), RecordedLength.MEASURED, "each call measured once, alone");
+  }
+
+  @Test
+  void aNegativeSizeFailsThatCallAsABadRequest() throws Exception {
+    queue = queue(NegativeForDash.class);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> get(queue.submit("-")));
+    assertInstanceOf(BadRequestException.class, e.getCause());
+    assertTrue(e.getCause().getMessage().contains("-1"), e.getCause().getMessage());
+    assertEquals("fine", get(queue.submit("fine")));
   }
 
   @Test
