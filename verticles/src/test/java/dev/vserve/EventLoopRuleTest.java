@@ -87,6 +87,19 @@ class EventLoopRuleTest {
       return batched(keys);
     }
 
+    /** A non-blocking method may answer with a stream; its items may block, so they are not made on the event loop. */
+    @Get("/future-stream")
+    public Future<java.util.Iterator<String>> futureStream() {
+      return Future.succeededFuture(java.util.stream.Stream.of("a", "b").map(s -> s + "@" + here() + ";").iterator());
+    }
+
+    /** Batched items declared as plain objects that turn out to be streams: the same. */
+    @Post("/batched-stream")
+    @Batch(maxBatchSize = 4, batchWaitTimeoutMs = 1)
+    public java.util.List<Object> batchedStream(java.util.List<Key> keys) {
+      return keys.stream().map(k -> (Object) java.util.stream.Stream.of(k.key(), "!").map(s -> s + "@" + here() + ";").iterator()).toList();
+    }
+
     public Future<String> viaHandle() {
       return Future.succeededFuture(here());
     }
@@ -164,6 +177,20 @@ class EventLoopRuleTest {
     r = http.post("/where/batched-blocking", "{\"key\": \"b\"}");
     assertEquals(200, r.statusCode(), r.body());
     assertTrue(r.body().startsWith("\"virtual:") && r.body().contains(" ran:other:vserve-batch-run"), r.body());
+  }
+
+  @Test
+  void aStreamThatANonBlockingMethodAnswersWithIsMadeOnAVirtualThread() {
+    var r = http.get("/where/future-stream");
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.body().matches("a@virtual:[^;]*;b@virtual:[^;]*;"), r.body());
+    r = http.post("/where/batched-stream", "{\"key\": \"k\"}");
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.body().matches("k@virtual:[^;]*;!@virtual:[^;]*;"), r.body());
+    java.util.List<String> items = new java.util.ArrayList<>();
+    for (Object item : handle.method("futureStream").stream().await()) items.add(String.valueOf(item));
+    assertEquals(2, items.size(), items.toString());
+    assertTrue(items.get(0).startsWith("a@virtual:") && items.get(1).startsWith("b@virtual:"), items.toString());
   }
 
   @Test

@@ -27,7 +27,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,8 +34,9 @@ import java.util.function.BiConsumer;
 
 /**
  * One replica of a deployment: the user object, an event-bus address of its own, and admission at
- * {@code maxOngoingRequests}. User code runs on virtual threads, never on the event loop, so
- * blocking handlers and {@code response.await()} are fine; a call that would exceed the limit is
+ * {@code maxOngoingRequests}. User code runs on virtual threads, so blocking handlers and
+ * {@code response.await()} are fine, except non-blocking methods (a returned future, or
+ * {@code @NonBlocking}), which run on the calling event loop; a call that would exceed the limit is
  * refused at once so the caller's router can place it elsewhere. Callers on this node skip the
  * event bus ({@link LocalReplica}); the address serves other nodes and plain verticles.
  */
@@ -67,8 +67,8 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private MessageConsumer<Object> configConsumer;
   private StatsReporter stats;
   private StatsReporter routingStats;
-  /** Running calls with a deadline, by their thread: the sweeper interrupts those past it. */
-  private final Map<Thread, Long> deadlines = new ConcurrentHashMap<>();
+  /** The sweeper interrupts the calls past their deadline. */
+  private final Deadlines deadlines = new Deadlines();
   private long sweeper = -1;
   private ReplicaHealth health;
   private boolean unhealthy;
@@ -123,8 +123,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   public Future<?> start() {
     workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vserve-" + replicaId + "-", 0).factory());
     Promise<ReplicaCode> constructed = Promise.promise();
-    workers.execute(() -> {
-      dev.vserve.impl.replica.CurrentReplica.set(replicaContext);
+    onWorker(() -> {
       try {
         ReplicaCode inv = ReplicaCodeFactory.load(plan,
             a -> HandleRef.revive(a) instanceof HandleRef ref ? node.handle(ref.app(), ref.deployment()) : a);
@@ -148,7 +147,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       consumer = vertx.eventBus().consumer(address(replicaId), this::onCall);
       health = new ReplicaHealth(node.requestTimeoutMs(), STUCK_GRACE_MS);
       sweeper = vertx.setPeriodic(SWEEP_MS, t -> {
-        interruptAbandoned();
+        deadlines.interruptAbandoned(thread -> health.interrupted(thread, System.nanoTime()));
         // memory every sweep (a runaway allocation fills a heap in seconds), the rest once a second
         checkHealth(++sweeps % 10 == 0);
       });
@@ -163,6 +162,14 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
         node.registerLocal(address(replicaId), this);
         tasks = dev.vserve.taskqueue.TaskConsumerLoop.startFor(context, node, plan.config(), replicaId, this::tryCall, () -> closing);
       });
+    });
+  }
+
+  /** Runs {@code task} on a virtual thread of this replica's, where {@code ReplicaContext} knows it. */
+  private void onWorker(Runnable task) {
+    workers.execute(() -> {
+      dev.vserve.impl.replica.CurrentReplica.set(replicaContext);
+      task.run();
     });
   }
 
@@ -199,8 +206,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       msg.reply("updated", REPLY);
       return;
     }
-    workers.execute(() -> {
-      dev.vserve.impl.replica.CurrentReplica.set(replicaContext);
+    onWorker(() -> {
       try {
         reconfigure(invoker, next.getUserConfig());
         msg.reply("reconfigured", REPLY);
@@ -251,18 +257,16 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   }
 
   /**
-   * Runs an admitted call on a virtual thread; the slot is free again before the answer goes out. A
-   * streaming result is answered at once with its channel and then produced on the same thread,
-   * holding the slot until the stream ends (streams count as ongoing requests).
+   * Runs an admitted call on a virtual thread (or its event loop: {@link #runNonBlocking}); the slot
+   * is free again before the answer goes out ({@link #finish}).
    */
   private void run(Call call, BiConsumer<Object, Throwable> answer) {
     if (runNonBlocking(call, answer)) return;
-    workers.execute(() -> {
+    onWorker(() -> {
       Object result = null;
       Throwable failure = null;
       Thread self = Thread.currentThread();
-      dev.vserve.impl.replica.CurrentReplica.set(replicaContext);
-      if (call.deadlineMs() > 0) deadlines.put(self, call.deadlineMs());
+      deadlines.started(self, call.deadlineMs());
       long started = System.nanoTime();
       ReplicaSpan span = ReplicaSpan.start(node.tracing(), call, app, plan.name(), replicaId);
       try {
@@ -277,24 +281,36 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
           logFailure(call, t);
         }
       } finally {
-        deadlines.remove(self);
+        deadlines.ended(self);
         health.ended(self);
         span.end(failure);
       }
       meters.record(System.nanoTime() - started, failure != null);
-      if (result instanceof java.util.Iterator<?> || result instanceof Stream<?>) {
-        result = new StreamingResponse(result, null);  // a handle call to a method that yields items
-      }
-      if (result instanceof StreamingResponse stream) {
-        StreamProducer.produce(stream, STREAM_BUFFER, answer, (first, nanos) -> meters.streamItem(first, nanos - started),
-            t -> dev.vserve.impl.call.UserErrors.log(LOG, "the stream of " + call.target() + " failed in " + plan.name(), t,
-                logFields(call.requestId())));
-        ongoing.decrementAndGet();
-      } else {
-        ongoing.decrementAndGet();
-        answer.accept(result, failure);
-      }
+      finish(call, result, failure, started, answer);
     });
+  }
+
+  private static boolean isStream(Object result) {
+    return result instanceof java.util.Iterator<?> || result instanceof Stream<?> || result instanceof StreamingResponse;
+  }
+
+  /**
+   * Answers a call that has run and frees its slot. A stream is answered at once with its channel and
+   * then produced on this thread, which must be one that may block (its items may be slow), holding
+   * the slot until the stream ends (streams count as ongoing requests).
+   */
+  private void finish(Call call, Object result, Throwable failure, long started, BiConsumer<Object, Throwable> answer) {
+    if (!isStream(result)) {
+      ongoing.decrementAndGet();
+      answer.accept(result, failure);
+      return;
+    }
+    // an iterator or stream: a handle call to a method that yields items
+    StreamingResponse stream = result instanceof StreamingResponse sr ? sr : new StreamingResponse(result, null);
+    StreamProducer.produce(stream, STREAM_BUFFER, answer, (first, nanos) -> meters.streamItem(first, nanos - started),
+        t -> dev.vserve.impl.call.UserErrors.log(LOG, "the stream of " + call.target() + " failed in " + plan.name(), t,
+            logFields(call.requestId())));
+    ongoing.decrementAndGet();
   }
 
   /**
@@ -318,8 +334,17 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       if (ar.failed()) logFailure(call, ar.cause());
       span.end(ar.cause());
       meters.record(System.nanoTime() - started, ar.failed());
-      ongoing.decrementAndGet();
-      answer.accept(ar.result(), ar.cause());
+      if (!isStream(ar.result())) {
+        finish(call, ar.result(), ar.cause(), started, answer);
+        return;
+      }
+      // its items may take their time (a model's steps): they are made on a virtual thread
+      try {
+        onWorker(() -> finish(call, ar.result(), null, started, answer));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        ongoing.decrementAndGet();
+        answer.accept(null, new ServeException(503, "ReplicaStopping", "the replica stopped before its stream was produced"));
+      }
     });
     return true;
   }
@@ -329,21 +354,6 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     if (!(t instanceof ServeException)) {
       dev.vserve.impl.call.UserErrors.log(LOG, call.target() + " failed in " + plan.name(), t, logFields(call.requestId()));
     }
-  }
-
-  /**
-   * Cancels calls whose caller has given up (its deadline passed), as Ray Serve cancels abandoned
-   * requests: the Java way, by interrupting the thread. Code that ignores interrupts runs on.
-   */
-  private void interruptAbandoned() {
-    if (deadlines.isEmpty()) return;
-    long now = System.currentTimeMillis();
-    deadlines.forEach((thread, deadline) -> {
-      if (now >= deadline && deadlines.remove(thread, deadline)) {
-        health.interrupted(thread, System.nanoTime());
-        thread.interrupt();
-      }
-    });
   }
 
   /**
