@@ -153,9 +153,13 @@ public final class BatchQueue {
         result.completeExceptionally(new IllegalStateException("batch queue " + name + " is closed"));
         return result;
       }
+      boolean first = waiting.isEmpty();
+      long before = waitingSize;
       waiting.addLast(new Item(value, size, result, System.nanoTime(), answerOn));
       waitingSize += size;
-      changed.signal();
+      // a waiting runner needs to know only when its clock starts or its batch is full: waking it for
+      // every call (up to maxBatchSize times per batch) took CPU from the event loops filling it
+      if (first || (before < maxBatchSize && waitingSize >= maxBatchSize)) changed.signal();
     } finally {
       lock.unlock();
     }
@@ -237,6 +241,8 @@ public final class BatchQueue {
         if (waitingSize >= maxBatchSize || waited >= waitNanos) {
           List<Item> batch = take();
           if (idle == 1 && runners < maxConcurrentBatches) startRunner();
+          // what is left may be (nearly) another batch, for another waiting runner
+          if (!waiting.isEmpty()) changed.signal();
           return batch;
         }
         changed.awaitNanos(waitNanos - waited);

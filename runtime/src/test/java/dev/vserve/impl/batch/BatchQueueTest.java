@@ -105,6 +105,32 @@ class BatchQueueTest {
     assertEquals("fine", get(queue.submit("fine")));
   }
 
+  /** Runners are woken only when a batch's clock starts or it fills: no call may be left behind by that. */
+  @Test
+  void callsFromManyThreadsAllGetTheirAnswerWithSeveralRunners() throws Exception {
+    List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    queue = new BatchQueue("test.many", new BatchOptions.Settings(8, 2, 2, Batch.SizeFunction.Count.class), items -> {
+      sizes.add(items.size());
+      return items;
+    });
+    List<CompletableFuture<Object>> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Thread> senders = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int sender = t;
+      senders.add(Thread.ofPlatform().start(() -> {
+        java.util.Random pace = new java.util.Random(sender);
+        for (int i = 0; i < 500; i++) {
+          calls.add(queue.submit(sender * 1000 + i));
+          if (pace.nextInt(50) == 0) java.util.concurrent.locks.LockSupport.parkNanos(3_000_000);  // let a batch time out now and then
+        }
+      }));
+    }
+    for (Thread t : senders) t.join();
+    for (CompletableFuture<Object> c : calls) get(c);
+    assertEquals(2000, sizes.stream().mapToInt(Integer::intValue).sum());
+    assertTrue(sizes.stream().allMatch(n -> n >= 1 && n <= 8), sizes.toString());
+  }
+
   @Test
   void aBatchThatThrowsFailsItsCallsOnly() throws Exception {
     boolean[] broken = {true};
