@@ -24,8 +24,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 
-import java.lang.System.Logger.Level;
-import java.util.Map;
 import java.util.stream.Stream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,8 +43,6 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   private static final long SWEEP_MS = 100;
   /** How long a stopping replica of a cluster keeps refusing calls at its address after it drained. */
   private static final long LINGER_MS = 500;
-  /** How long cancelled code may run on before its replica counts as stuck. */
-  static final long STUCK_GRACE_MS = 5_000;
   /** Published when a replica is stuck: {"replica": id, "reason": why}; the controller replaces it. */
   public static final String UNHEALTHY = "vserve.replica.unhealthy";
   /** Items a stream may run ahead of its client before the producer waits. */
@@ -70,17 +66,13 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   /** The sweeper interrupts the calls past their deadline. */
   private final Deadlines deadlines = new Deadlines();
   private long sweeper = -1;
-  private ReplicaHealth health;
-  private boolean unhealthy;
+  private ReplicaWatch watch;
   /**
    * Refusing every call (unhealthy, or stopping): callers whose replica set still lists this replica
    * get an immediate refusal and route elsewhere. The address stays registered meanwhile, because a
    * call sent to an address its node no longer has is dropped silently by a clustered event bus.
    */
   private volatile boolean closing;
-  private boolean stuck;
-  private int sweeps;
-  private UserHealthCheck userCheck;
   private final BlockedCheck blockedCheck;
   private dev.vserve.taskqueue.TaskConsumerLoop tasks;
   private ModelReporter models;
@@ -145,13 +137,12 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       invoker = inv;
       meters = ServeMetrics.of(vertx).replica(app, plan.name(), replicaId, ongoing::get);
       consumer = vertx.eventBus().consumer(address(replicaId), this::onCall);
-      health = new ReplicaHealth(node.requestTimeoutMs(), STUCK_GRACE_MS);
+      watch = new ReplicaWatch(vertx, context, workers, inv, replicaId, () -> plan, node.requestTimeoutMs(), () -> closing = true, REPLY);
       sweeper = vertx.setPeriodic(SWEEP_MS, t -> {
-        deadlines.interruptAbandoned(thread -> health.interrupted(thread, System.nanoTime()));
-        // memory every sweep (a runaway allocation fills a heap in seconds), the rest once a second
-        checkHealth(++sweeps % 10 == 0);
+        deadlines.interruptAbandoned(thread -> watch.health().interrupted(thread, System.nanoTime()));
+        watch.sweep();
       });
-      armHealthCheck();
+      watch.arm();
       stats = StatsReporter.autoscaling(vertx, workers, inv, app, plan.name(), replicaId);
       if (plan.config().getAutoscalingConfig() != null) stats.start(ScalingRules.metricsIntervalMs(plan.config().getAutoscalingConfig()));
       routingStats = StatsReporter.routing(vertx, workers, inv, app, plan.name(), replicaId);
@@ -173,13 +164,6 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     });
   }
 
-  private void armHealthCheck() {
-    if (userCheck == null) userCheck = new UserHealthCheck(vertx, context, workers, invoker, why -> {
-      if (!unhealthy) markUnhealthy(why, false);
-    });
-    userCheck.arm(plan.config(), () -> unhealthy);
-  }
-
   /** Where the controller sends a deployment's changed settings for this replica. */
   public static String configAddress(String replicaId) {
     return address(replicaId) + ".config";
@@ -199,7 +183,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     }
     Object before = plan.config().getUserConfig();
     plan = plan.withConfig(next);
-    armHealthCheck();
+    watch.arm();
     if (next.getAutoscalingConfig() != null) stats.start(ScalingRules.metricsIntervalMs(next.getAutoscalingConfig())); else stats.stop();
     routingStats.start(next.getRequestRouter());
     if (java.util.Objects.equals(before, next.getUserConfig())) {
@@ -282,7 +266,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
         }
       } finally {
         deadlines.ended(self);
-        health.ended(self);
+        watch.health().ended(self);
         span.end(failure);
       }
       meters.record(System.nanoTime() - started, failure != null);
@@ -357,41 +341,13 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
   }
 
   /**
-   * A stuck replica (see {@link ReplicaHealth}) stops taking calls at once, and asks the controller
-   * to replace it; its other calls go to other replicas meanwhile.
-   */
-  private void checkHealth(boolean all) {
-    if (unhealthy) return;
-    String why = userCheck.overdue(plan.config());
-    long allocated = invoker.stepAllocatedBytes();
-    if (allocated > 0) {
-      why = ReplicaHealth.overBudget(allocated, HeapPressure.budget(plan.config().getMemory()), HeapPressure.fullness());
-    }
-    if (why == null && all) why = health.stuck(System.nanoTime(), invoker.uninterruptibleNanos());
-    if (why != null) markUnhealthy(why, true);
-  }
-
-  /**
-   * Out of routing and replaced. A stuck replica's code is cancelled and nothing drains; one whose
-   * health check failed lets the calls it runs finish (it may well answer them).
-   */
-  private void markUnhealthy(String why, boolean stuck) {
-    unhealthy = true;
-    this.stuck = stuck;
-    LOG.log(Level.WARNING, "replica " + replicaId + " of " + plan.name() + " is UNHEALTHY: " + why + "; replacing it");
-    if (stuck) invoker.cancel();
-    closing = true;
-    vertx.eventBus().publish(UNHEALTHY, Map.of("replica", replicaId, "reason", why), REPLY);
-  }
-
-  /**
    * Graceful stop: stop taking calls (callers' routers retry elsewhere), let running ones finish for
    * up to {@code gracefulShutdownTimeoutS}, then stop the worker threads.
    */
   @Override
   public Future<?> stop() {
     if (sweeper >= 0) vertx.cancelTimer(sweeper);
-    if (userCheck != null) userCheck.stop();
+    if (watch != null) watch.stop();
     if (stats != null) stats.stop();
     if (routingStats != null) routingStats.stop();
     if (configConsumer != null) configConsumer.unregister();
@@ -401,7 +357,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     closing = true;
     Promise<Void> drained = Promise.promise();
     // a stuck replica has nothing left to drain: what runs there will not finish
-    long deadline = stuck ? System.nanoTime() : System.nanoTime() + (long) (plan.config().getGracefulShutdownTimeoutS() * 1e9);
+    long deadline = watch != null && watch.isStuck() ? System.nanoTime() : System.nanoTime() + (long) (plan.config().getGracefulShutdownTimeoutS() * 1e9);
     awaitDrain(drained, deadline);
     return drained.future().compose(v -> {
       // calls other nodes sent before they heard the replica left are still refused, not lost
