@@ -106,7 +106,8 @@ public final class DjlModel implements AutoCloseable {
   /**
    * Splits larger inputs into forward passes of at most {@code n} samples. On CPUs with glibc a big
    * pass can be several times slower per sample: its memory comes fresh from the OS on each pass
-   * (presumably blocks over the 32 MB mmap threshold, or more than a thread's 64 MB heap holds) and every page of it faults in (MNIST's CNN: 0.27 ms per image in
+   * (blocks over the 32 MB mmap threshold, or a thread's second 64 MB heap, unmapped once empty
+   * unless the top pad keeps it; see NativeHeap) and every page of it faults in (MNIST's CNN: 0.27 ms per image in
    * passes of 32; in passes of 128 the same when no page faults, 0.75-1.5 ms with 80,000-200,000
    * faults per 2000 images, in most rounds); requests can still be collected in big batches.
    */

@@ -13,9 +13,9 @@ import dev.vserve.spi.ReplicaCodeFactory;
 import dev.vserve.impl.router.LocalReplica;
 import dev.vserve.ReplicaContext;
 import dev.vserve.ServeException;
-import dev.vserve.StreamingResponse;
 import dev.vserve.impl.stream.RemoteStreams;
 import dev.vserve.impl.stream.StreamReply;
+import dev.vserve.impl.stream.StreamResults;
 import dev.vserve.metrics.ServeMetrics;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -24,7 +24,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 
-import java.util.stream.Stream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -222,8 +221,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     if (!admit()) return null;
     // on the caller's context (a proxy's event loop) when it has one: the caller's deadline timer then
     // lives on that loop, where a context-less future's timer went to Netty's global thread and back
-    Promise<Object> done = io.vertx.core.internal.ContextInternal.current() instanceof io.vertx.core.internal.ContextInternal ctx
-        ? ctx.promise() : Promise.promise();
+    Promise<Object> done = dev.vserve.impl.CallerContext.promise();
     run(call, (result, failure) -> {
       if (failure == null) done.complete(result);
       else done.fail(Failures.toServeException(failure));
@@ -274,24 +272,19 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
     });
   }
 
-  private static boolean isStream(Object result) {
-    return result instanceof java.util.Iterator<?> || result instanceof Stream<?> || result instanceof StreamingResponse;
-  }
-
   /**
    * Answers a call that has run and frees its slot. A stream is answered at once with its channel and
    * then produced on this thread, which must be one that may block (its items may be slow), holding
    * the slot until the stream ends (streams count as ongoing requests).
    */
   private void finish(Call call, Object result, Throwable failure, long started, BiConsumer<Object, Throwable> answer) {
-    if (!isStream(result)) {
+    if (!StreamResults.isStream(result)) {
       ongoing.decrementAndGet();
       answer.accept(result, failure);
       return;
     }
-    // an iterator or stream: a handle call to a method that yields items
-    StreamingResponse stream = result instanceof StreamingResponse sr ? sr : new StreamingResponse(result, null);
-    StreamProducer.produce(stream, STREAM_BUFFER, answer, (first, nanos) -> meters.streamItem(first, nanos - started),
+    // a bare iterator or stream: a handle call to a method that yields items
+    StreamProducer.produce(StreamResults.of(result, null), STREAM_BUFFER, answer, (first, nanos) -> meters.streamItem(first, nanos - started),
         t -> dev.vserve.impl.call.UserErrors.log(LOG, "the stream of " + call.target() + " failed in " + plan.name(), t,
             logFields(call.requestId())));
     ongoing.decrementAndGet();
@@ -318,7 +311,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       if (ar.failed()) logFailure(call, ar.cause());
       span.end(ar.cause());
       meters.record(System.nanoTime() - started, ar.failed());
-      if (!isStream(ar.result())) {
+      if (!StreamResults.isStream(ar.result())) {
         finish(call, ar.result(), ar.cause(), started, answer);
         return;
       }
@@ -326,8 +319,7 @@ public final class ReplicaVerticle extends VerticleBase implements LocalReplica 
       try {
         onWorker(() -> finish(call, ar.result(), null, started, answer));
       } catch (java.util.concurrent.RejectedExecutionException e) {
-        ongoing.decrementAndGet();
-        answer.accept(null, new ServeException(503, "ReplicaStopping", "the replica stopped before its stream was produced"));
+        finish(call, null, new ServeException(503, "ReplicaStopping", "the replica stopped before its stream was produced"), started, answer);
       }
     });
     return true;

@@ -301,18 +301,19 @@ public final class BatchQueue {
     for (int k = 0; k < batch.size(); k++) {
       Item item = batch.get(k);
       Object o = outcome.apply(k);
-      Runnable complete = () -> {
-        if (o instanceof Throwable t) item.result.completeExceptionally(t);
-        else item.result.complete(o);
-      };
       if (item.answerOn == null) {
-        complete.run();
+        complete(item, o);
       } else {
         if (elsewhere == null) elsewhere = new IdentityHashMap<>();
-        elsewhere.computeIfAbsent(item.answerOn, e -> new ArrayList<>()).add(complete);
+        elsewhere.computeIfAbsent(item.answerOn, e -> new ArrayList<>()).add(() -> complete(item, o));
       }
     }
     if (elsewhere != null) elsewhere.forEach((executor, completions) -> executor.execute(() -> completions.forEach(Runnable::run)));
+  }
+
+  private static void complete(Item item, Object outcome) {
+    if (outcome instanceof Throwable t) item.result.completeExceptionally(t);
+    else item.result.complete(outcome);
   }
 
   private static List<Object> values(List<Item> items) {

@@ -24,8 +24,7 @@ final class BatchSignature {
     if (!(r instanceof ParameterizedType pt) || pt.getActualTypeArguments().length != 1) return false;
     Type item = pt.getActualTypeArguments()[0];
     Class<?> raw = item instanceof ParameterizedType p ? (Class<?>) p.getRawType() : item instanceof Class<?> c ? c : null;
-    return raw != null && (java.util.Iterator.class.isAssignableFrom(raw) || java.util.stream.BaseStream.class.isAssignableFrom(raw)
-        || dev.vserve.StreamingResponse.class.isAssignableFrom(raw));
+    return raw != null && dev.vserve.impl.stream.StreamResults.isStreamType(raw);
   }
 
   /** The T of a batched method's {@code List<T>} parameter: what each caller passes. */

@@ -109,10 +109,7 @@ public final class HttpIngress {
    */
   public static Object encode(Object out, boolean route) {
     if (out instanceof Response r) return r;
-    if (out instanceof StreamingResponse sr) return sr;
-    if (out instanceof java.util.Iterator<?> || out instanceof java.util.stream.Stream<?>) {
-      return new StreamingResponse(out, "text/plain; charset=utf-8");
-    }
+    if (dev.vserve.impl.stream.StreamResults.isStream(out)) return dev.vserve.impl.stream.StreamResults.of(out, "text/plain; charset=utf-8");
     if (out instanceof byte[] b) return Response.bytes(b, "application/octet-stream");
     if (!route && out instanceof String s) return Response.text(s);
     return new Response(200, JSON, Json.encode(out));

@@ -3,15 +3,13 @@ package dev.vserve.impl.router;
 import dev.vserve.RequestRouter;
 import dev.vserve.impl.call.Call;
 import io.vertx.core.Promise;
-import io.vertx.core.internal.ContextInternal;
 
 import java.util.List;
 
 /** One call a {@link DeploymentRouter} routes: its envelope, its answer, and where it was sent. */
 final class PendingCall implements RequestRouter.PendingRequest {
   final Call call;
-  // answered on the caller's context (the proxy's event loop) when it has one, as an event-bus reply would be
-  final Promise<Object> promise = ContextInternal.current() instanceof ContextInternal ctx ? ctx.promise() : Promise.promise();
+  final Promise<Object> promise = dev.vserve.impl.CallerContext.promise();
   RoutedReplica slot;
   /** Counts sends; an answer to an older one than the current is stale. */
   int attempt;

@@ -6,7 +6,6 @@ import dev.vserve.spi.RequestRouterLoader;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -62,7 +61,7 @@ final class RankedRouting {
     if (router.failed()) return Future.failedFuture(router.cause());
     // decided on the caller's context (a proxy's event loop) when it has one, not on the thread that
     // answered (a Python router's own): the call is sent from there, a non-blocking method runs there
-    Promise<List<List<RoutedReplica>>> out = ContextInternal.current() instanceof ContextInternal ctx ? ctx.promise() : Promise.promise();
+    Promise<List<List<RoutedReplica>>> out = dev.vserve.impl.CallerContext.promise();
     long timer = vertx.setTimer(DECISION_TIMEOUT_MS, t -> out.tryFail("it did not answer within " + DECISION_TIMEOUT_MS + " ms"));
     router.compose(r -> {
       Future<List<List<RequestRouter.Replica>>> f = r.chooseReplicas(List.copyOf(candidates), request);
