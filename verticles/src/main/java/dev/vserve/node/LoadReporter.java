@@ -4,6 +4,7 @@ import dev.vserve.impl.NodeContext;
 import dev.vserve.impl.autoscale.LoadReport;
 import dev.vserve.impl.autoscale.ScalingRules;
 import dev.vserve.impl.call.ServeCodec;
+import dev.vserve.impl.router.DeploymentLoad;
 import dev.vserve.impl.router.DeploymentRouter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -69,7 +70,7 @@ final class LoadReporter {
       long interval = r.metricsIntervalMs();
       if (interval == 0) continue;
       Sum s = sums.computeIfAbsent(r, k -> new Sum());
-      DeploymentRouter.Load load = r.load();
+      DeploymentLoad load = r.load();
       s.samples++;
       s.queued += load.queued();
       load.inFlight().forEach((id, n) -> s.inFlight.merge(id, (double) n, Double::sum));
@@ -95,7 +96,7 @@ final class LoadReporter {
 
   /** Calls wait and no replica exists: the controller hears of it now, not at the next interval. */
   private void cold(DeploymentRouter r) {
-    DeploymentRouter.Load load = r.load();
+    DeploymentLoad load = r.load();
     Sum s = sums.computeIfAbsent(r, k -> new Sum());
     long now = System.currentTimeMillis();
     // one report per tick however many calls arrive meanwhile

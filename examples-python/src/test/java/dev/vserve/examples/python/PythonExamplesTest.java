@@ -1,8 +1,6 @@
 package dev.vserve.examples.python;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vserve.examples.mnist.MnistData;
-import dev.vserve.impl.Json;
 import dev.vserve.testing.Http;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -111,23 +108,6 @@ class PythonExamplesTest {
   }
 
   @Test
-  void batchCollectsConcurrentCallsAndChecksLengths() throws Exception {
-    try (ExecutorService clients = Executors.newFixedThreadPool(4)) {
-      List<CompletableFuture<HttpResponse<String>>> rs = new ArrayList<>();
-      for (int i = 0; i < 4; i++) {
-        int x = i;
-        rs.add(CompletableFuture.supplyAsync(() -> http.get("/checks?what=batch&x=" + x), clients));
-      }
-      // max_batch_size 4 with a 5 s timeout: the four calls flush together, as soon as the fourth arrives
-      for (var f : rs) assertEquals(4, Http.json(f.get(30, TimeUnit.SECONDS)).get("batch_size").asInt());
-    }
-    HttpResponse<String> wrong = http.get("/checks?what=wrong_length");
-    assertEquals(500, wrong.statusCode());
-    assertTrue(wrong.body().contains("returned 2 results for 1 inputs"), wrong.body());
-    assertEquals(200, http.get("/checks").statusCode());
-  }
-
-  @Test
   void theRequestHasStarlettesAttributes() {
     HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
             java.net.URI.create("http://127.0.0.1:" + launcher.port + "/checks/x?what=request"))
@@ -203,94 +183,6 @@ class PythonExamplesTest {
   }
 
   @Test
-  void multiplexedModelsStayWithTheirReplicaAndBatchOneModelAtATime() throws Exception {
-    MnistData data = MnistData.load();
-    for (String model : List.of("mnist-int8", "mnist")) {
-      List<String> replicas = new ArrayList<>();
-      int correct = 0;
-      for (int k = 0; k < 10; k++) {
-        int i = data.trainCount + k;
-        HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + launcher.port + "/mux"))
-            .header("serve_multiplexed_model_id", model)
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(new String(Json.encode(Map.of("image", data.image(i)))))));
-        assertEquals(200, r.statusCode(), r.body());
-        JsonNode a = Http.json(r);
-        assertEquals(model, a.get("model").asText());
-        replicas.add(a.get("replica").asText());
-        if (a.get("predicted_label").asInt() == data.label(i)) correct++;
-      }
-      assertTrue(correct >= 8, model + ": " + correct + "/10");
-      assertEquals(1, new java.util.HashSet<>(replicas.subList(3, 10)).size(), model + " moved between replicas: " + replicas);
-    }
-    List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
-    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-    for (int k = 0; k < 32; k++) {
-      String model = k % 2 == 0 ? "mnist-pruned" : "mnist-fp16";
-      calls.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + launcher.port + "/mux"))
-          .header("serve_multiplexed_model_id", model)
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(new String(Json.encode(Map.of("image", data.image(data.trainCount + k)))))).build(),
-          HttpResponse.BodyHandlers.ofString()));
-    }
-    int biggest = 0;
-    for (int k = 0; k < calls.size(); k++) {
-      JsonNode a = Http.json(calls.get(k).get(60, TimeUnit.SECONDS));
-      assertEquals(k % 2 == 0 ? "mnist-pruned" : "mnist-fp16", a.get("model").asText(), a.toString());
-      biggest = Math.max(biggest, a.get("batch").asInt());
-    }
-    assertTrue(biggest > 1, "requests were batched");
-    assertEquals(404, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + launcher.port + "/mux"))
-        .header("serve_multiplexed_model_id", "gpt-9").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-            new String(Json.encode(Map.of("image", data.image(0))))))).statusCode());
-  }
-
-  @Test
-  void aPythonReplicaEvictsTheLeastRecentlyUsedModelAndLoadsEachOnce() {
-    JsonNode lru = Http.json(http.get("/muxcheck?what=lru"));
-    assertEquals("[]", lru.get("closed").toString(), "evicted b is held by the call that used it until it ends: " + lru);
-    assertEquals("[\"a\",\"b\",\"c\"]", lru.get("loads").toString(), lru.toString());
-    assertEquals("[\"b\"]", http.get("/muxcheck?what=closed").body(), "b, the least recently used, closed as that call ended");
-    JsonNode once = Http.json(http.get("/muxcheck?what=once"));
-    assertTrue(once.get("same").asBoolean(), once.toString());
-    assertEquals(1, once.get("loads_of_x").asInt(), once.toString());
-    assertEquals("[[\"p\",\"p\"],[\"q\",\"q\"],[\"r\",\"r\"]]", http.get("/muxcheck?what=whose").body());
-  }
-
-  @Test
-  void batchedMethodsWorkThroughHandlesAndCallersGetTheirOwnItem() {
-    JsonNode r = Http.json(http.get("/compat/batch?n=6"));
-    assertEquals(6, r.size(), r.toString());
-    int biggest = 0;
-    for (int i = 0; i < 6; i++) {
-      assertEquals(2 * i, r.get(i).get(0).asInt(), r.toString());
-      biggest = Math.max(biggest, r.get(i).get(1).asInt());
-    }
-    assertTrue(biggest > 1, "calls through handles were batched together: " + r);
-  }
-
-  @Test
-  void batchSizeFnMeasuresBatchesAndSetMaxBatchSizeChangesThemAtRunTime() {
-    JsonNode r = Http.json(http.get("/compat/sized"));
-    int most = 0;
-    int together = 0;
-    for (JsonNode a : r) {
-      assertTrue(a.get(1).asInt() <= 6, "set_max_batch_size(6) bounds each batch's summed size: " + r);
-      most = Math.max(most, a.get(1).asInt());
-      together = Math.max(together, a.get(2).asInt());
-    }
-    assertTrue(together > 1, "words were batched together: " + r);
-  }
-
-  @Test
-  void aBatchedGeneratorStreamsEachCallerItsOwnItems() {
-    JsonNode r = Http.json(http.get("/compat/streams"));
-    assertEquals(3, r.size(), r.toString());
-    assertEquals(3, r.get(0).size(), r.toString());
-    assertEquals(2, r.get(2).size(), "StopIteration ended the short one early: " + r);
-    assertTrue(r.get(0).get(0).asText().startsWith("a0/") && r.get(1).get(2).asText().startsWith("b2/"), r.toString());
-    assertTrue(r.get(0).get(0).asText().endsWith("/3"), "the three callers shared one batch: " + r);
-  }
-
-  @Test
   void aBodyDressedAsAPickledObjectIsNeverUnpickled() {
     assertEquals("{\"a\":1}", http.post("/compat/echo", "{\"a\": 1}").body());
     HttpResponse<String> forged = http.post("/compat/echo",
@@ -330,75 +222,6 @@ class PythonExamplesTest {
     assertTrue(shedding >= 1, "a full queue sheds load");
     String log = String.join("\n", launcher.child.lines);
     assertTrue(log.contains("serve.start: not applied: http_options ['port']"), "serve.start's options are named in the log");
-  }
-
-  @Test
-  void mnistJobsRunAsynchronouslyThroughRaysTaskConsumerApi() throws Exception {
-    MnistData data = MnistData.load();
-    List<String> ids = new ArrayList<>();
-    for (int job = 0; job < 4; job++) {
-      List<float[][]> images = new ArrayList<>();
-      for (int k = 0; k < 100; k++) images.add(data.image(data.trainCount + job * 100 + k));
-      HttpResponse<String> r = http.post("/jobs/submit", new String(Json.encode(Map.of("images", images))));
-      assertEquals(200, r.statusCode(), r.body());
-      ids.add(Http.json(r).get("task_id").asText());
-    }
-    int correct = 0;
-    for (int job = 0; job < ids.size(); job++) {
-      String id = ids.get(job);
-      dev.vserve.testing.Poll.until("job " + id, java.time.Duration.ofSeconds(60),
-          () -> !Http.json(http.get("/jobs/status/" + id)).get("status").asText().matches("PENDING|STARTED"));
-      JsonNode t = Http.json(http.get("/jobs/status/" + id));
-      assertEquals("SUCCESS", t.get("status").asText(), t.toString());
-      JsonNode labels = t.get("result").get("labels");
-      for (int k = 0; k < 100; k++) if (labels.get(k).asInt() == data.label(data.trainCount + job * 100 + k)) correct++;
-    }
-    assertTrue(correct >= 380, "held-out accuracy of the jobs: " + correct + "/400");
-    // the queue straight over HTTP: a job the handler refuses is retried twice, then a dead letter
-    HttpResponse<String> bad = http.post("/-/tasks/mnist-py-jobs", "{\"task_name\": \"classify\", \"args\": [[]]}");
-    assertEquals(202, bad.statusCode(), bad.body());
-    JsonNode failed = Http.json(http.get("/-/tasks/" + Http.json(bad).get("task_id").asText() + "?timeout_s=30"));
-    assertEquals("FAILURE", failed.get("status").asText(), failed.toString());
-    assertEquals(3, failed.get("attempts").asInt(), failed.toString());
-    assertTrue(failed.get("error").asText().contains("a job is a list"), failed.toString());
-    assertEquals(1, Http.json(http.get("/-/queues/mnist-py-jobs-failed")).get("depth").asInt());
-    HttpResponse<String> unfit = http.post("/-/tasks/mnist-py-jobs", "{\"task_name\": \"classify\", \"kwargs\": {\"imgs\": []}}");
-    assertEquals(400, unfit.statusCode(), unfit.body());
-    assertTrue(unfit.body().contains("'imgs'"), unfit.body());
-    assertTrue(String.join("\n", launcher.child.lines).contains("adapter_config (CeleryAdapterConfig) replaced by vserve's task queues"), "the Celery settings are named in the log");
-  }
-
-  @Test
-  void mnistFromPythonReachesTheJavaServicesAccuracy() throws Exception {
-    MnistData data = MnistData.load();
-    int n = data.testCount();
-    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>(n);
-    try (ExecutorService clients = Executors.newFixedThreadPool(64)) {
-      for (int k = 0; k < n; k++) {
-        int i = data.trainCount + k;
-        answers.add(CompletableFuture.supplyAsync(() -> http.post("/mnist",
-            new String(Json.encode(Map.of("image", data.image(i))))), clients));
-      }
-      int correct = 0;
-      for (int k = 0; k < n; k++) {
-        HttpResponse<String> r = answers.get(k).get(60, TimeUnit.SECONDS);
-        assertEquals(200, r.statusCode(), r.body());
-        JsonNode a = Http.json(r);
-        assertEquals(10, a.get("logits").size());
-        if (a.get("predicted_label").asInt() == data.label(data.trainCount + k)) correct++;
-      }
-      double accuracy = correct / (double) n;
-      System.out.printf("MNIST (Python ingress) held-out accuracy through HTTP: %.4f (%d/%d)%n", accuracy, correct, n);
-      assertTrue(accuracy >= 0.97, "accuracy " + accuracy);
-    }
-    // a batch request answers lists in order; bad shapes are a 400 naming the problem
-    JsonNode both = Http.json(http.post("/mnist", new String(Json.encode(Map.of("image", List.of(data.image(0), data.image(1)))))));
-    assertEquals(2, both.get("predicted_label").size());
-    HttpResponse<String> shortRow = http.post("/mnist", "{\"image\": [[0.5, 0.5]]}");
-    assertEquals(400, shortRow.statusCode());
-    assertTrue(shortRow.body().contains("shape"), shortRow.body());
-    HttpResponse<String> text = http.post("/mnist", "{\"image\": [[\"a\"]]}");
-    assertEquals(400, text.statusCode(), text.body());
   }
 
   @Test
@@ -469,94 +292,5 @@ class PythonExamplesTest {
   @Test
   void userConfigReachesReconfigureBeforeTheReplicaServes() {
     assertEquals(0.5, Http.json(http.get("/userconfig/")).get("threshold").asDouble());
-  }
-
-  // --- streaming from Python generators ----------------------------------------------------------
-
-  private static HttpResponse<java.io.InputStream> sse(String path) throws Exception {
-    return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
-        .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + launcher.port + path))
-            .header("accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
-  }
-
-  @Test
-  void aGeneratorStreamsServerSentEventsIncrementallyInOrder() throws Exception {
-    int before = Http.json(http.get("/stream/produced")).get("produced").asInt();
-    HttpResponse<java.io.InputStream> r = sse("/stream/?prompt=a%20b&n=40&delay_ms=25");
-    assertEquals(200, r.statusCode());
-    assertTrue(r.headers().firstValue("content-type").orElseThrow().startsWith("text/event-stream"));
-    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), java.nio.charset.StandardCharsets.UTF_8));
-    assertEquals("id: 0", in.readLine());
-    assertEquals("data: {\"index\":0,\"token\":\"a\"}", in.readLine());
-    // the first token is here while the generator is still at work on the rest
-    assertTrue(Http.json(http.get("/stream/produced")).get("produced").asInt() - before < 40);
-    StringBuilder rest = new StringBuilder();
-    for (String line; (line = in.readLine()) != null; ) rest.append(line).append('\n');
-    for (int i = 1; i < 40; i++) {
-      assertTrue(rest.indexOf("id: " + i + "\ndata: {\"index\":" + i + ",\"token\":\"" + (i % 2 == 0 ? "a" : "b") + "\"}") >= 0, rest.toString());
-    }
-    assertTrue(rest.toString().endsWith("event: end\ndata: \n\n"), rest.toString());
-  }
-
-  @Test
-  void aFailingGeneratorEndsWithAnErrorEvent() throws Exception {
-    String body = new String(sse("/stream/broken?after=2").body().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertTrue(body.startsWith("id: 0\ndata: {\"index\":0}\n\nid: 1\ndata: {\"index\":1}\n\nevent: error\ndata: {\"error\":\"RuntimeError\""), body);
-    assertTrue(body.contains("the generator failed after 2 items"), body);
-    assertEquals(200, http.get("/stream/produced").statusCode(), "the replica serves on");
-  }
-
-  @Test
-  void aClientThatGoesAwayStopsThePythonGenerator() throws Exception {
-    int closedBefore = Http.json(http.get("/stream/produced")).get("closed").asInt();
-    try (java.net.Socket s = new java.net.Socket("127.0.0.1", launcher.port)) {
-      s.getOutputStream().write("GET /stream/?n=100000&delay_ms=2 HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
-          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      s.getInputStream().readNBytes(2048);
-    }
-    long t0 = System.nanoTime();
-    dev.vserve.testing.Poll.until("the generator to be closed", java.time.Duration.ofSeconds(2),
-        () -> Http.json(http.get("/stream/produced")).get("closed").asInt() > closedBefore);
-    System.out.printf("Python generator closed %d ms after the client left%n", (System.nanoTime() - t0) / 1_000_000);
-    int produced = Http.json(http.get("/stream/produced")).get("produced").asInt();
-    assertTrue(produced < 100000, "the generator ran on to the end");
-  }
-
-  @Test
-  void aStreamCarriesModelOutput() throws Exception {
-    String body = new String(sse("/stream/digits?n=3").body().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    for (int i = 0; i < 3; i++) assertTrue(body.contains("id: " + i + "\ndata: {\"index\":" + i + ",\"predicted_label\":"), body);
-  }
-
-  @Test
-  void pythonReadsAStreamThroughAHandleWithAsyncFor() {
-    JsonNode r = Http.json(http.get("/checks?what=stream&n=4"));
-    assertEquals("[0,10,20,30]", r.get("items").toString());
-    // and with a plain for loop, blocking the replica's thread between items
-    assertEquals("[0,10,20]", Http.json(http.get("/checks?what=blocking_for")).get("items").toString());
-  }
-
-  @Test
-  void aClientThatDoesNotReadHoldsThePythonGeneratorBack() throws Exception {
-    int before = Http.json(http.get("/stream/produced")).get("produced").asInt();
-    try (java.net.Socket s = new java.net.Socket("127.0.0.1", launcher.port)) {
-      s.setReceiveBufferSize(16 * 1024);
-      s.getOutputStream().write("GET /stream/?n=100000 HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
-          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      int[] last = {-1};
-      // the generator stops making tokens once the buffers on the way are full
-      dev.vserve.testing.Poll.until("the generator to be held back", java.time.Duration.ofSeconds(20), () -> {
-        int now = Http.json(http.get("/stream/produced")).get("produced").asInt();
-        boolean still = now > before && now == last[0];
-        last[0] = now;
-        try {
-          Thread.sleep(300);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return still;
-      });
-      assertTrue(last[0] - before < 100000, "the generator ran to the end for a client that reads nothing");
-    }
   }
 }

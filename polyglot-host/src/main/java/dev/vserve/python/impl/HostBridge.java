@@ -289,40 +289,12 @@ public final class HostBridge {
     dev.vserve.impl.replica.ModelSets.changed(replica.replicaId(), set);
   }
 
-  // --- task queues (vserve.serve.task_consumer's adapter) ---------------------------------------
+  // --- task queues ----------------------------------------------------------------------------
 
-  private dev.vserve.tasks.Tasks tasks() {
-    return node("task queues are reachable").tasks();
-  }
-
-  private static String json(Object value) {
-    return new String(Json.encode(value), java.nio.charset.StandardCharsets.UTF_8);
-  }
-
-  /** Queues a task; a future of its status as JSON (what Python's TaskResult reads). */
+  /** The node's task queues, for vserve.serve.task_consumer's adapter. */
   @HostAccess.Export
-  public Object taskEnqueue(String queue, String taskName, Value args, Value kwargs) {
-    Object a = PyValues.toJava(args);
-    Object k = PyValues.toJava(kwargs);
-    return tasks().enqueue(queue, taskName, (List<?>) a, castMap(k)).map(t -> json(t.toMap()));
-  }
-
-  /** A task's status as JSON; with {@code waitS} > 0, once final or after that long. */
-  @HostAccess.Export
-  public Object taskStatus(String id, double waitS) {
-    var t = waitS > 0 ? tasks().await(id, (long) (waitS * 1000)) : tasks().status(id);
-    return t.map(r -> json(r.toMap()));
-  }
-
-  @HostAccess.Export
-  public Object taskQueue(String queue) {
-    return tasks().queue(queue).map(q -> json(java.util.Map.of("queue", q.queue(), "depth", q.depth())));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static java.util.Map<String, ?> castMap(Object o) {
-    if (o instanceof java.util.Map<?, ?> m) return (java.util.Map<String, ?>) m;
-    throw new IllegalArgumentException("kwargs must be a dict");
+  public PyTasks tasks() {
+    return new PyTasks(node("task queues are reachable").tasks());
   }
 
   // --- batching --------------------------------------------------------------------------------

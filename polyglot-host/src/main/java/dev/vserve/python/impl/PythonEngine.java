@@ -29,7 +29,7 @@ public final class PythonEngine {
   private static volatile String sandboxSource;
   /** The modules of the {@code vserve} package, in the order they import each other; the package itself last. */
   private static final List<String> PACKAGE = List.of("_context", "autoscaling", "metrics", "handle", "tasks", "options", "request_router", "deployment", "batching", "http", "models",
-      "loading", "driver", "__init__");
+      "tracebacks", "loading", "driver", "__init__");
 
   /** Host objects Python sees: annotated bridge methods, and Java lists, maps and arrays as sequences. */
   static final HostAccess ACCESS = HostAccess.newBuilder(HostAccess.EXPLICIT)

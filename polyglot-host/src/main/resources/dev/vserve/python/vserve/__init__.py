@@ -25,11 +25,14 @@ from vserve.models import (  # noqa: F401
 from vserve.driver import (  # noqa: F401
     _a_coroutine, _an_async_generator, _a_generator, _coroutine, _generator,
     _asyncgen, _start, _init, sleep, _Yield, _Task, create_task, gather, _patch_asyncio, _from_host, _lookup,
-    _defines, _routes, _handle_request, _call, _settle, _done, _out, _advance, _owner, _error, _where, _trace, _fail, _Items, _AsyncSink,
+    _defines, _routes, _handle_request, _call, _settle, _done, _out, _advance, _owner, _error, _fail, _Items, _AsyncSink,
     _run_batch,
 )
+from vserve.tracebacks import (  # noqa: F401
+    _where, _trace, _where_in, _failure_in,
+)
 from vserve.loading import (  # noqa: F401
-    _load, _where_in, _application,
+    _load, _application,
 )
 
 serve = None   # the `vserve.serve` module, set by the host when it installs this package

@@ -3,7 +3,7 @@ from time import monotonic_ns as _clock
 from vserve import _context as _ctx
 from vserve.handle import DeploymentError, DeploymentHandle, _KWARGS, _Pending, _arg, _error_of, _value, _is_object, _pickle
 from vserve.deployment import Deployment
-from vserve.loading import _where_in
+from vserve.tracebacks import _where, _trace, _failure_in
 from vserve.http import HTTPException, Request, Response, StreamingResponse, _bind_route
 from vserve.batching import _BatchedStream
 
@@ -42,7 +42,7 @@ def _start(path, target, args, kwargs):
         _init(target, args, kwargs)
         return (True, None)
     except BaseException as e:
-        return (False, "%s: %s: %s" % (_where_in(e, path) or path, type(e).__name__, e))
+        return (False, _failure_in(e, path))
 
 
 def _init(target, args, kwargs):
@@ -294,27 +294,6 @@ def _owner(reply):
 def _error(failure):
     # failure: (status, type, message) of a failed Java future
     return _error_of(failure[0], failure[1], failure[2])
-
-
-def _where(e):
-    tb = e.__traceback__
-    last = None
-    while tb is not None:
-        last = tb
-        tb = tb.tb_next
-    if last is None:
-        return ""
-    return "%s:%d" % (last.tb_frame.f_code.co_filename, last.tb_lineno)
-
-
-def _trace(e):
-    lines = []
-    tb = e.__traceback__
-    while tb is not None:
-        code = tb.tb_frame.f_code
-        lines.append('  File "%s", line %d, in %s' % (code.co_filename, tb.tb_lineno, code.co_name))
-        tb = tb.tb_next
-    return "\n".join(lines)
 
 
 def _fail(reply, e):

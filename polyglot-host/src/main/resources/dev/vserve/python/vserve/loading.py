@@ -1,6 +1,7 @@
 import sys
 from vserve import _context as _ctx
 from vserve.deployment import Application, Deployment, _describe
+from vserve.tracebacks import _failure_in
 
 # ---------------------------------------------------------------------------------------------
 # loading the user's file (launcher and replicas)
@@ -15,7 +16,7 @@ def _load(path, text, module_name, attr):
     except SyntaxError as e:
         return (False, "%s, line %s: SyntaxError: %s" % (e.filename or path, e.lineno, e.msg))
     except BaseException as e:
-        return (False, "%s: %s: %s" % (_where_in(e, path) or path, type(e).__name__, e))
+        return (False, _failure_in(e, path))
     if attr is None:
         return (True, module)
     obj = module
@@ -24,16 +25,6 @@ def _load(path, text, module_name, attr):
             return (False, "%s has no attribute '%s'" % (path, attr))
         obj = getattr(obj, part)
     return (True, obj)
-
-
-def _where_in(e, path):
-    tb = e.__traceback__
-    where = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == path:
-            where = "%s, line %d" % (path, tb.tb_lineno)
-        tb = tb.tb_next
-    return where
 
 
 def _application(module_attr_value, attr_given, named):

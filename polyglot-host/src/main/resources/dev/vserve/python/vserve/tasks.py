@@ -110,28 +110,28 @@ class TaskProcessorAdapter:
         return _result(await _Pending(self._enqueue(task_name, args, kwargs)))
 
     def _enqueue(self, task_name, args, kwargs):
-        return _ctx.host.taskEnqueue(self._config.queue_name, task_name, list(args or []), dict(kwargs or {}))
+        return _ctx.host.tasks().enqueue(self._config.queue_name, task_name, list(args or []), dict(kwargs or {}))
 
     def get_task_status_sync(self, task_id):
-        return _result(_wait(_ctx.host.taskStatus(task_id, 0.0)))
+        return _result(_wait(_ctx.host.tasks().status(task_id, 0.0)))
 
     async def get_task_status_async(self, task_id):
-        return _result(await _Pending(_ctx.host.taskStatus(task_id, 0.0)))
+        return _result(await _Pending(_ctx.host.tasks().status(task_id, 0.0)))
 
     def wait_for_result_sync(self, task_id, timeout_s=30.0):
         """vserve's addition: the task once it is final, or as it is after timeout_s."""
-        return _result(_wait(_ctx.host.taskStatus(task_id, float(timeout_s))))
+        return _result(_wait(_ctx.host.tasks().status(task_id, float(timeout_s))))
 
     async def wait_for_result_async(self, task_id, timeout_s=30.0):
-        return _result(await _Pending(_ctx.host.taskStatus(task_id, float(timeout_s))))
+        return _result(await _Pending(_ctx.host.tasks().status(task_id, float(timeout_s))))
 
     def get_metrics_sync(self):
         import json
-        return json.loads(_wait(_ctx.host.taskQueue(self._config.queue_name)))
+        return json.loads(_wait(_ctx.host.tasks().queue(self._config.queue_name)))
 
     async def get_metrics_async(self):
         import json
-        return json.loads(await _Pending(_ctx.host.taskQueue(self._config.queue_name)))
+        return json.loads(await _Pending(_ctx.host.tasks().queue(self._config.queue_name)))
 
     def health_check_sync(self):
         return [{"queue": self._config.queue_name, "healthy": True}]

@@ -155,20 +155,9 @@ public final class DeploymentRouter {
     List<PendingCall> ready;
     int retried = 0;
     synchronized (lock) {
-      List<RoutedReplica> kept = new ArrayList<>(slots.size());
-      for (RoutedReplica s : slots) {
-        if (!nodeId.equals(s.nodeId)) {
-          kept.add(s);
-          continue;
-        }
-        for (PendingCall p : s.remote) {
-          p.attempt++;  // whatever answer still comes from that send is ignored
-          lost.add(p);
-        }
-        s.remote.clear();
-      }
-      if (kept.size() == slots.size()) return;
-      slots = List.copyOf(kept);
+      List<RoutedReplica> kept = RoutedReplica.withoutNode(slots, nodeId, lost);
+      if (kept == slots) return;
+      slots = kept;
       for (int i = lost.size() - 1; i >= 0; i--) {
         PendingCall p = lost.get(i);
         if ((idempotent || p.call.idempotent()) && !p.retried) {
@@ -203,20 +192,11 @@ public final class DeploymentRouter {
     synchronized (lock) { return waiting.size(); }
   }
 
-  /** What this node's callers have outstanding: calls waiting here, and calls in flight by replica id. */
-  public record Load(int queued, Map<String, Integer> inFlight) {
-    public double total() {
-      double t = queued;
-      for (int n : inFlight.values()) t += n;
-      return t;
-    }
-  }
-
-  public Load load() {
+  public DeploymentLoad load() {
     synchronized (lock) {
       Map<String, Integer> byReplica = new HashMap<>();
       for (RoutedReplica s : slots) byReplica.put(s.id, s.inFlight);
-      return new Load(waiting.size(), byReplica);
+      return new DeploymentLoad(waiting.size(), byReplica);
     }
   }
 

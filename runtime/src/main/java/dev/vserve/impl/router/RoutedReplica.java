@@ -87,6 +87,26 @@ final class RoutedReplica implements RequestRouter.Replica {
     return false;
   }
 
+  /**
+   * The replicas not on {@code nodeId} ({@code replicas} itself when none is there); the calls in flight
+   * to those that are go to {@code lost}, and whatever answer still comes from those sends is ignored.
+   */
+  static List<RoutedReplica> withoutNode(List<RoutedReplica> replicas, String nodeId, List<PendingCall> lost) {
+    List<RoutedReplica> kept = new java.util.ArrayList<>(replicas.size());
+    for (RoutedReplica r : replicas) {
+      if (!nodeId.equals(r.nodeId)) {
+        kept.add(r);
+        continue;
+      }
+      for (PendingCall p : r.remote) {
+        p.attempt++;
+        lost.add(p);
+      }
+      r.remote.clear();
+    }
+    return kept.size() == replicas.size() ? replicas : List.copyOf(kept);
+  }
+
   /** Of the replicas holding {@code model}, the least loaded with room; null when none has room. */
   static RoutedReplica leastLoadedHolding(List<RoutedReplica> replicas, String model, int maxOngoing) {
     RoutedReplica best = null;

@@ -36,15 +36,15 @@ public final class TaskBroker implements Tasks {
   private final Supplier<RouteTable> routes;
   private final LongSupplier clock;
   private final ExecutorService io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vserve-tasks-", 0).factory());
-  /** Each consumed queue's depth at the reaper's last pass: what the autoscaler and the metrics read. */
-  private final Map<String, Integer> depths = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<String, Integer> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+  private final TaskReaper reaper;
+  private long reaperTimer = -1;
 
   public TaskBroker(Vertx vertx, TaskStore store, Supplier<RouteTable> routes, LongSupplier clock) {
     this.vertx = vertx;
     this.store = store;
     this.routes = routes;
     this.clock = clock;
+    this.reaper = new TaskReaper(store, routes, clock);
   }
 
   public TaskStore store() { return store; }
@@ -315,64 +315,22 @@ public final class TaskBroker implements Tasks {
    * claim. Returns how many it queued.
    */
   public int reap() {
-    return reap(store.leases());
-  }
-
-  private int reap(Map<String, Long> leases) {
-    long now = clock.getAsLong();
-    int queued = 0;
-    for (var e : leases.entrySet()) {
-      if (e.getValue() > now) continue;
-      String key = e.getKey();
-      String id = key.substring(key.lastIndexOf('/') + 1);
-      boolean requeued = store.atomically(tx -> {
-        Long deadline = tx.lease(key);
-        if (deadline == null || deadline > now) return false;
-        tx.release(key);
-        String raw = tx.get(id);
-        if (raw == null) return false;
-        TaskRecord r = TaskRecord.decode(raw);
-        if (r.status().isFinal()) return false;
-        if (r.status() == dev.vserve.tasks.TaskStatus.STARTED) {
-          r = r.retrying("redelivered: its consumer on node " + r.node() + " gave no sign of life within the visibility timeout");
-        }
-        tx.put(id, r.encode(), 0);
-        tx.offer(r.queue(), id);
-        return true;
-      });
-      if (requeued) queued++;
-    }
-    return queued;
-  }
-
-  private long reaper = -1;
-
-  private void measure(Map<String, Long> leases) {
-    java.util.Set<String> now = new java.util.HashSet<>();
-    Map<String, Integer> held = new java.util.HashMap<>();
-    for (String key : leases.keySet()) held.merge(key.substring(0, key.lastIndexOf('/')), 1, Integer::sum);
-    for (RouteTable.TaskQueue q : routes.get().queues()) {
-      now.add(q.name());
-      depths.put(q.name(), store.depth(q.name()));
-      inFlight.put(q.name(), held.getOrDefault(q.name(), 0));
-    }
-    depths.keySet().retainAll(now);
-    inFlight.keySet().retainAll(now);
+    return reaper.reap(store.leases());
   }
 
   /** The queue's depth as of the last look (every reaper pass); 0 if unknown. */
   public int lastDepth(String queue) {
-    return depths.getOrDefault(queue, 0);
+    return reaper.lastDepth(queue);
   }
 
   /** Tasks of the queue running or waiting for a retry, as of the last look. */
   public int lastInFlight(String queue) {
-    return inFlight.getOrDefault(queue, 0);
+    return reaper.lastInFlight(queue);
   }
 
   /** Runs the reaper every {@code periodMs} on this node, until {@link #close}. */
   public TaskBroker startReaper(long periodMs) {
-    reaper = vertx.setPeriodic(periodMs, t -> {
+    reaperTimer = vertx.setPeriodic(periodMs, t -> {
       // nothing to look at where no deployment consumes a queue (a lease outlives its queue's consumer
       // only while the application runs); and one pass at a time: while the cluster loses a member,
       // a pass waits on Hazelcast, and passes piling up would crowd out the cluster's own calls
@@ -380,8 +338,8 @@ public final class TaskBroker implements Tasks {
       io.execute(() -> {
         try {
           Map<String, Long> leases = store.leases();
-          reap(leases);
-          measure(leases);
+          reaper.reap(leases);
+          reaper.measure(leases);
         } catch (RuntimeException e) {
           LOG.log(System.Logger.Level.DEBUG, "task reaper pass failed (the cluster is changing?): " + e);
         } finally {
@@ -410,7 +368,7 @@ public final class TaskBroker implements Tasks {
   }
 
   public void close() {
-    if (reaper >= 0) vertx.cancelTimer(reaper);
+    if (reaperTimer >= 0) vertx.cancelTimer(reaperTimer);
     io.shutdownNow();
     store.close();
   }
