@@ -67,6 +67,10 @@ class MnistServiceTest {
       System.out.printf("MNIST held-out accuracy through HTTP: %.4f (%d/%d)%n", accuracy, correct, n);
       assertTrue(accuracy >= 0.97, "accuracy " + accuracy);
     }
+    // each forward pass and each batch is in the scrape, under the replica that ran it
+    String scrape = http.get("/-/metrics").body();
+    assertTrue(scrape.matches("(?s).*vserve_model_inference_duration_seconds_count\\{[^}]*model=\"mnist\"[^}]*replica=\"[^\"]+\"[^}]*} [1-9].*"), scrape);
+    assertTrue(scrape.matches("(?s).*vserve_batch_size_count\\{[^}]*method=\"MnistService.predict\"[^}]*} [1-9].*"), scrape);
   }
 
   @Test

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The node's side of {@link Telemetry}: handle calls, node-loss retries, batches, model inferences and
  * the users' own metrics, into the registry of the node they happened on. Micrometer caches meters by
- * name and tags, so recording is a lookup and an update.
+ * name and tags; the meters recorded on every call or batch are also kept here by key, so that
+ * recording them builds no meter id.
  */
 final class MetricsSink implements Telemetry.Sink {
   private static final double[] BATCH_SIZES = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
@@ -25,6 +26,17 @@ final class MetricsSink implements Telemetry.Sink {
   private final Map<HandleKey, Counter> handleCalls = new ConcurrentHashMap<>();
 
   private record HandleKey(String nodeId, String app, String deployment, String method) {}
+
+  /**
+   * A batch's and a forward pass's meters by replica and method (or model), found without building a
+   * meter id: they are recorded on the model's thread, between its batches, several times a batch.
+   */
+  private final Map<ReplicaKey, BatchMeters> batches = new ConcurrentHashMap<>();
+  private final Map<ReplicaKey, Timer> inferences = new ConcurrentHashMap<>();
+
+  private record ReplicaKey(String nodeId, String replicaId, String name) {}
+
+  private record BatchMeters(DistributionSummary size, Timer oldestWait) {}
 
   /** Gauges hold their last value here, by meter identity. */
   private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
@@ -61,19 +73,24 @@ final class MetricsSink implements Telemetry.Sink {
   public void batch(ReplicaContext replica, String method, int size, long oldestWaitNanos) {
     ServeMetrics m = node(replica.nodeId());
     if (m == null) return;
-    Tags tags = where(replica).and("method", method);
-    DistributionSummary.builder("vserve.batch.size").description("calls per batch a replica ran").tags(tags)
-        .serviceLevelObjectives(BATCH_SIZES).register(m.registry).record(size);
-    Timer.builder("vserve.batch.wait.duration").description("how long a batch's oldest call waited for the batch to run")
-        .tags(tags).serviceLevelObjectives(ServeMetrics.BUCKETS).register(m.registry).record(oldestWaitNanos, TimeUnit.NANOSECONDS);
+    BatchMeters b = batches.computeIfAbsent(new ReplicaKey(replica.nodeId(), replica.replicaId(), method), k -> {
+      Tags tags = where(replica).and("method", method);
+      return new BatchMeters(DistributionSummary.builder("vserve.batch.size").description("calls per batch a replica ran")
+          .tags(tags).serviceLevelObjectives(BATCH_SIZES).register(m.registry),
+          Timer.builder("vserve.batch.wait.duration").description("how long a batch's oldest call waited for the batch to run")
+              .tags(tags).serviceLevelObjectives(ServeMetrics.BUCKETS).register(m.registry));
+    });
+    b.size.record(size);
+    b.oldestWait.record(oldestWaitNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void inference(ReplicaContext replica, String model, long nanos) {
     ServeMetrics m = node(replica.nodeId());
     if (m == null) return;
-    Timer.builder("vserve.model.inference.duration").description("one model forward pass (DjlModel.predict), batch included")
-        .tags(where(replica).and("model", model)).serviceLevelObjectives(ServeMetrics.BUCKETS).register(m.registry)
+    inferences.computeIfAbsent(new ReplicaKey(replica.nodeId(), replica.replicaId(), model), k ->
+        Timer.builder("vserve.model.inference.duration").description("one model forward pass (DjlModel.predict), batch included")
+            .tags(where(replica).and("model", model)).serviceLevelObjectives(ServeMetrics.BUCKETS).register(m.registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
@@ -103,11 +120,15 @@ final class MetricsSink implements Telemetry.Sink {
   /** A stopped node's cached meters go with its registry. */
   void forgetNode(String nodeId) {
     handleCalls.keySet().removeIf(k -> k.nodeId().equals(nodeId));
+    batches.keySet().removeIf(k -> k.nodeId().equals(nodeId));
+    inferences.keySet().removeIf(k -> k.nodeId().equals(nodeId));
     gauges.keySet().removeIf(k -> k.startsWith(nodeId + "|"));
   }
 
-  /** A stopped replica's gauges go with its other series. */
+  /** A stopped replica's gauges and cached meters go with its other series. */
   void forgetReplica(String replica) {
+    batches.keySet().removeIf(k -> k.replicaId().equals(replica));
+    inferences.keySet().removeIf(k -> k.replicaId().equals(replica));
     gauges.keySet().removeIf(k -> k.contains("replica=" + replica));
   }
 }
