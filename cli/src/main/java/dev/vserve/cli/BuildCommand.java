@@ -34,9 +34,9 @@ final class BuildCommand implements Callable<Integer> {
   public Integer call() {
     List<Object> apps = new ArrayList<>();
     try {
+      List<ApplicationLoader.Loaded> read = ApplicationTargets.loadAll(targets);
       for (int i = 0; i < targets.size(); i++) {
-        String target = targets.get(i);
-        ApplicationLoader.Loaded l = ApplicationTargets.load(target);
+        ApplicationLoader.Loaded l = read.get(i);
         String name = l.name() != null ? l.name() : targets.size() == 1 ? "default" : "app" + (i + 1);
         String prefix = l.routePrefix() != null ? l.routePrefix() : i == 0 ? "/" : "/" + name;
         ApplicationPlan plan = ApplicationPlan.of(l.app(), name, prefix);
@@ -50,7 +50,7 @@ final class BuildCommand implements Callable<Integer> {
         Map<String, Object> app = new LinkedHashMap<>();
         app.put("name", name);
         app.put("route_prefix", plan.routePrefix());
-        app.put("import_path", target);
+        app.put("import_path", targets.get(i));
         app.put("deployments", deployments);
         apps.add(app);
       }

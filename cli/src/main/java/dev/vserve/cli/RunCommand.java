@@ -40,8 +40,10 @@ final class RunCommand implements Callable<Integer> {
     List<Application> graphs = new ArrayList<>();
     try {
       List<ServeConfig.AppConfig> wanted = isConfigFile(target) ? fromConfigFile(options) : List.of(new ServeConfig.AppConfig(target, name, routePrefix, Map.of()));
-      for (ServeConfig.AppConfig a : wanted) {
-        ApplicationLoader.Loaded loaded = ApplicationTargets.load(a.importPath());
+      List<ApplicationLoader.Loaded> read = ApplicationTargets.loadAll(wanted.stream().map(ServeConfig.AppConfig::importPath).toList());
+      for (int i = 0; i < wanted.size(); i++) {
+        ServeConfig.AppConfig a = wanted.get(i);
+        ApplicationLoader.Loaded loaded = read.get(i);
         graphs.add(loaded.app());
         // a Python file's own serve.run(app, name=..., route_prefix=...) counts unless the command line said
         boolean one = wanted.size() == 1;

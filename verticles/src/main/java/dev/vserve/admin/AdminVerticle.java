@@ -150,11 +150,10 @@ public final class AdminVerticle extends VerticleBase {
     List<?> listed = (List<?>) raw.getOrDefault("applications", List.of());
     // reading import paths runs user code (a Python file): off the event loop
     vertx.executeBlocking(() -> {
-      List<ApplicationLoader.Loaded> loaded = new ArrayList<>();
-      for (ServeConfig.AppConfig a : config.applications()) {
-        ApplicationLoader.Loaded l = ApplicationTargets.load(a.importPath());
-        if (a.autoscalingPolicy() != null) l.app().withAutoscalingPolicy(a.autoscalingPolicy());
-        loaded.add(l);
+      List<ApplicationLoader.Loaded> loaded = ApplicationTargets.loadAll(config.applications().stream().map(ServeConfig.AppConfig::importPath).toList());
+      for (int i = 0; i < loaded.size(); i++) {
+        ServeConfig.AppConfig a = config.applications().get(i);
+        if (a.autoscalingPolicy() != null) loaded.get(i).app().withAutoscalingPolicy(a.autoscalingPolicy());
       }
       return loaded;
     }, false).recover(err -> Future.failedFuture(err instanceof IllegalArgumentException

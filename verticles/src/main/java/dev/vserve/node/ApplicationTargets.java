@@ -6,7 +6,12 @@ import dev.vserve.spi.ApplicationLoader;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * What an import path names (the command line's TARGET, a serve config's {@code import_path}): a
@@ -28,6 +33,33 @@ public final class ApplicationTargets {
           + "(vserve-polyglot-host)");
     }
     return new ApplicationLoader.Loaded(loadApplication(importPath), null, null);
+  }
+
+  /**
+   * Several targets, read side by side on up to one thread per core (a Python file is read in a context
+   * of its own, about a second of a core's work): the results in the order given; when some fail, the
+   * first of them in that order is the one thrown.
+   */
+  public static List<ApplicationLoader.Loaded> loadAll(List<String> importPaths) {
+    if (importPaths.size() < 2) return importPaths.stream().map(ApplicationTargets::load).toList();
+    int threads = Math.min(importPaths.size(), Runtime.getRuntime().availableProcessors());
+    ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("vserve-load-", 0).daemon(true).factory());
+    try {
+      List<Future<ApplicationLoader.Loaded>> reads = new ArrayList<>();
+      for (String p : importPaths) reads.add(pool.submit(() -> load(p)));
+      List<ApplicationLoader.Loaded> loaded = new ArrayList<>();
+      for (Future<ApplicationLoader.Loaded> r : reads) loaded.add(r.get());
+      return loaded;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      if (e.getCause() instanceof Error err) throw err;
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the applications", e);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /**
