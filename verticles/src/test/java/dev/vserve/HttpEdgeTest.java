@@ -120,6 +120,15 @@ class HttpEdgeTest {
     }
   }
 
+  /** Each chunk of a chunked body reaches the proxy on its own: they are gathered whole, in order. */
+  @Test
+  void aBodySentInChunksArrivesWhole() throws Exception {
+    String r = raw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "5\r\n{\"a\":\r\n8\r\n[1,2,3],\r\na\r\n\"b\":\"xyz\"}\r\n0\r\n\r\n", 30_000);
+    assertTrue(r.startsWith("HTTP/1.1 200"), r);
+    assertEquals("{\"a\":[1,2,3],\"b\":\"xyz\"}", body(r).toString());
+  }
+
   @Test
   void aBodyThatArrivesTooSlowlyIs408AndTheConnectionCloses() throws Exception {
     try (Socket s = new Socket("127.0.0.1", node.httpPort())) {

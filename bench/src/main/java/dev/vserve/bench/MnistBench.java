@@ -107,9 +107,10 @@ final class MnistBench {
         for (Case c : cases) {
           if (only.indexOf(c.name.charAt(1)) < 0) continue;
           Bench.Load load = c.measure(round >= WARMUP_ROUNDS);
-          line.append(String.format(" %s %.0f/%d", c.name.substring(0, 3), load.rps(), c.lastCpuNanos / 1_000_000));
+          line.append(String.format(" %s %.0f/%d/%d", c.name.substring(0, 3), load.rps(), c.lastCpuNanos / 1_000_000,
+              c.lastAllocatedBytes / 1_000_000));
         }
-        System.out.println(line + " (requests/s / CPU ms)");
+        System.out.println(line + " (requests/s / CPU ms / MB allocated)");
       }
       System.out.println();
       System.out.printf("%-48s %10s %8s %8s %8s%n", "MNIST, 2000 concurrent requests (median of " + ROUNDS + ")",
@@ -139,11 +140,14 @@ final class MnistBench {
   /** One of the compared cases, with its measured rounds and the process's CPU time in each. */
   private static final class Case {
     private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     final String name;
     final Supplier<Bench.Load> run;
     final List<Bench.Load> rounds = new ArrayList<>();
     final List<Long> cpuNanos = new ArrayList<>();
     long lastCpuNanos;
+    /** What the whole process allocated on the Java heap in the last round (the served path's share drives GC). */
+    long lastAllocatedBytes;
 
     Case(String name, Supplier<Bench.Load> run) {
       this.name = name;
@@ -153,8 +157,10 @@ final class MnistBench {
     /** One round; {@code kept}: a measured round (not a warm-up), whose figures count. */
     Bench.Load measure(boolean kept) {
       long cpu = OS.getProcessCpuTime();
+      long allocated = THREADS.getTotalThreadAllocatedBytes();
       Bench.Load load = run.get();
       lastCpuNanos = OS.getProcessCpuTime() - cpu;
+      lastAllocatedBytes = THREADS.getTotalThreadAllocatedBytes() - allocated;
       if (kept) {
         cpuNanos.add(lastCpuNanos);
         rounds.add(load);

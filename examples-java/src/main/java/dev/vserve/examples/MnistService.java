@@ -229,22 +229,20 @@ public class MnistService implements AutoCloseable, dev.vserve.inference.Inferen
         if (image.elements() / 784 > MAX_IMAGES_PER_REQUEST) {
           throw new dev.vserve.BadRequestException("at most " + MAX_IMAGES_PER_REQUEST + " images per request");
         }
-        // the seed's contract: pixels in [0, 1], normalised here as the JSON path does
         float[] raw = image.asFloats();
-        float[] pixels = new float[raw.length];
-        dev.vserve.examples.mnist.MnistNet.normalise(raw, pixels);
-        valid.add(pixels);
-        total += pixels.length / 784;
+        valid.add(raw);
+        total += raw.length / 784;
         out.add(null);
       } catch (RuntimeException e) {
         out.add(e);
       }
     }
     if (total == 0) return out;
+    // the seed's contract: pixels in [0, 1], normalised here (as the JSON path does) into the batch's input
     float[] input = new float[total * 784];
     int at = 0;
     for (float[] p : valid) {
-      System.arraycopy(p, 0, input, at, p.length);
+      dev.vserve.examples.mnist.MnistNet.normalise(p, input, at);
       at += p.length;
     }
     float[][] logits = model.predict(input, total, 1, 28, 28);

@@ -62,9 +62,14 @@ public final class Json {
 
   /** Reads JSON bytes straight into {@code type}; malformed JSON or a mismatch is a 400 naming the problem. */
   public static <T> T read(byte[] body, Type type, String what) {
-    if (body.length == 0) throw new BadRequestException(what + " is empty, expected JSON");
+    return read(body, 0, body.length, type, what);
+  }
+
+  /** The same for {@code length} bytes of {@code body} from {@code offset} (a part of a larger body, not copied). */
+  public static <T> T read(byte[] body, int offset, int length, Type type, String what) {
+    if (length == 0) throw new BadRequestException(what + " is empty, expected JSON");
     try {
-      return MAPPER.readValue(body, MAPPER.getTypeFactory().constructType(type));
+      return MAPPER.readValue(body, offset, length, MAPPER.getTypeFactory().constructType(type));
     } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
       throw tooDeep(what);
     } catch (com.fasterxml.jackson.core.JsonParseException e) {

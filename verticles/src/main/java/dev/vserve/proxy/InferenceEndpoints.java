@@ -47,7 +47,7 @@ final class InferenceEndpoints {
       json(rc, r == null ? 404 : 200, r == null ? Map.of("error", "no model '" + rc.pathParam("model") + "'") : Map.of("ready", true));
     });
     router.get("/v2/models/:model").handler(rc -> metadata(node, rc));
-    router.post("/v2/models/:model/infer").handler(rc -> ProxyVerticle.readBody(rc, options.getMaxRequestBodyBytes(),
+    router.post("/v2/models/:model/infer").handler(rc -> Bodies.read(rc, options.getMaxRequestBodyBytes(),
         body -> infer(node, rc, body)));
   }
 
@@ -113,8 +113,13 @@ final class InferenceEndpoints {
 
   /** The JSON header (all of the body, or its first {@code Inference-Header-Content-Length} bytes) and the binary rest. */
   static InferenceRequest parse(String headerLength, Buffer body) {
-    byte[] bytes = body.getBytes();
-    int jsonLength = bytes.length;
+    // read where the body lies (a heap buffer as Vert.x hands it over), not from a copy: a binary
+    // request is mostly its tensors, and each copy of them was garbage the collector then paused for
+    ByteBuffer whole = Bodies.heapView(body);
+    byte[] bytes = whole.array();
+    int start = whole.arrayOffset() + whole.position();
+    int length = whole.remaining();
+    int jsonLength = length;
     ByteBuffer binary = null;
     if (headerLength != null) {
       try {
@@ -122,12 +127,12 @@ final class InferenceEndpoints {
       } catch (NumberFormatException e) {
         throw new BadRequestException(HEADER_LENGTH + " must be a number of bytes, got '" + headerLength + "'");
       }
-      if (jsonLength < 0 || jsonLength > bytes.length) {
-        throw new BadRequestException(HEADER_LENGTH + " is " + jsonLength + " but the body has " + bytes.length + " bytes");
+      if (jsonLength < 0 || jsonLength > length) {
+        throw new BadRequestException(HEADER_LENGTH + " is " + jsonLength + " but the body has " + length + " bytes");
       }
-      binary = ByteBuffer.wrap(bytes, jsonLength, bytes.length - jsonLength);
+      binary = ByteBuffer.wrap(bytes, start + jsonLength, length - jsonLength).slice();
     }
-    JsonNode root = Json.read(java.util.Arrays.copyOf(bytes, jsonLength), JsonNode.class, "inference request");
+    JsonNode root = Json.read(bytes, start, jsonLength, JsonNode.class, "inference request");
     JsonNode inputs = root.get("inputs");
     if (inputs == null || !inputs.isArray() || inputs.isEmpty()) throw new BadRequestException("the request needs inputs (a non-empty list)");
     List<Tensor> tensors = new ArrayList<>();

@@ -62,7 +62,7 @@ public final class ProxyVerticle extends VerticleBase {
     // every request is timed once, for the metrics and the access log; neither on: no handler at all
     if (metrics.enabled() || options.isAccessLog()) router.route().handler(new RequestMetrics(metrics, options.isAccessLog()));
     io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> toApplication =
-        rc -> readBody(rc, options.getMaxRequestBodyBytes(), body -> forward(node, rc, body));
+        rc -> Bodies.read(rc, options.getMaxRequestBodyBytes(), body -> forward(node, rc, body));
     // vserve's own paths (/-/..., /v2/...) come before any application's; a request outside them goes
     // to its application at once, without trying their patterns (most take a path parameter, a regex each)
     router.route().handler(rc -> {
@@ -124,49 +124,6 @@ public final class ProxyVerticle extends VerticleBase {
     // graceful: no new requests, in-flight ones are answered (their replicas still run) before closing
     return server == null ? Future.succeededFuture()
         : server.shutdown(options.getGracefulShutdownTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
-  }
-
-  /**
-   * The request body as bytes, whatever its content type: BodyHandler would decode form types (which
-   * curl -d sends JSON as) and fail them; the ingress reads the bytes itself. Larger than
-   * {@code max}: 413 at once, from Content-Length when the client sent one.
-   */
-  static void readBody(RoutingContext rc, long max, io.vertx.core.Handler<Buffer> then) {
-    HttpServerRequest req = rc.request();
-    String declared = req.getHeader("content-length");
-    if (declared != null) {
-      try {
-        if (Long.parseLong(declared.trim()) > max) {
-          tooLarge(rc, max);
-          return;
-        }
-      } catch (NumberFormatException e) {
-        writeError(rc.response(), requestId(req), 400, "BadRequest", "malformed Content-Length: " + declared);
-        return;
-      }
-    }
-    Buffer body = Buffer.buffer();
-    boolean[] failed = {false};
-    req.handler(chunk -> {
-      if (failed[0]) return;
-      if (body.length() + chunk.length() > max) {
-        failed[0] = true;
-        tooLarge(rc, max);
-        return;
-      }
-      body.appendBuffer(chunk);
-    });
-    req.exceptionHandler(t -> failed[0] = true);
-    req.endHandler(v -> {
-      if (!failed[0]) then.handle(body);
-    });
-    req.resume();
-  }
-
-  private static void tooLarge(RoutingContext rc, long max) {
-    if (!rc.response().ended()) {
-      writeError(rc.response(), requestId(rc.request()), 413, "PayloadTooLarge", "request body larger than " + max + " bytes");
-    }
   }
 
   private static void forward(NodeContext node, RoutingContext rc, Buffer body) {

@@ -27,7 +27,7 @@ final class TaskEndpoints {
   private TaskEndpoints() {}
 
   static void mount(Router router, NodeContext node, ServeOptions options) {
-    router.post("/-/tasks/:queue").handler(rc -> ProxyVerticle.readBody(rc, options.getMaxRequestBodyBytes(),
+    router.post("/-/tasks/:queue").handler(rc -> Bodies.read(rc, options.getMaxRequestBodyBytes(),
         body -> submit(node, rc, body)));
     router.get("/-/tasks/:id").handler(rc -> {
       double wait;

@@ -30,6 +30,6 @@ class NearestClassesTest {
   void theTargetErrorNamesTheSuggestion() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> ApplicationTargets.loadApplication("dev.vserve.node.ApplicationTarget"));
-    assertTrue(e.getMessage().contains("did you mean dev.vserve.node.ApplicationTargets?"), e.getMessage());
+    assertTrue(e.getMessage().contains("did you mean dev.vserve.node.ApplicationTargets"), e.getMessage());
   }
 }

@@ -36,6 +36,11 @@ public final class MnistNet {
 
   /** Normalises {@code count} images of 784 values in [0, 1] into {@code out}, as the model expects. */
   public static void normalise(float[] pixels01, float[] out) {
-    for (int i = 0; i < pixels01.length; i++) out[i] = (pixels01[i] - MEAN) / STD;
+    normalise(pixels01, out, 0);
+  }
+
+  /** The same into {@code out} from index {@code at} (a batch's input, one request after another). */
+  public static void normalise(float[] pixels01, float[] out, int at) {
+    for (int i = 0; i < pixels01.length; i++) out[at + i] = (pixels01[i] - MEAN) / STD;
   }
 }
