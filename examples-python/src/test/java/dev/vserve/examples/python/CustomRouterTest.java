@@ -2,7 +2,6 @@ package dev.vserve.examples.python;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vserve.testing.Http;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -20,17 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * routes the Chat deployment's calls (sessions stick to a replica), sees what replicas say of
  * themselves ({@code record_routing_stats}), and one that raises leaves the call to the default.
  */
-@org.junit.jupiter.api.extension.ExtendWith(ExamplesLauncher.class)
-class CustomRouterTest {
-  static Launcher launcher;
-  static Http http;
-
-  @BeforeAll
-  static void start() throws Exception {
-    launcher = ExamplesLauncher.get();
-    http = new Http(launcher.port);
-  }
-
+class CustomRouterTest extends OnExamplesLauncher {
   private static JsonNode say(String body) {
     HttpResponse<String> r = http.post("/chat", body);
     assertEquals(200, r.statusCode(), r.body());

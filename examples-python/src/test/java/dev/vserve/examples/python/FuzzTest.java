@@ -2,7 +2,6 @@ package dev.vserve.examples.python;
 
 import dev.vserve.impl.Json;
 import dev.vserve.testing.Http;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -27,16 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * does not speak), each costs the log at most three lines (its access line included) and no stack trace, and the applications
  * answer correctly afterwards. {@code -Dfuzz.seed=N} replays another sequence.
  */
-@org.junit.jupiter.api.extension.ExtendWith(ExamplesLauncher.class)
-class FuzzTest {
+class FuzzTest extends OnExamplesLauncher {
   static final long SEED = Long.getLong("fuzz.seed", 20261201L);
   static final int REQUESTS = Integer.getInteger("fuzz.requests", 400);
-  static Launcher launcher;
-
-  @BeforeAll
-  static void start() throws Exception {
-    launcher = ExamplesLauncher.get();
-  }
 
   private static final String[] PREFIXES = {"/jm", "/jh/hello", "/composition", "/fastapi/hello", "/nowhere", ""};
   private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "FOO", "get", "G\u00e9T"};
@@ -50,7 +42,6 @@ class FuzzTest {
   @Test
   void malformedRequestsAreAnsweredClearlyAndTheAppsServeOn() throws Exception {
     Random rnd = new Random(SEED);
-    Http http = new Http(launcher.port);
     assertEquals(101.5, Http.json(http.post("/jm", "{\"val\": 100.0}")).get("result").asDouble());
     int logBefore = launcher.child.lines.size();
     List<byte[]> requests = new ArrayList<>();

@@ -2,7 +2,6 @@ package dev.vserve.examples.python;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vserve.testing.Http;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -25,17 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * config ({@link ExamplesLauncher}; each file also runs alone: {@code ./vserve run examples-python/hello.py}),
  * answered over real HTTP. Same answers as the Java examples.
  */
-@org.junit.jupiter.api.extension.ExtendWith(ExamplesLauncher.class)
-class PythonExamplesTest {
-  static Launcher launcher;
-  static Http http;
-
-  @BeforeAll
-  static void start() throws Exception {
-    launcher = ExamplesLauncher.get();
-    http = new Http(launcher.port);
-  }
-
+class PythonExamplesTest extends OnExamplesLauncher {
   @Test
   void helloAnswersAsTheQuickstart() {
     HttpResponse<String> r = http.get("/hello");

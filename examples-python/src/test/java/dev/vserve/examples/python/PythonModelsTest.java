@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vserve.examples.mnist.MnistData;
 import dev.vserve.impl.Json;
 import dev.vserve.testing.Http;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -24,17 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@link ExamplesLauncher}): MNIST through HTTP and as jobs, multiplexed variants, {@code @serve.batch}
  * through handles, with a size function and as generators.
  */
-@org.junit.jupiter.api.extension.ExtendWith(ExamplesLauncher.class)
-class PythonModelsTest {
-  static Launcher launcher;
-  static Http http;
-
-  @BeforeAll
-  static void start() throws Exception {
-    launcher = ExamplesLauncher.get();
-    http = new Http(launcher.port);
-  }
-
+class PythonModelsTest extends OnExamplesLauncher {
   @Test
   void batchCollectsConcurrentCallsAndChecksLengths() throws Exception {
     try (ExecutorService clients = Executors.newFixedThreadPool(4)) {

@@ -2,7 +2,6 @@ package dev.vserve.examples.python;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vserve.testing.Http;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -15,17 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@link ExamplesLauncher}): in order and incrementally, errors as events, a client that leaves or
  * does not read, model output, and streams read through a handle.
  */
-@org.junit.jupiter.api.extension.ExtendWith(ExamplesLauncher.class)
-class PythonStreamingTest {
-  static Launcher launcher;
-  static Http http;
-
-  @BeforeAll
-  static void start() throws Exception {
-    launcher = ExamplesLauncher.get();
-    http = new Http(launcher.port);
-  }
-
+class PythonStreamingTest extends OnExamplesLauncher {
   private static HttpResponse<java.io.InputStream> sse(String path) throws Exception {
     return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
         .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + launcher.port + path))
