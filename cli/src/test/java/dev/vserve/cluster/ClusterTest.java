@@ -76,7 +76,7 @@ class ClusterTest {
     }
     org.junit.jupiter.api.Assumptions.assumeTrue(outside != null, "this machine has no address but loopback");
     int listening = 0;
-    for (int port = 5701; port < 5711; port++) {
+    for (int port = ClusterNode.HAZELCAST_PORT; port < ClusterNode.HAZELCAST_PORT + 10; port++) {
       if (connects(java.net.InetAddress.getLoopbackAddress(), port)) {
         listening++;
         assertTrue(!connects(outside, port), "Hazelcast port " + port + " answers on " + outside.getHostAddress());

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  * and the repository's {@code cluster.xml}. Kill it in teardown, whatever happened.
  */
 public final class ClusterNode {
-  private static final String CLUSTER_XML = new File("../cluster.xml").getAbsolutePath();
+  /** The first Hazelcast port of this test JVM's clusters (its nodes take the ones after it). */
+  public static final int HAZELCAST_PORT = freePorts();
+  private static final String CLUSTER_XML = ownConfig();
   /** One cluster per test JVM: nodes of another test run on this host never join it. */
   public static final String CLUSTER_NAME = "vserve-test-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
   private static final Pattern UP = Pattern.compile("cluster node (\\S+) up, proxy at http://127\\.0\\.0\\.1:(\\d+)");
@@ -34,6 +36,43 @@ public final class ClusterNode {
     this.port = port;
     this.http = new Http(port);
     this.adminPort = adminPort;
+  }
+
+  /**
+   * The repository's cluster.xml on Hazelcast ports of this test JVM's own: a joining node tries only
+   * the first three ports of the range, so two JVMs whose clusters both start at 5701 (the cli module
+   * runs two test classes at once; a developer may run a cluster meanwhile) could fill those ports
+   * with one cluster's members and leave the other's nodes each alone.
+   */
+  private static String ownConfig() {
+    try {
+      String xml = java.nio.file.Files.readString(new File("../cluster.xml").toPath());
+      xml = xml.replaceFirst("<network>", "<network>\n    <port auto-increment=\"true\" port-count=\"20\">" + HAZELCAST_PORT + "</port>");
+      java.nio.file.Path f = java.nio.file.Files.createTempFile("vserve-test-cluster", ".xml");
+      f.toFile().deleteOnExit();
+      java.nio.file.Files.writeString(f, xml);
+      return f.toString();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The first of three free ports on loopback, below the ephemeral range. */
+  private static int freePorts() {
+    java.util.Random random = new java.util.Random();
+    for (int i = 0; i < 100; i++) {
+      int base = 10_000 + 20 * random.nextInt(1_000);
+      if (free(base) && free(base + 1) && free(base + 2)) return base;
+    }
+    throw new IllegalStateException("no three free ports in a row on loopback for the test cluster");
+  }
+
+  private static boolean free(int port) {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** {@code vserve ARGS --cluster --port 0}, once its proxy is up. */
