@@ -33,7 +33,8 @@ class LauncherTest {
   }
 
   private List<String> startMain(String mainClass, String... args) throws Exception {
-    child = ChildProcess.java(List.of(), mainClass, args);
+    // C1 only, as the other tests' launcher JVMs: each lives seconds, and C2 would be most of its CPU
+    child = ChildProcess.java(List.of("-XX:TieredStopAtLevel=1"), mainClass, args);
     process = child.process;
     return child.lines;
   }
