@@ -246,19 +246,8 @@ class StreamingTest {
   @Test
   void aClientThatDoesNotReadHoldsTheProducerBack() throws Exception {
     try (Socket s = openEndless(node.httpPort())) {
-      int[] last = {-1};
       // it stops making items once the buffers on the way are full
-      Poll.until("the producer to stop", Duration.ofSeconds(10), () -> {
-        int now = produced.get();
-        boolean still = now > 0 && now == last[0];
-        last[0] = now;
-        try {
-          Thread.sleep(300);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return still;
-      });
+      Poll.untilSteady("the producer to stop", Duration.ofSeconds(10), Duration.ofMillis(300), 0, produced::get);
       assertTrue(produced.get() < 50_000, "an unread stream made " + produced.get() + " items of 1 KB");
       assertEquals(0, closed.get());
     }
