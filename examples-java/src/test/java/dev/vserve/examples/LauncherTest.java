@@ -33,8 +33,7 @@ class LauncherTest {
   }
 
   private List<String> startMain(String mainClass, String... args) throws Exception {
-    // C1 only, as the other tests' launcher JVMs: each lives seconds, and C2 would be most of its CPU
-    child = ChildProcess.java(List.of("-XX:TieredStopAtLevel=1"), mainClass, args);
+    child = ChildProcess.java(List.of(), mainClass, args);
     process = child.process;
     return child.lines;
   }

@@ -67,6 +67,17 @@ final class Bodies {
     return ByteBuffer.wrap(body.getBytes());
   }
 
+  /**
+   * The body's bytes as an array of their own: the array {@code body} lies in when it holds exactly
+   * the body (a one-chunk body as Vert.x hands it over, or one gathered to its declared length), a
+   * copy otherwise. The body is read once; nothing else writes to that array.
+   */
+  static byte[] bytes(Buffer body) {
+    ByteBuffer view = heapView(body);
+    byte[] array = view.array();
+    return view.position() == 0 && view.remaining() == array.length ? array : body.getBytes();
+  }
+
   private static void tooLarge(RoutingContext rc, long max) {
     if (!rc.response().ended()) {
       writeError(rc.response(), requestId(rc.request()), 413, "PayloadTooLarge", "request body larger than " + max + " bytes");

@@ -146,7 +146,7 @@ public final class ProxyVerticle extends VerticleBase {
       return;
     }
     Request req = new Request(id, http.method().name(), path, route.below(path), query,
-        headers(http.headers()), body.length() == 0 ? null : body.getBytes());
+        headers(http.headers()), body.length() == 0 ? null : Bodies.bytes(body));
     long deadline = System.currentTimeMillis() + node.requestTimeoutMs();
     // safe methods may run twice: a GET lost with a node is retried on another replica
     boolean safe = http.method() == HttpMethod.GET || http.method() == HttpMethod.HEAD;

@@ -66,7 +66,7 @@ final class TaskEndpoints {
     List<Object> args;
     Map<String, Object> kwargs;
     try {
-      JsonNode n = Json.read(body.getBytes(), JsonNode.class, "task");
+      JsonNode n = Json.read(Bodies.bytes(body), JsonNode.class, "task");
       if (!n.isObject()) throw new BadRequestException("the body must be a JSON object {\"task_name\": ..., \"args\": [...], \"kwargs\": {...}}");
       JsonNode name = n.get("task_name");
       if (name == null || !name.isTextual()) throw new BadRequestException("\"task_name\" (a string) is required: the task handler to run");

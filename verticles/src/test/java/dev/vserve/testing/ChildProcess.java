@@ -30,10 +30,14 @@ public final class ChildProcess {
     });
   }
 
-  /** {@code java [jvmFlags] -cp <test class path> mainClass args}. */
+  /**
+   * {@code java [jvmFlags] -cp <test class path> mainClass args}, with C1 only: a test's JVM lives
+   * seconds, and C2 compiling (GraalPy's interpreter above all) was most of its start's CPU.
+   */
   public static ChildProcess java(List<String> jvmFlags, String mainClass, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-XX:TieredStopAtLevel=1");
     cmd.addAll(jvmFlags);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(List.of(args));

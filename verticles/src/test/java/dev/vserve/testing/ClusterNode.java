@@ -80,7 +80,7 @@ public final class ClusterNode {
     List<String> flags = new ArrayList<>(List.of(System.getProperty("hazelcast.jvm.flags", "").split(" ")));
     flags.removeIf(String::isBlank);
     // small and quick to start: several of these share two cores with the test
-    flags.addAll(List.of("-Dvertx.hazelcast.config=" + CLUSTER_XML, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    flags.addAll(List.of("-Dvertx.hazelcast.config=" + CLUSTER_XML, "-Xmx384m", "-XX:+UseSerialGC"));
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--cluster", "--cluster-name", CLUSTER_NAME, "--port", "0"));
     if (!all.contains("--admin-port")) all.addAll(List.of("--admin-port", "0"));

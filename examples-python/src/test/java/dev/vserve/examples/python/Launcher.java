@@ -33,10 +33,8 @@ final class Launcher implements AutoCloseable {
     System.arraycopy(args, 0, full, 1, args.length);
     full[args.length + 1] = "--port";
     full[args.length + 2] = "0";
-    // C1 only, as the cluster tests' nodes: C2 compiling GraalPy's interpreter was most of a launcher's
-    // start (the examples' 22 applications: 41 s and 77 s of CPU with it, 28 s and 48 s without)
     List<String> flags = new java.util.ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
-        "-Dvserve.python.modelDirs=" + MODELS, "-XX:TieredStopAtLevel=1"));
+        "-Dvserve.python.modelDirs=" + MODELS));
     flags.addAll(jvmFlags);
     ChildProcess child = ChildProcess.java(flags, "dev.vserve.cli.Main", full);
     try {
